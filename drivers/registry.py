@@ -1,0 +1,91 @@
+"""Find and create devices by name.
+
+The built-in drivers are listed in :data:`BUILTIN_DRIVERS`; other packages add drivers through the
+``balance_station.drivers`` entry-point group, each entry naming a :class:`~drivers.device.Device`
+subclass (``name = "package.module:Class"``). A device spec is ``NAME`` or ``NAME:ADDRESS``
+(e.g. ``sim`` or ``wbb:/dev/hidraw3``).
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib.metadata import entry_points
+from typing import Any
+
+from drivers.device import Device, FoundDevice
+from drivers.errors import UnknownDriverError
+
+__all__ = ["BUILTIN_DRIVERS", "ENTRY_POINT_GROUP", "DriverEntry", "create", "driver_class", "drivers", "find_devices",
+           "parse_spec"]
+
+ENTRY_POINT_GROUP = "balance_station.drivers"
+
+
+@dataclass(frozen=True)
+class DriverEntry:
+    """A registered driver: its name and where its Device class lives ("module:Class")."""
+
+    name: str
+    target: str
+
+    def load(self) -> type[Device]:
+        module_name, _, attr = self.target.partition(":")
+        cls = getattr(importlib.import_module(module_name), attr)
+        if not (isinstance(cls, type) and issubclass(cls, Device)):
+            raise TypeError(f"driver {self.name!r} ({self.target}) is not a Device subclass")
+        return cls
+
+
+BUILTIN_DRIVERS: dict[str, DriverEntry] = {
+    entry.name: entry
+    for entry in (
+        DriverEntry("sim", "drivers.sim.board:SimulatedBoard"),
+    )
+}
+
+
+def drivers() -> dict[str, DriverEntry]:
+    """Every known driver by name: the built-ins, then entry points (a built-in name cannot be replaced)."""
+    found = dict(BUILTIN_DRIVERS)
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        found.setdefault(ep.name, DriverEntry(ep.name, ep.value))
+    return found
+
+
+def driver_class(name: str) -> type[Device]:
+    """The Device class registered under ``name``."""
+    known = drivers()
+    if name not in known:
+        raise UnknownDriverError(f"unknown device {name!r}; known devices: {', '.join(sorted(known))}")
+    return known[name].load()
+
+
+def parse_spec(spec: str) -> tuple[str, str]:
+    """Split ``NAME[:ADDRESS]`` into (name, address)."""
+    name, _, address = spec.strip().partition(":")
+    if not name:
+        raise UnknownDriverError(f"empty device name in {spec!r}")
+    return name, address
+
+
+def create(spec: str, options: Mapping[str, Any] | None = None) -> Device:
+    """Create (not open) the device named by ``spec`` with driver ``options``."""
+    name, address = parse_spec(spec)
+    return driver_class(name).from_options(address, options)
+
+
+def find_devices() -> list[FoundDevice]:
+    """Every device that can be opened now, simulators included, in registry order.
+
+    A driver whose optional dependency is missing contributes nothing instead of failing the list.
+    """
+    found: list[FoundDevice] = []
+    for entry in drivers().values():
+        try:
+            cls = entry.load()
+        except ImportError:
+            continue
+        found.extend(cls.find())
+    return found

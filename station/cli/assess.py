@@ -1,0 +1,98 @@
+"""``station assess standing``: record a quiet-standing trial and print its report."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import json
+import sys
+from pathlib import Path
+
+from analysis.standing import StandingSettings
+from drivers import registry
+from recordings.metadata import Subject
+from station.cli._args import key_value, positive_float
+from station.engine.acquisition import AcquisitionStats
+from station.protocols.standing import run_standing
+from station.reports.standing import format_standing_table, standing_report
+
+DEFAULT_DIR = Path("station-data")
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("assess", help="run an assessment and report it")
+    kinds = parser.add_subparsers(dest="assessment", metavar="ASSESSMENT")
+    kinds.required = True
+    standing = kinds.add_parser("standing", help="quiet standing: weight bearing per limb and sway")
+    standing.add_argument("--device", default="sim", help="device spec NAME[:ADDRESS] (see `station devices`)")
+    standing.add_argument("--seconds", type=positive_float, default=30.0, help="trial duration, s (default 30)")
+    standing.add_argument("--affected", choices=("left", "right"), default="left", help="painful side")
+    standing.add_argument("--mass", type=positive_float, help="body mass, kg (also the simulated subject's mass)")
+    standing.add_argument("--subject", default="anonymous", help="pseudonymous subject id (no names)")
+    standing.add_argument("--condition", default="eyes open, firm surface", help="trial condition")
+    standing.add_argument(
+        "--stance-width", type=positive_float, metavar="MM",
+        help="distance between the feet's centres, mm: per-limb load by the lever rule instead of cell pairs",
+    )
+    standing.add_argument(
+        "--out", type=Path, help="recording file to write (default station-data/<id>-standing-<UTC>.h5)"
+    )
+    standing.add_argument("--json", action="store_true", help="print the report as one JSON object")
+    standing.add_argument("--realtime", action="store_true", help="simulators: stream at the pace of real time")
+    standing.add_argument(
+        "--device-option", type=key_value, action="append", default=[], metavar="KEY=VALUE",
+        help="driver option, repeatable (e.g. seed=3, dropout=0.01 for the simulator)",
+    )
+    standing.set_defaults(run=run_standing_command)
+
+
+def _default_path(subject_id: str) -> Path:
+    stamp = _dt.datetime.now(_dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in subject_id)
+    return DEFAULT_DIR / f"{safe}-standing-{stamp}.h5"
+
+
+def _progress_printer(total_s: float):
+    if not sys.stderr.isatty():
+        return None
+
+    def show(stats: AcquisitionStats) -> None:
+        done = min(stats.elapsed_s / total_s, 1.0)
+        bar = "#" * int(done * 30)
+        print(f"\rrecording [{bar:<30}] {stats.elapsed_s:5.1f}/{total_s:.0f} s  "
+              f"{stats.n_samples} samples, {stats.lost_samples} lost", end="", file=sys.stderr, flush=True)
+
+    return show
+
+
+def run_standing_command(args: argparse.Namespace) -> int:
+    options: dict[str, object] = {}
+    name, _ = registry.parse_spec(args.device)
+    cls = registry.driver_class(name)
+    if "realtime" in cls.OPTIONS and args.realtime:
+        options["realtime"] = True
+    # A simulator's subject is the person being assessed: give it the entered mass and side.
+    if "affected_side" in cls.OPTIONS:
+        options["affected_side"] = args.affected
+    if "mass_kg" in cls.OPTIONS and args.mass is not None:
+        options["mass_kg"] = args.mass
+    options.update(dict(args.device_option))
+    device = registry.create(args.device, options)
+    subject = Subject(id=args.subject, mass_kg=args.mass, affected_side=args.affected)
+    settings = (
+        StandingSettings(limb_method="lever_rule", stance_width_mm=args.stance_width)
+        if args.stance_width else StandingSettings()
+    )
+    out = args.out or _default_path(args.subject)
+    progress = _progress_printer(args.seconds) if args.realtime else None
+    outcome = run_standing(
+        device, out, subject, seconds=args.seconds, settings=settings, condition=args.condition, progress=progress
+    )
+    if progress is not None:
+        print(file=sys.stderr)
+    report = standing_report(outcome.result, outcome.recording)
+    if args.json:
+        print(json.dumps(report))
+    else:
+        print(format_standing_table(report))
+    return 0

@@ -1,0 +1,1 @@
+"""Assessments and training protocols."""

@@ -1,0 +1,1 @@
+"""Reports of assessments: JSON for machines, tables for clinicians."""

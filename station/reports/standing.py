@@ -1,0 +1,96 @@
+"""The standing assessment report: one JSON object, or a table a clinician can read."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict
+from typing import Any
+
+from analysis.standing import StandingResult
+from recordings.reader import Recording
+
+__all__ = ["format_standing_table", "standing_report"]
+
+
+def standing_report(result: StandingResult, recording: Recording) -> dict[str, Any]:
+    """The report as plain JSON-ready data (units in the key names)."""
+    wb = result.weight_bearing
+    sway = {k: v for k, v in asdict(result.sway).items()}
+    return {
+        "protocol": "standing",
+        "file": str(recording.path),
+        "recording_status": recording.status,
+        "created_utc": recording.created_utc,
+        "subject_id": recording.subject.id,
+        "subject_mass_kg": recording.subject.mass_kg,
+        "condition": recording.condition,
+        "device": {
+            "driver": recording.device.driver,
+            "model": recording.device.model,
+            "serial": recording.device.serial,
+            "simulated": recording.device.simulated,
+        },
+        "body_mass_kg": result.body_mass_kg,
+        "body_weight_n": result.body_weight_n,
+        "affected_side": wb.affected_side,
+        "affected_load_n": wb.affected_load_n,
+        "unaffected_load_n": wb.unaffected_load_n,
+        "affected_load_pct_bw": wb.affected_load_pct_bw,
+        "unaffected_load_pct_bw": wb.unaffected_load_pct_bw,
+        "affected_load_sd_pct_bw": wb.affected_load_sd_pct_bw,
+        "symmetry_index_pct": wb.symmetry_index_pct,
+        "symmetry_index_formula": "Robinson 1987: (affected - unaffected) / (0.5 (affected + unaffected)) x 100",
+        "limb_load_method": wb.method,
+        "load_normalisation": wb.normalisation,
+        "sway": sway,
+        "duration_s": result.duration_s,
+        "n_samples": result.n_samples,
+        "dropped_samples": result.dropped_samples,
+        "empty_resample_windows": result.empty_resample_windows,
+        "settings": asdict(result.settings),
+        "software_version": recording.software_version,
+    }
+
+
+def _fmt(value: float | None, digits: int = 1) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    return f"{value:.{digits}f}"
+
+
+def format_standing_table(report: dict[str, Any]) -> str:
+    """A plain-text report: the hip patient's headline number first."""
+    sway = report["sway"]
+    side = report["affected_side"]
+    other = "right" if side == "left" else "left"
+    entered = report["subject_mass_kg"]
+    lines = [
+        f"Quiet standing — subject {report['subject_id']}, {report['condition']}",
+        f"Recorded {report['created_utc']} on {report['device']['model']}"
+        + (" [SIMULATED]" if report["device"]["simulated"] else ""),
+        f"File: {report['file']} ({report['recording_status']})",
+        "",
+        "Weight bearing",
+        f"  Affected limb ({side}):     {_fmt(report['affected_load_pct_bw'])} % body weight"
+        f"  ({_fmt(report['affected_load_n'], 0)} N, SD over time {_fmt(report['affected_load_sd_pct_bw'])} %)",
+        f"  Unaffected limb ({other}):  {_fmt(report['unaffected_load_pct_bw'])} % body weight"
+        f"  ({_fmt(report['unaffected_load_n'], 0)} N)",
+        f"  Symmetry index (Robinson): {_fmt(report['symmetry_index_pct'])} %"
+        "   (0 = symmetric, negative = affected limb takes less)",
+        f"  Body mass measured:        {_fmt(report['body_mass_kg'])} kg"
+        + (f"   (entered: {_fmt(entered)} kg)" if entered is not None else ""),
+        f"  Limb loads from {report['limb_load_method'].replace('_', ' ')}, %BW of the measured total",
+        "",
+        "Sway (COP resampled with SWARII to "
+        f"{_fmt(sway['fs_hz'], 0)} Hz, low-pass {_fmt(report['settings']['lowpass_hz'], 0)} Hz)",
+        f"  Path length              {_fmt(sway['path_length_mm'])} mm",
+        f"  Mean velocity            {_fmt(sway['mean_velocity_mm_s'])} mm/s",
+        f"  RMS  ML / AP             {_fmt(sway['rms_ml_mm'])} / {_fmt(sway['rms_ap_mm'])} mm",
+        f"  Range ML / AP            {_fmt(sway['range_ml_mm'])} / {_fmt(sway['range_ap_mm'])} mm",
+        f"  95 % ellipse area        {_fmt(sway['ellipse95_area_mm2'], 0)} mm²"
+        "   (prediction ellipse, F distribution)",
+        "",
+        f"Duration {_fmt(report['duration_s'])} s, {report['n_samples']} samples, "
+        f"{report['dropped_samples']} dropped",
+    ]
+    return "\n".join(lines)
