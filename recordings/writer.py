@@ -1,8 +1,22 @@
-"""Write a trial to an HDF5 recording, block by block (layout in :mod:`recordings.schema`).
+"""Write a trial to an HDF5 recording, block by block, crash-safe (layout in :mod:`recordings.schema`).
 
-Every dataset and attribute is created when the file is opened; blocks are then appended and the file
-is flushed after each one, so a recording cut short keeps what was flushed. The status attribute says
-``recording`` until :meth:`RecordingWriter.close` sets ``complete`` (or ``interrupted``).
+Every group, dataset and attribute is created when the file is opened (``libver="latest"``); the file
+then switches to SWMR mode (single writer, multiple readers). Each appended block is written to all
+sample datasets and flushed, and the file is ``fsync``-ed to disk at most once per ``fsync_interval_s``
+(and on close). In SWMR mode HDF5 flushes metadata in an order that keeps the file readable at every
+instant, so:
+
+* a writer killed at any moment (SIGKILL, crash) leaves a file that opens with ``swmr=True`` and holds
+  every sample flushed before the kill (a plain ``h5py.File(path)`` refuses it until it is recovered,
+  see :mod:`recordings.recover`);
+* another process can read the file while it is being recorded, with ``h5py.File(path, "r", swmr=True)``
+  or :func:`recordings.open`;
+* power loss loses at most the last ``fsync_interval_s`` seconds.
+
+The status attribute says ``recording`` until :meth:`RecordingWriter.close` sets ``complete`` (or
+``interrupted``). The attribute is rewritten in SWMR mode: HDF5 2.0 (h5py 3.16, what we ship with)
+allows changing the value of an existing attribute there (``tests/recordings/test_writer.py`` checks it);
+with an HDF5 that refuses, the writer closes the SWMR file and sets the status in a normal reopen.
 
 The writer is not thread-safe: the acquisition engine calls it from one writer thread only (h5py holds
 one global lock; DESIGN.md §5).
@@ -13,6 +27,7 @@ from __future__ import annotations
 import datetime as _dt
 import math
 import os
+import time
 from collections.abc import Mapping
 from importlib import metadata
 from pathlib import Path
@@ -29,7 +44,7 @@ from recordings.schema import RecordingStatus
 
 __all__ = ["RecordingWriter", "software_version"]
 
-_COMPRESSION = {"compression": "gzip", "compression_opts": 4, "shuffle": True}
+_COMPRESSION = {"compression": "gzip", "compression_opts": 4, "shuffle": True, "fletcher32": True}
 
 
 def software_version() -> str:
@@ -66,6 +81,12 @@ class RecordingWriter:
         Every setting of the trial with its unit ("" for none), e.g. ``{"duration_s": (30.0, "s")}``.
     protocol, condition : str
         What was done (e.g. "standing") and how (e.g. "eyes open, firm surface").
+    calibration : mapping of name -> (value, unit), optional
+        The device's calibration (e.g. counts per kg per cell), stored under ``/device/calibration``.
+    session, trial : str
+        Optional labels of the session and trial this recording belongs to (used by the metrics export).
+    fsync_interval_s : float or None
+        Force the file to disk at most this often, s (default 1 s; ``None``: only on close).
     """
 
     def __init__(
@@ -77,7 +98,13 @@ class RecordingWriter:
         *,
         protocol: str = "",
         condition: str = "",
+        calibration: Mapping[str, tuple[Any, str]] | None = None,
+        session: str = "",
+        trial: str = "",
+        fsync_interval_s: float | None = 1.0,
     ) -> None:
+        if fsync_interval_s is not None and not fsync_interval_s >= 0:
+            raise ValueError(f"fsync_interval_s must be >= 0 s or None, got {fsync_interval_s}")
         self.path = Path(path)
         if self.path.exists():
             raise FileExistsError(f"{self.path} exists; recordings are never overwritten")
@@ -86,10 +113,17 @@ class RecordingWriter:
         self._n = 0
         self._n_blocks = 0
         self._n_events = 0
-        self._file: h5py.File | None = h5py.File(self.path, "w-")
+        self.fsync_interval_s = fsync_interval_s
+        self._last_fsync = time.monotonic()
+        self._file: h5py.File | None = h5py.File(self.path, "w-", libver="latest")
         try:
             self._create_layout(device, subject, settings or {}, protocol, condition)
+            self._write_mapping(schema.CALIBRATION, schema.CALIBRATION_UNITS, calibration or {})
+            self._file.attrs["session"] = session
+            self._file.attrs["trial"] = trial
             self._file.flush()
+            self._file.swmr_mode = True  # from here on: no new objects, only appends
+            self._fsync()
         except BaseException:
             self._file.close()
             self._file = None
@@ -136,11 +170,7 @@ class RecordingWriter:
             if value is not None:
                 subj.attrs[key] = value
 
-        group = f.create_group(schema.SETTINGS)
-        units = f.create_group(schema.UNITS)
-        for name, (value, unit) in settings.items():
-            group.attrs[name] = _attr_value(value)
-            units.attrs[name] = unit
+        self._write_mapping(schema.SETTINGS, schema.UNITS, settings)
 
         k = device.n_channels
         chunk = max(math.ceil(device.nominal_rate_hz), 16)  # about one second per chunk
@@ -159,6 +189,18 @@ class RecordingWriter:
         rx = f.create_dataset(schema.BLOCK_HOST_RX, (0,), "<f8", maxshape=(None,), chunks=(256,))
         rx.attrs["units"] = "s"
         f.create_dataset(schema.EVENTS, (0,), schema.EVENT_DTYPE, maxshape=(None,), chunks=(64,))
+
+    def _write_mapping(self, group_name: str, units_name: str, values: Mapping[str, tuple[Any, str]]) -> None:
+        f = self._file
+        assert f is not None
+        group = f.require_group(group_name)
+        units = f.require_group(units_name)
+        for name, item in values.items():
+            if not (isinstance(item, tuple) and len(item) == 2):
+                raise ValueError(f"{group_name} {name!r} must be a (value, unit) pair, got {item!r}")
+            value, unit = item
+            group.attrs[name] = _attr_value(value)
+            units.attrs[name] = str(unit)
 
     # -- appending ----------------------------------------------------------------------------------
 
@@ -197,11 +239,22 @@ class RecordingWriter:
         if block.events:
             self._write_events(block.events)
         f.flush()
+        self._maybe_fsync()
 
     def add_event(self, event: DeviceEvent) -> None:
         """Record a trial marker or protocol phase."""
         self._write_events((event,))
         self._require_open().flush()
+        self._maybe_fsync()
+
+    def _fsync(self) -> None:
+        f = self._require_open()
+        os.fsync(f.id.get_vfd_handle())
+        self._last_fsync = time.monotonic()
+
+    def _maybe_fsync(self) -> None:
+        if self.fsync_interval_s is not None and time.monotonic() - self._last_fsync >= self.fsync_interval_s:
+            self._fsync()
 
     def _write_events(self, events: tuple[DeviceEvent, ...]) -> None:
         rows = np.array(
@@ -214,12 +267,25 @@ class RecordingWriter:
         """Mark the file ``status`` and close it. Safe to call twice."""
         if self._file is None:
             return
+        value = RecordingStatus(status).value
+        f = self._file
         try:
-            self._file.attrs["status"] = RecordingStatus(status).value
-            self._file.flush()
+            f.flush()
+            try:
+                f.attrs["status"] = value
+                in_swmr = True
+            except (OSError, RuntimeError, KeyError):  # an HDF5 that refuses attribute writes in SWMR mode
+                in_swmr = False
+            f.flush()
+            self._fsync()
         finally:
-            self._file.close()
+            f.close()
             self._file = None
+        if not in_swmr:
+            with h5py.File(self.path, "r+", libver="latest") as g:
+                g.attrs["status"] = value
+                g.flush()
+                os.fsync(g.id.get_vfd_handle())
 
     def __enter__(self) -> Self:
         return self

@@ -1,0 +1,132 @@
+"""A writer killed with SIGKILL keeps every flushed sample, and ``station recover`` makes the file whole."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import h5py
+import numpy as np
+import pytest
+from _fixtures import expected_forces
+
+import recordings
+from recordings.errors import RecordingError
+from recordings.recover import find_unfinished, recover
+from station.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+WRITER = Path(__file__).with_name("_crash_writer.py")
+BLOCK = 50  # samples per block at 1 kHz: 50 ms
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), env.get("PYTHONPATH", "")])
+    return env
+
+
+def _start_writer(path: Path) -> subprocess.Popen[str]:
+    proc = subprocess.Popen(
+        [sys.executable, str(WRITER), str(path), str(BLOCK)], stdout=subprocess.PIPE, text=True, env=_env(), cwd=ROOT
+    )
+    assert proc.stdout is not None
+    assert proc.stdout.readline().strip() == "ready"
+    return proc
+
+
+def _kill_after(proc: subprocess.Popen[str], delay_s: float) -> int:
+    """SIGKILL the writer after ``delay_s``; return the last sample count it reported as flushed."""
+    time.sleep(delay_s)
+    proc.send_signal(signal.SIGKILL)
+    out, _ = proc.communicate(timeout=10)
+    assert proc.returncode == -signal.SIGKILL
+    counts = [int(line) for line in out.split()]
+    return counts[-1] if counts else 0
+
+
+def _check_samples(rec: recordings.Recording) -> None:
+    n = rec.n_samples
+    np.testing.assert_array_equal(rec.seq, np.arange(n, dtype=np.uint64))
+    np.testing.assert_array_equal(rec.t_s, np.arange(n) / 1000.0)
+    np.testing.assert_array_equal(rec.forces_n, expected_forces(rec.seq))
+    assert rec.raw is not None
+    np.testing.assert_array_equal(rec.raw, (expected_forces(rec.seq) * 100).astype(np.int32))
+    assert rec.block_first_sample.shape == rec.block_host_rx_s.shape
+    assert np.all(rec.block_first_sample < max(n, 1))
+
+
+@pytest.mark.parametrize("seed", [int(s) for s in os.environ.get("CRASH_SEEDS", "1 2 3 4").split()])
+def test_sigkill_KeepsEveryFlushedSample_RecoverMakesItWhole(tmp_path: Path, seed: int) -> None:
+    path = tmp_path / "trial.h5"
+    proc = _start_writer(path)
+    flushed = _kill_after(proc, random.Random(seed).uniform(0.15, 1.2))
+    assert flushed > 0
+
+    # The crashed file refuses a plain open (HDF5's open-for-write flag) ...
+    with pytest.raises(OSError):
+        h5py.File(path, "r").close()
+    # ... but opens through SWMR with everything flushed before the kill: at most the block in progress
+    # (50 ms, well under the 1 s allowed) is missing.
+    rec = recordings.open(path)
+    assert rec.status == "recording"
+    assert rec.opened_swmr
+    assert flushed <= rec.n_samples <= flushed + BLOCK
+    _check_samples(rec)
+    assert find_unfinished(tmp_path) == [path]
+
+    assert main(["recover", str(path)]) == 0
+    fixed = path.with_name("trial.recovered.h5")
+    with h5py.File(fixed, "r") as f:  # a plain open works now
+        assert f.attrs["status"] == "recovered"
+        assert f.attrs["recovered_from"] == "trial.h5"
+    again = recordings.open(fixed)
+    assert not again.opened_swmr
+    assert again.status == "recovered"
+    assert again.n_samples == rec.n_samples
+    _check_samples(again)
+    assert again.subject == rec.subject and again.device == rec.device and again.settings == rec.settings
+    assert path.exists() and recordings.open(path).status == "recording"  # the original is kept
+    assert find_unfinished(tmp_path) == [path]
+
+
+def test_recover_RefusesWholeFilesAndNeverOverwrites(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "trial.h5"
+    proc = _start_writer(path)
+    _kill_after(proc, 0.2)
+    out = recover(path)
+    with pytest.raises(FileExistsError):
+        recover(path)
+    with pytest.raises(RecordingError, match="not left in 'recording'"):
+        recover(out)
+    assert main(["recover", str(out)]) == 1
+    assert "nothing to recover" in capsys.readouterr().err
+    assert main(["recover", "--scan", str(tmp_path)]) == 0
+    assert capsys.readouterr().out.strip() == str(path)
+
+
+def test_liveFile_ReadsFromAnotherProcessWithSwmr(tmp_path: Path) -> None:
+    path = tmp_path / "live.h5"
+    proc = _start_writer(path)
+    try:
+        assert proc.stdout is not None
+        seen = [int(proc.stdout.readline()) for _ in range(3)][-1]
+        rec = recordings.open(path)  # the writer is alive and appending
+        assert rec.opened_swmr and rec.status == "recording"
+        assert rec.n_samples >= seen
+        _check_samples(rec)
+        with h5py.File(path, "r", swmr=True) as f:  # and the plain-h5py recipe from docs/hdf5-schema.md
+            d = f["acquisition/forces_n"]
+            first = d.shape[0]
+            for _ in range(3):
+                proc.stdout.readline()
+            d.refresh()
+            assert d.shape[0] > first
+    finally:
+        proc.kill()
+        proc.communicate(timeout=10)
