@@ -22,10 +22,10 @@ The full description, with units and a loader example, is ``docs/hdf5-schema.md`
     /acquisition/block_host_rx_s    (m,) float64 host monotonic time the block arrived, s
     /events                     (e,)  compound (t_s f8, seq u8, code S32, label S256)
 
-Sample datasets are chunked (about 1 s per chunk), resizable and compressed with gzip + shuffle; version 2
-adds fletcher32 checksums, the calibration group, the session/trial attributes, and is written in SWMR mode
-(``libver="latest"``), so it needs HDF5 >= 1.10 to read. Version 1 files (same layout without those) are
-still read.
+Sample datasets are chunked (version 1: about 1 s per chunk; version 2: 0.5 s by default), resizable and
+compressed with gzip + shuffle; version 2 adds fletcher32 checksums, the calibration group, the
+session/trial attributes, and is written in SWMR mode (``libver="latest"``), so it needs HDF5 >= 1.10 to
+read. Version 1 files (same layout without those) are still read.
 """
 
 from __future__ import annotations

@@ -2,8 +2,9 @@
 
 Usage: python _crash_writer.py OUT.h5 BLOCK_SAMPLES
 
-After each ``append`` returns (the block is flushed), the total number of samples is printed on stdout,
-so the parent knows what was flushed before it sends SIGKILL.
+Blocks of BLOCK_SAMPLES samples at 1 kHz are appended at the pace of real time. After each ``append``
+returns, ``APPENDED FLUSHED`` sample counts are printed on stdout, so the parent knows what the writer
+had received and what it had flushed before it sends SIGKILL.
 """
 
 from __future__ import annotations
@@ -27,11 +28,12 @@ def main() -> None:
     )
     print("ready", flush=True)
     n = 0
+    start = time.monotonic()
     while True:
         writer.append(make_block(n, block))
         n += block
-        print(n, flush=True)
-        time.sleep(0.002)
+        print(n, writer.n_flushed, flush=True)
+        time.sleep(max(start + n / 1000.0 - time.monotonic(), 0.0))  # real time: 1 kHz
 
 
 if __name__ == "__main__":

@@ -52,7 +52,7 @@ def test_writer_StoresEverySettingUnitAndMetadata(tmp_path: Path) -> None:
     with h5py.File(path, "r") as f:
         for name in (schema.TIME, schema.SEQ, schema.FORCES, schema.RAW):
             ds = f[name]
-            assert ds.chunks[0] == 1000  # one second at 1 kHz
+            assert ds.chunks[0] == 500  # half a second at 1 kHz
             assert ds.maxshape[0] is None
             assert (ds.compression, ds.shuffle, ds.fletcher32) == ("gzip", True, True)
         assert f[schema.TIME].attrs["units"] == "s"
@@ -83,11 +83,31 @@ def test_writer_FsyncsAtMostOncePerInterval(tmp_path: Path, monkeypatch: pytest.
     writer.close()
     assert len(calls) == 2  # and on close
     calls.clear()
-    writer = RecordingWriter(tmp_path / "g.h5", lab_plate_info(), SUBJECT, fsync_interval_s=0.0)
+    writer = RecordingWriter(tmp_path / "g.h5", lab_plate_info(), SUBJECT, fsync_interval_s=0.0, flush_interval_s=0.0)
     for i in range(5):
         writer.append(make_block(i * 10, 10))
+        assert writer.n_flushed == writer.n_samples == (i + 1) * 10  # flushed after every block
     assert len(calls) == 6
     writer.close()
+
+
+def test_writer_CoalescesBlocksUntilTheFlushInterval(tmp_path: Path) -> None:
+    path = tmp_path / "c.h5"
+    writer = RecordingWriter(path, lab_plate_info(), SUBJECT, flush_interval_s=3600.0)
+    for i in range(7):
+        writer.append(make_block(i * 10, 10))
+    writer.add_event(DeviceEvent(t_s=0.0, seq=3, code="marker"))
+    assert (writer.n_samples, writer.n_flushed) == (70, 0)
+    assert recordings.open(path).n_samples == 0  # nothing in the file yet
+    writer.flush()
+    assert writer.n_flushed == 70
+    live = recordings.open(path)
+    assert live.n_samples == 70 and live.status == "recording"
+    np.testing.assert_array_equal(live.block_first_sample, np.arange(0, 70, 10))  # block boundaries kept
+    assert [e.code for e in live.events] == ["marker"]
+    writer.append(make_block(70, 10))
+    writer.close()  # close writes what is pending
+    assert recordings.open(path).n_samples == 80
 
 
 def test_writer_RejectsBadInput(tmp_path: Path) -> None:
@@ -98,6 +118,10 @@ def test_writer_RejectsBadInput(tmp_path: Path) -> None:
         RecordingWriter(tmp_path / "b.h5", lab_plate_info(), SUBJECT, {"duration_s": 30.0})  # type: ignore[dict-item]
     with pytest.raises(ValueError, match="fsync_interval_s"):
         RecordingWriter(tmp_path / "c.h5", lab_plate_info(), SUBJECT, fsync_interval_s=-1.0)
+    with pytest.raises(ValueError, match="flush_interval_s"):
+        RecordingWriter(tmp_path / "c.h5", lab_plate_info(), SUBJECT, flush_interval_s=float("nan"))
+    with pytest.raises(ValueError, match="chunk_s"):
+        RecordingWriter(tmp_path / "c.h5", lab_plate_info(), SUBJECT, chunk_s=0.0)
     writer = RecordingWriter(tmp_path / "d.h5", lab_plate_info(), SUBJECT)
     with pytest.raises(ValueError, match="raw counts"):
         writer.append(make_block(0, 5, raw=False))
