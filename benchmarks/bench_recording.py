@@ -20,6 +20,7 @@ import os
 import sys
 import tempfile
 import time
+import tracemalloc
 from pathlib import Path
 
 import h5py
@@ -101,18 +102,23 @@ def rss_mib() -> float:
     return float("nan")
 
 
-def one_hour(path: Path, hours: float) -> list[tuple[float, float]]:
-    """Record ``hours`` of simulated data; return (simulated minutes, RSS MiB) samples."""
+def one_hour(path: Path, hours: float) -> tuple[list[tuple[float, float]], list[float]]:
+    """Record ``hours`` of simulated data; return (simulated minutes, RSS MiB) samples and the Python heap
+    (tracemalloc, MiB) at the same moments: RSS minus that is HDF5's and NumPy's C memory."""
+    tracemalloc.start()
     total_s = hours * 3600.0
     writer = RecordingWriter(path, device_info(), Subject(id="bench"), fsync_interval_s=1.0)
     samples = [(0.0, rss_mib())]
+    heap = [tracemalloc.get_traced_memory()[0] / 2**20]
     every = int(300 * 1000 / 50)  # 5 simulated minutes of 50 ms blocks
     for i, block in enumerate(blocks(total_s, 50.0), start=1):
         writer.append(block)
         if i % every == 0:
             samples.append((i * 0.05 / 60.0, rss_mib()))
+            heap.append(tracemalloc.get_traced_memory()[0] / 2**20)
     writer.close()
-    return samples
+    tracemalloc.stop()
+    return samples, heap
 
 
 def main() -> None:
@@ -136,7 +142,7 @@ def main() -> None:
                       f"{b / w:>6.2f} {size:>9.2f}")
         print("  * the writer's default (flush_interval_s=0.25); 'block' = flush after every block")
         t0 = time.perf_counter()
-        samples = one_hour(d / "hour.h5", args.hours)
+        samples, heap = one_hour(d / "hour.h5", args.hours)
         wall = time.perf_counter() - t0
         print(f"\n{args.hours:g} h session (50 ms blocks) recorded in {wall:.1f} s "
               f"({args.hours * 3600 / wall:.0f}x realtime); resident memory, MiB:")
@@ -147,6 +153,8 @@ def main() -> None:
         print(f"  peak {peak:.1f} MiB; growth over the first half {first_half:+.1f} MiB, over the second half "
               f"(minute {half[0]:.0f} to {samples[-1][0]:.0f}) {second_half:+.1f} MiB "
               f"(file {(d / 'hour.h5').stat().st_size / 2**20:.0f} MiB)")
+        print(f"  Python heap (tracemalloc): {heap[1]:.2f} MiB at minute {samples[1][0]:.0f}, "
+              f"{heap[-1]:.2f} MiB at the end")
 
 
 if __name__ == "__main__":
