@@ -167,7 +167,11 @@ class ReplayDevice(Device):
 
     def _read(self, timeout_s: float) -> SampleBlock | None:
         if self._block >= self._starts.size:
-            raise ReplayFinished(f"replay of {self.path} finished after {self.recording.n_samples} samples")
+            rec = self.recording
+            raise ReplayFinished(
+                f"replay of {self.path} reached its end after {rec.n_samples} samples "
+                f"({float(rec.t_s[-1] - rec.t_s[0]):.1f} s); ask for a shorter trial or use the loop=true option"
+            )
         if self.realtime:
             b = self._block
             last = int(self._ends[b]) - 1

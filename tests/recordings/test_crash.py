@@ -132,3 +132,14 @@ def test_liveFile_ReadsFromAnotherProcessWithSwmr(tmp_path: Path) -> None:
     finally:
         proc.kill()
         proc.communicate(timeout=10)
+
+
+def test_assess_HintsAtUnfinishedRecordingsInItsFolder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    left = tmp_path / "left.h5"
+    _kill_after(_start_writer(left), 0.3)
+    code = main(["assess", "standing", "--seconds", "2", "--subject", "P1", "--out", str(tmp_path / "new.h5")])
+    assert code == 0
+    err = capsys.readouterr().err
+    assert "1 recording(s)" in err and "left.h5" in err and "station recover" in err
+    main(["assess", "standing", "--seconds", "2", "--subject", "P1", "--out", str(tmp_path / "other" / "n.h5")])
+    assert "station recover" not in capsys.readouterr().err  # a clean folder: no hint
