@@ -143,3 +143,26 @@ def test_assess_HintsAtUnfinishedRecordingsInItsFolder(tmp_path: Path, capsys: p
     assert "1 recording(s)" in err and "left.h5" in err and "station recover" in err
     main(["assess", "standing", "--seconds", "2", "--subject", "P1", "--out", str(tmp_path / "other" / "n.h5")])
     assert "station recover" not in capsys.readouterr().err  # a clean folder: no hint
+
+
+_PLAIN_WRITER = """
+import sys, time, h5py
+f = h5py.File(sys.argv[1], "w")  # another program, writing without SWMR: it holds HDF5's file lock
+f.attrs["format"] = "balance-station"
+f.attrs["schema_version"] = 2
+f.flush()
+print("ready", flush=True)
+time.sleep(60)
+"""
+
+
+def test_fileHeldByNonSwmrWriter_SaysClearlyWhyItCannotBeRead(tmp_path: Path) -> None:
+    path = tmp_path / "held.h5"
+    proc = subprocess.Popen([sys.executable, "-c", _PLAIN_WRITER, str(path)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
+        with pytest.raises(RecordingError, match="open for writing by another program that did not enable SWMR"):
+            recordings.open(path)
+    finally:
+        proc.kill()
+        proc.communicate(timeout=10)
