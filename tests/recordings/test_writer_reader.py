@@ -183,3 +183,28 @@ def test_reader_ClearErrors(tmp_path: Path) -> None:
         recordings.open(cut)
     with pytest.raises(FileNotFoundError):
         recordings.open(tmp_path / "nope.h5")
+
+
+def test_writer_SetsStatusAfterReopenWhenSwmrRefusesAttributeWrites(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Older HDF5 versions refuse attribute writes in SWMR mode: the writer then sets the status after closing."""
+    real_setitem = h5py.AttributeManager.__setitem__
+    refused: list[str] = []
+
+    def refuse_in_swmr(self: h5py.AttributeManager, name: str, value: object) -> None:
+        intent = h5py.h5i.get_file_id(self._id).get_intent()
+        if intent & h5py.h5f.ACC_SWMR_WRITE:
+            refused.append(name)
+            raise OSError("attribute writes are not allowed in SWMR mode (simulated)")
+        real_setitem(self, name, value)
+
+    path = tmp_path / "old.h5"
+    writer = RecordingWriter(path, lab_plate_info(), SUBJECT)
+    writer.append(make_block(0, 10))
+    monkeypatch.setattr(h5py.AttributeManager, "__setitem__", refuse_in_swmr)
+    writer.close(recordings.RecordingStatus.INTERRUPTED)
+    assert refused == ["status"]  # the SWMR write was refused ...
+    with h5py.File(path, "r") as f:
+        assert f.attrs["status"] == "interrupted"  # ... and the reopen set it
+    assert recordings.open(path).n_samples == 10
