@@ -1,4 +1,9 @@
-"""Read a recording back into arrays and metadata."""
+"""Read a recording back into arrays and metadata.
+
+Files of schema version 1 and 2 are read. A file still marked ``recording`` (being written now, or left by
+a writer that died) is opened in SWMR mode and read up to its last flushed sample; the ``status`` of the
+returned :class:`Recording` says so.
+"""
 
 from __future__ import annotations
 
@@ -12,10 +17,10 @@ import numpy as np
 
 from drivers.model import DeviceEvent, DeviceInfo
 from recordings import schema
-from recordings.errors import NotARecordingError, TruncatedRecordingError, UnsupportedSchemaError
+from recordings.errors import NotARecordingError, RecordingError, TruncatedRecordingError, UnsupportedSchemaError
 from recordings.metadata import Subject
 
-__all__ = ["Recording", "open_recording"]
+__all__ = ["Recording", "open_h5", "open_recording"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -44,6 +49,12 @@ class Recording:
     block_first_sample: np.ndarray
     block_host_rx_s: np.ndarray
     events: list[DeviceEvent] = field(default_factory=list)
+    calibration: dict[str, Any] = field(default_factory=dict)
+    calibration_units: dict[str, str] = field(default_factory=dict)
+    session: str = ""
+    trial: str = ""
+    #: True when the file had to be opened in SWMR mode (it is being written, or its writer died).
+    opened_swmr: bool = False
 
     @property
     def n_samples(self) -> int:
@@ -83,7 +94,49 @@ def open_recording(path: str | os.PathLike[str]) -> Recording:
     UnsupportedSchemaError
         A schema version this software cannot read.
     TruncatedRecordingError
-        Missing datasets or datasets of unequal length.
+        Missing datasets, datasets of unequal length (in a file not marked ``recording``), or parts HDF5
+        cannot read (a file cut short by a copy, a checksum failure).
+    RecordingError
+        The file is held open for writing by a program that did not enable SWMR.
+    """
+    p = Path(path)
+    f, swmr = open_h5(p)
+    with f:
+        try:
+            return _check_and_read(p, f, swmr)
+        except (OSError, RuntimeError) as exc:  # HDF5 could open it, but parts are unreadable
+            raise TruncatedRecordingError(f"{p} is damaged: HDF5 cannot read part of it ({exc})") from None
+
+
+def _check_and_read(p: Path, f: h5py.File, swmr: bool) -> Recording:
+    if f.attrs.get("format") != schema.FORMAT_NAME and _plain(f.attrs.get("format")) != schema.FORMAT_NAME:
+        raise NotARecordingError(f"{p} is an HDF5 file but not a balance-station recording (no format attribute)")
+    version = f.attrs.get("schema_version")
+    if version is None:
+        raise UnsupportedSchemaError(f"{p} has no schema_version attribute")
+    version = int(version)
+    if version > schema.SCHEMA_VERSION:
+        raise UnsupportedSchemaError(
+            f"{p} uses schema version {version}, newer than this software reads ({schema.SCHEMA_VERSION}); "
+            "upgrade balance-station"
+        )
+    if version < 1:
+        raise UnsupportedSchemaError(f"{p} has an invalid schema version {version}")
+    try:
+        return _read(p, f, version, swmr)
+    except KeyError as exc:
+        raise TruncatedRecordingError(f"{p} is incomplete: {exc}") from None
+
+
+def open_h5(path: str | os.PathLike[str]) -> tuple[h5py.File, bool]:
+    """Open a recording file read-only with h5py; returns ``(file, opened_in_swmr_mode)``.
+
+    A closed file opens normally. A file being written in SWMR mode, or left open by a writer that died,
+    refuses a normal open; it is then opened with ``swmr=True``.
+
+    Raises
+    ------
+    FileNotFoundError, NotARecordingError, RecordingError, TruncatedRecordingError
     """
     p = Path(path)
     if not p.is_file():
@@ -91,30 +144,29 @@ def open_recording(path: str | os.PathLike[str]) -> Recording:
     if not h5py.is_hdf5(p):
         raise NotARecordingError(f"{p} is not an HDF5 file, so not a balance-station recording")
     try:
-        f = h5py.File(p, "r")
-    except OSError as exc:
-        raise TruncatedRecordingError(f"{p} is damaged and cannot be opened by HDF5 ({exc})") from None
-    with f:
-        if f.attrs.get("format") != schema.FORMAT_NAME and _plain(f.attrs.get("format")) != schema.FORMAT_NAME:
-            raise NotARecordingError(f"{p} is an HDF5 file but not a balance-station recording (no format attribute)")
-        version = f.attrs.get("schema_version")
-        if version is None:
-            raise UnsupportedSchemaError(f"{p} has no schema_version attribute")
-        version = int(version)
-        if version > schema.SCHEMA_VERSION:
-            raise UnsupportedSchemaError(
-                f"{p} uses schema version {version}, newer than this software reads ({schema.SCHEMA_VERSION}); "
-                "upgrade balance-station"
-            )
-        if version < 1:
-            raise UnsupportedSchemaError(f"{p} has an invalid schema version {version}")
-        try:
-            return _read_v1(p, f, version)
-        except KeyError as exc:
-            raise TruncatedRecordingError(f"{p} is incomplete: {exc}") from None
+        return h5py.File(p, "r"), False
+    except OSError as plain_exc:
+        plain = plain_exc
+    try:
+        return h5py.File(p, "r", swmr=True), True
+    except OSError as swmr_exc:
+        if "lock" in f"{plain} {swmr_exc}".lower():
+            raise RecordingError(
+                f"{p} is open for writing by another program that did not enable SWMR, so it cannot be read "
+                "until that program closes it (or read a copy)"
+            ) from None
+        raise TruncatedRecordingError(f"{p} is damaged and cannot be opened by HDF5 ({plain})") from None
 
 
-def _read_v1(p: Path, f: h5py.File, version: int) -> Recording:
+def _committed_length(p: Path, f: h5py.File, names: list[str], status: str) -> int:
+    """Number of samples present in every sample dataset; unequal lengths only in a ``recording`` file."""
+    lengths = {name: f[name].shape[0] for name in names}
+    if len(set(lengths.values())) != 1 and status != schema.RecordingStatus.RECORDING:
+        raise TruncatedRecordingError(f"{p} is damaged: sample datasets have unequal lengths {lengths}")
+    return min(lengths.values())
+
+
+def _read(p: Path, f: h5py.File, version: int, swmr: bool) -> Recording:
     dev = f[schema.DEVICE].attrs
     positions = dev.get("sensor_positions_mm")
     surface = dev.get("surface_size_mm")
@@ -143,15 +195,24 @@ def _read_v1(p: Path, f: h5py.File, version: int) -> Recording:
     )
     settings = {k: _plain(v) for k, v in f[schema.SETTINGS].attrs.items()}
     units = {k: _plain(v) for k, v in f[schema.UNITS].attrs.items()}
-    t = f[schema.TIME][()]
-    seq = f[schema.SEQ][()]
-    forces = f[schema.FORCES][()]
-    raw = f[schema.RAW][()] if device.raw_counts else None
-    lengths = {"t_s": t.shape[0], "seq": seq.shape[0], "forces_n": forces.shape[0]}
-    if raw is not None:
-        lengths["raw"] = raw.shape[0]
-    if len(set(lengths.values())) != 1:
-        raise TruncatedRecordingError(f"{p} is damaged: sample datasets have unequal lengths {lengths}")
+    calibration = {k: _plain(v) for k, v in f[schema.CALIBRATION].attrs.items()} if schema.CALIBRATION in f else {}
+    cal_units = (
+        {k: _plain(v) for k, v in f[schema.CALIBRATION_UNITS].attrs.items()} if schema.CALIBRATION_UNITS in f else {}
+    )
+    status = _plain(f.attrs.get("status", ""))
+    names = [schema.TIME, schema.SEQ, schema.FORCES] + ([schema.RAW] if device.raw_counts else [])
+    n = _committed_length(p, f, names, status)
+    t = f[schema.TIME][:n]
+    seq = f[schema.SEQ][:n]
+    forces = f[schema.FORCES][:n]
+    raw = f[schema.RAW][:n] if device.raw_counts else None
+    block_first = f[schema.BLOCK_FIRST_SAMPLE][()]
+    block_rx = f[schema.BLOCK_HOST_RX][()]
+    m = min(block_first.shape[0], block_rx.shape[0])
+    if m != max(block_first.shape[0], block_rx.shape[0]) and status != schema.RecordingStatus.RECORDING:
+        raise TruncatedRecordingError(f"{p} is damaged: {block_first.shape[0]} block starts, {block_rx.shape[0]} times")
+    keep = int(np.searchsorted(block_first[:m], n, side="left"))  # blocks whose first sample was written
+    block_first, block_rx = block_first[:keep], block_rx[:keep]
     if forces.shape[1] != device.n_channels:
         raise TruncatedRecordingError(f"{p}: forces have {forces.shape[1]} columns for {device.n_channels} channels")
     events = [
@@ -163,7 +224,7 @@ def _read_v1(p: Path, f: h5py.File, version: int) -> Recording:
         schema_version=version,
         software_version=_plain(f.attrs.get("software_version", "")),
         created_utc=_plain(f.attrs.get("created_utc", "")),
-        status=_plain(f.attrs.get("status", "")),
+        status=status,
         protocol=_plain(f.attrs.get("protocol", "")),
         condition=_plain(f.attrs.get("condition", "")),
         device=device,
@@ -174,7 +235,12 @@ def _read_v1(p: Path, f: h5py.File, version: int) -> Recording:
         seq=seq,
         forces_n=forces,
         raw=raw,
-        block_first_sample=f[schema.BLOCK_FIRST_SAMPLE][()],
-        block_host_rx_s=f[schema.BLOCK_HOST_RX][()],
+        block_first_sample=block_first,
+        block_host_rx_s=block_rx,
         events=events,
+        calibration=calibration,
+        calibration_units=cal_units,
+        session=_plain(f.attrs.get("session", "")),
+        trial=_plain(f.attrs.get("trial", "")),
+        opened_swmr=swmr,
     )

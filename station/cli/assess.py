@@ -12,6 +12,7 @@ from analysis.standing import StandingSettings
 from drivers import registry
 from recordings.metadata import Subject
 from station.cli._args import key_value, positive_float
+from station.cli.recover import unfinished_hint
 from station.engine.acquisition import AcquisitionStats
 from station.protocols.standing import run_standing
 from station.reports.standing import format_standing_table, standing_report
@@ -84,6 +85,8 @@ def run_standing_command(args: argparse.Namespace) -> int:
         if args.stance_width else StandingSettings()
     )
     out = args.out or _default_path(args.subject)
+    if hint := unfinished_hint(out.parent):  # files a crashed run left behind: one line, never blocking
+        print(hint, file=sys.stderr)
     progress = _progress_printer(args.seconds) if args.realtime else None
     outcome = run_standing(
         device, out, subject, seconds=args.seconds, settings=settings, condition=args.condition, progress=progress
