@@ -58,7 +58,7 @@ def test_file_is_readable_with_plain_h5py_and_documents_units(tmp_path):
     path = tmp_path / "trial.h5"
     write(path, info, blocks)
     with h5py.File(path, "r") as f:
-        assert f.attrs["format"] == "balance-station" and f.attrs["schema_version"] == 1
+        assert f.attrs["format"] == "balance-station" and f.attrs["schema_version"] == recordings.SCHEMA_VERSION
         assert f["acquisition/t_s"].attrs["units"] == "s"
         assert list(f["acquisition/forces_n"].attrs["units"]) == ["N"] * 4
         assert f["acquisition/forces_n"].compression == "gzip" and f["acquisition/forces_n"].shuffle
@@ -84,6 +84,7 @@ def test_a_recording_killed_before_close_still_says_recording(tmp_path):
     w = RecordingWriter(path, info, Subject())
     for b in blocks:
         w.append(b)
+    w.flush()
     w._file.close()  # simulate a writer that never reached close()
     w._file = None
     rec = recordings.open(path)
@@ -127,7 +128,10 @@ def test_missing_file():
         recordings.open("/nonexistent/trial.h5")
 
 
-@pytest.mark.parametrize(("version", "message"), [(2, "newer than this software reads"), (None, "no schema_version")])
+@pytest.mark.parametrize(
+    ("version", "message"),
+    [(recordings.SCHEMA_VERSION + 1, "newer than this software reads"), (None, "no schema_version")],
+)
 def test_wrong_schema_version(tmp_path, version, message):
     info, blocks = blocks_from_sim(1)
     path = tmp_path / "t.h5"
