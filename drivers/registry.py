@@ -42,6 +42,8 @@ BUILTIN_DRIVERS: dict[str, DriverEntry] = {
     entry.name: entry
     for entry in (
         DriverEntry("sim", "drivers.sim.board:SimulatedBoard"),
+        DriverEntry("plate", "drivers.forceplate.device:ForcePlate"),
+        DriverEntry("sim-plate", "drivers.forceplate.sim_plate:SimulatedForcePlate"),
     )
 }
 

@@ -366,6 +366,16 @@ class StreamParser:
         self._started = False  # the first sample frame ever keeps the device's own index as seq
 
     @property
+    def segment(self) -> int:
+        """Current segment number (increases at each backward step)."""
+        return self._segment
+
+    @property
+    def next_seq(self) -> int:
+        """The u64 seq the next contiguous sample would get."""
+        return self._next_seq
+
+    @property
     def buffered(self) -> int:
         """Bytes held back waiting for the rest of a frame."""
         return len(self._buf)
