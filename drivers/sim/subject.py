@@ -149,10 +149,9 @@ class StandingSubject:
             t = (self._next_grid_index + np.arange(n)) / _GRID_HZ
             self._next_grid_index += n
             chunk = self._generate(n)
-            # Keep one old point so interpolation is continuous across chunks.
-            keep = 1 if self._grid_t.size else 0
-            self._grid_t = np.concatenate([self._grid_t[-keep:] if keep else self._grid_t, t])
-            self._grid = np.concatenate([self._grid[:, -keep:] if keep else self._grid, chunk], axis=1)
+            # Keep every old point: this call may still need them (sample() trims after interpolating).
+            self._grid_t = np.concatenate([self._grid_t, t])
+            self._grid = np.concatenate([self._grid, chunk], axis=1)
 
     def sample(self, t_s: np.ndarray) -> SubjectTruth:
         """The subject's forces and COP at times ``t_s`` (s, increasing, each call after the last)."""
