@@ -9,11 +9,18 @@ recording. Conversion (force-plates-and-mats.md §1.5)::
 with C an m × k float32 matrix (m = k diagonal gains in N/count for single-axis load cells; m = 6 rows
 Fx, Fy, Fz in N and Mx, My, Mz in N·m for a six-component plate, O11).
 
-Six-component centre of pressure (Tec Gihan SDK formulas, ``tecgihan/forceplate-python:README.md``;
-O11 units): ``Mx' = Mx − Fy·az``, ``My' = My + Fx·az`` (az in m, sensor centre to the contact
-surface), ``COPx = −My'/Fz``, ``COPy = Mx'/Fz`` (m, reported here in mm), undefined (NaN) where
-``Fz < fz_min_n`` (10 N default). It lives here rather than in ``analysis/`` because the plate's
-``az`` comes from the calibration block; the load-cell COP stays in :mod:`analysis.cop`.
+Six-component centre of pressure (O11 units: N, N·m, az in m, COP in mm). OFP-1 reports the ground
+reaction force on the subject in the plate frame of DESIGN.md §2 (x right, y forward, z up; Fz > 0 when
+loaded) and its moments about the sensor centre, which lies ``az`` metres below the top surface. For a
+force F acting at (COPx, COPy, az) the moment is r × F, hence::
+
+    Mx' = Mx + Fy·az,   My' = My − Fx·az,   COPx = −My'/Fz,   COPy = Mx'/Fz
+
+undefined (NaN) where ``Fz < fz_min_n`` (10 N default). The Tec Gihan SDK (``tecgihan/forceplate-python``
+README, force-plates-and-mats.md §1.5) writes ``Mx − Fy·az`` and ``My + Fx·az``: the same physics in a
+z-down frame (Kistler's convention, az0 < 0); ``docs/ofp-1.md`` §5.3 says why OFP-1 keeps z up. This
+lives here rather than in ``analysis/`` because az comes from the calibration block; the load-cell COP
+stays in :mod:`analysis.cop`.
 """
 
 from __future__ import annotations
@@ -207,11 +214,11 @@ class SixComponentCop:
 
 
 def cop_six_component(forces: np.ndarray, az_m: float, *, fz_min_n: float = 10.0) -> SixComponentCop:
-    """COP from Fx, Fy, Fz (N) and Mx, My, Mz (N·m) about the sensor centre (O11).
+    """COP from Fx, Fy, Fz (N) and Mx, My, Mz (N·m) about the sensor centre, in mm.
 
-    ``COPx = −(My + Fx·az)/Fz``, ``COPy = (Mx − Fy·az)/Fz`` in m, returned in mm; az in m (>= 0).
-    Samples with ``Fz < fz_min_n`` have no COP (NaN, ``loaded = False``). Reference: Tec Gihan
-    forceplate-python README (MIT), force-plates-and-mats.md §1.5.
+    ``COPx = −(My − Fx·az)/Fz``, ``COPy = (Mx + Fy·az)/Fz`` (m, returned in mm); az is the depth of the
+    sensor centre below the contact surface, m (>= 0). Samples with ``Fz < fz_min_n`` have no COP
+    (NaN, ``loaded = False``). See the module docstring for the frame and the Tec Gihan sign convention.
     """
     f = np.asarray(forces, dtype=np.float64)
     if f.ndim != 2 or f.shape[1] != 6:
@@ -223,6 +230,6 @@ def cop_six_component(forces: np.ndarray, az_m: float, *, fz_min_n: float = 10.0
     fx, fy, fz, mx, my = f[:, 0], f[:, 1], f[:, 2], f[:, 3], f[:, 4]
     loaded = fz >= fz_min_n
     safe_fz = np.where(loaded, fz, 1.0)
-    cop_x = np.where(loaded, -(my + fx * az_m) / safe_fz * 1000.0, np.nan)
-    cop_y = np.where(loaded, (mx - fy * az_m) / safe_fz * 1000.0, np.nan)
+    cop_x = np.where(loaded, -(my - fx * az_m) / safe_fz * 1000.0, np.nan)
+    cop_y = np.where(loaded, (mx + fy * az_m) / safe_fz * 1000.0, np.nan)
     return SixComponentCop(cop_x, cop_y, loaded, float(fz_min_n))

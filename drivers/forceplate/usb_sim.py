@@ -70,6 +70,7 @@ FRAMES_PER_S = 100
 #: Load-cell positions of the simulated plate, mm (x right, y forward), channel order FR, BR, FL, BL.
 LOAD_CELL_POSITIONS_MM = ((200.0, 150.0), (200.0, -150.0), (-200.0, 150.0), (-200.0, -150.0))
 SURFACE_MM = (500.0, 400.0)
+SIX_SHEAR_N = (3.0, -4.0)  # constant horizontal reaction of the simulated six-component plate, N
 SIX_AZ_M = 0.0390625  # sensor centre 39 mm below the top (exactly representable in float32)
 _STRINGS = {1: "balance-station", 2: "OFP-1 simulated force plate"}
 
@@ -216,12 +217,12 @@ class PlateModel:
 
     # -- sampling --------------------------------------------------------------------------------------
 
-    def _counts(self, t_dev_s: np.ndarray) -> np.ndarray:
-        """Raw counts (n, k) at device times (s since boot)."""
-        n = t_dev_s.size
+    def _counts(self, t_clock_s: np.ndarray) -> np.ndarray:
+        """Raw counts (n, k) at clock times (s; the subject lives on the clock, not on the plate's boot time)."""
+        n = t_clock_s.size
         cal = self.calibration
         if self.subject is not None and self.occupied:
-            truth = self.subject.sample(t_dev_s)
+            truth = self.subject.sample(t_clock_s)
             fz = truth.fz_n
             if self.layout == Layout.LOAD_CELLS:
                 a, b = LOAD_CELL_POSITIONS_MM[0]
@@ -230,13 +231,15 @@ class PlateModel:
                 forces = np.column_stack([q * (1 + u) * (1 + v), q * (1 + u) * (1 - v),
                                           q * (1 - u) * (1 + v), q * (1 - u) * (1 - v)])
             else:
-                zeros = np.zeros(n)
-                # Fx = Fy = 0: Mx = COPy·Fz, My = −COPx·Fz about the sensor centre (m, N·m; O11).
-                forces = np.column_stack([zeros, zeros, fz, truth.cop_y_mm / 1000 * fz, -truth.cop_x_mm / 1000 * fz,
-                                          zeros])
+                # A small constant shear; moments of the reaction force about the sensor centre, which lies
+                # SIX_AZ_M below the surface: M = r × F with r = (COPx, COPy, az) (m, N·m; O11).
+                fx, fy = np.full(n, SIX_SHEAR_N[0]), np.full(n, SIX_SHEAR_N[1])
+                x, y = truth.cop_x_mm / 1000, truth.cop_y_mm / 1000
+                az = SIX_AZ_M
+                forces = np.column_stack([fx, fy, fz, y * fz - az * fy, az * fx - x * fz, x * fy - y * fx])
         else:
             if self.subject is not None:
-                self.subject.sample(t_dev_s)  # keep the subject's clock moving while they stand aside
+                self.subject.sample(t_clock_s)  # keep the subject's clock moving while they stand aside
             forces = np.zeros((n, self.k))
         net = np.linalg.solve(cal.matrix.astype(np.float64), forces.T).T
         noise = self.rng.normal(0.0, self.noise_counts, net.shape)
@@ -254,7 +257,7 @@ class PlateModel:
         if n_frames > 0:
             k_idx = self.samples_taken + np.arange(n_frames * spf)
             t_clock = self.stream_t0_s + k_idx * period
-            counts = self._counts(t_clock - self.boot_s)
+            counts = self._counts(t_clock)
             self._tare_feed(counts)
             counts32 = counts.astype(np.int32).reshape(n_frames, spf, self.k)
             for j in range(n_frames):
@@ -303,7 +306,7 @@ class PlateModel:
         self.tare_n = 0
         if not self.streaming:
             # The ADC runs while idle too: average the next n conversions at once.
-            t = now_s - self.boot_s + np.arange(n) / self.rate_hz
+            t = now_s + np.arange(n) / self.rate_hz
             if self.subject is not None and self.occupied:
                 self.subject.sample(t)  # advance the subject's clock consistently
             saved, self.subject = self.subject, (self.subject if self.occupied else None)
