@@ -114,6 +114,9 @@ class FaultPlan:
     unplug_at_s: float | None = None
     replug_after_s: float | None = None
     seed: int = 0
+    #: Per-frame faults (drop, corrupt, duplicate) only between these clock times, s.
+    active_from_s: float = 0.0
+    active_until_s: float = float("inf")
 
     def __post_init__(self) -> None:
         for name in ("drop_prob", "corrupt_prob", "duplicate_prob"):
@@ -653,10 +656,11 @@ class SimulatedPlateBackend(usb.backend.IBackend):
     def _generate(self, now: float) -> None:
         """Move the firmware up to ``now``: queue every frame it finished, applying injected faults."""
         f, led, rng = self.faults, self.ledger, self._fault_rng
+        active = f.active_from_s <= now < f.active_until_s
         for ftype, n_samples, frame in self.model.frames_until(now):
             if ftype == protocol.FrameType.SAMPLES:
                 led.samples_generated += n_samples
-            if ftype == protocol.FrameType.SAMPLES and f.drop_prob and rng.random() < f.drop_prob:
+            if active and ftype == protocol.FrameType.SAMPLES and f.drop_prob and rng.random() < f.drop_prob:
                 led.dropped_frames += 1
                 led.dropped_samples += n_samples
                 self.model.dropped_total += n_samples
@@ -669,7 +673,7 @@ class SimulatedPlateBackend(usb.backend.IBackend):
                 frame = bytes(head) + struct.pack("<I", protocol.zlib.crc32(head))
                 self.model.overrun_pending = False
             copies = [frame]
-            if f.corrupt_prob and rng.random() < f.corrupt_prob:
+            if active and f.corrupt_prob and rng.random() < f.corrupt_prob:
                 bad = bytearray(frame)
                 pos = int(rng.integers(0, len(bad)))
                 bad[pos] ^= int(rng.integers(1, 256))
@@ -680,9 +684,11 @@ class SimulatedPlateBackend(usb.backend.IBackend):
                 else:
                     led.corrupted_status_frames += 1
                 led.corrupted_frame_counters.append(int.from_bytes(frame[8:12], "little"))
-            elif f.duplicate_prob and ftype == protocol.FrameType.SAMPLES and rng.random() < f.duplicate_prob:
+            elif (active and f.duplicate_prob and ftype == protocol.FrameType.SAMPLES
+                  and rng.random() < f.duplicate_prob):
                 copies = [frame, frame]
                 led.duplicated_frames += 1
+                led.samples_sent += n_samples
             elif ftype == protocol.FrameType.SAMPLES:
                 led.samples_sent += n_samples
             for c in copies:
