@@ -52,6 +52,15 @@ CRC_SIZE = 4
 MAX_PAYLOAD = 4096
 _U32 = 1 << 32
 _HALF_U32 = 1 << 31
+_OVERRUN = 0x0001
+_NONE = np.empty(0, dtype=np.int64)
+#: The 28-byte header as a NumPy record, to read every field of many headers in one view.
+_HEADER_DTYPE = np.dtype([
+    ("magic", "u1", 2), ("version", "u1"), ("type", "u1"), ("length", "<u2"), ("flags", "<u2"),
+    ("counter", "<u4"), ("first", "<u4"), ("t0", "<u8"), ("ns", "u1"), ("nc", "u1"), ("reserved", "<u2"),
+])
+assert _HEADER_DTYPE.itemsize == HEADER_SIZE
+_HEADER_OFFSETS = np.arange(HEADER_SIZE)
 
 _HEADER = struct.Struct("<2sBBHHIIQBBH")
 assert _HEADER.size == HEADER_SIZE
@@ -407,88 +416,204 @@ class StreamParser:
 
     # -- scanning ----------------------------------------------------------------------------------
 
-    def _scan(self, final: bool) -> tuple[list[tuple[int, int]], int]:
-        """Accepted frames as (start, payload length), and how many buffer bytes are consumed."""
+    def _scan(self, final: bool) -> tuple[np.ndarray, np.ndarray, int]:
+        """Accepted frames (start offsets, payload lengths) and how many buffer bytes are consumed.
+
+        Vectorised: candidates, header checks, stored CRCs and the choice of frames are array
+        operations; only ``zlib.crc32`` is called once per complete candidate.
+        """
         buf = self._buf
         n = len(buf)
-        arr = np.frombuffer(buf, dtype=np.uint8) if n else np.empty(0, np.uint8)
         if n < 2:
-            return [], (n if final else 0)
+            return _NONE, _NONE, (n if final else 0)
+        arr = np.frombuffer(buf, dtype=np.uint8)
         cand = np.flatnonzero((arr[:-1] == 0xA5) & (arr[1:] == 0x5A))
         full = cand[cand + HEADER_SIZE <= n]
-        version = arr[full + 2]
-        ftype = arr[full + 3]
-        length = arr[full + 4].astype(np.int64) | (arr[full + 5].astype(np.int64) << 8)
-        ns = arr[full + 24].astype(np.int64)
-        nc = arr[full + 25].astype(np.int64)
+        hdr = arr[full[:, None] + _HEADER_OFFSETS].view(_HEADER_DTYPE)[:, 0]
+        ftype = hdr["type"]
+        length = hdr["length"].astype(np.int64)
         plausible = (
-            (version == PROTOCOL_VERSION)
+            (hdr["version"] == PROTOCOL_VERSION)
             & (ftype >= 1) & (ftype <= 3)
             & (length <= MAX_PAYLOAD)
-            & ((ftype != FrameType.SAMPLES) | (length == 4 * ns * nc))
+            & ((ftype != FrameType.SAMPLES) | (length == 4 * hdr["ns"].astype(np.int64) * hdr["nc"]))
         )
-        starts = full[plausible].tolist()
-        ends = (full[plausible] + (HEADER_SIZE + CRC_SIZE) + length[plausible]).tolist()
-        partial_header = cand[cand + HEADER_SIZE > n].tolist()  # too short to judge yet
-        accepted: list[tuple[int, int]] = []
-        pos = 0  # everything before pos is decided
+        p_start = full[plausible]
+        p_len = length[plausible]
+        p_end = p_start + (HEADER_SIZE + CRC_SIZE) + p_len
+        complete = p_end <= n
+        c_start, c_crc = p_start[complete], p_end[complete] - CRC_SIZE
         mv = memoryview(buf)
         crc = zlib.crc32
+        computed = np.fromiter((crc(mv[a:b]) for a, b in zip(c_start.tolist(), c_crc.tolist(), strict=True)),
+                               dtype=np.int64, count=c_start.size)
+        mv.release()
+        stored = arr[c_crc[:, None] + _HEADER_OFFSETS[:CRC_SIZE]].view("<u4")[:, 0]
+        valid = np.zeros(p_start.size, dtype=bool)
+        valid[complete] = computed == stored
+        v_start, v_end = p_start[valid], p_end[valid]
+        if v_start.size > 1 and np.any(v_start[1:] < v_end[:-1]):
+            return self._scan_loop(p_start, p_end, complete, valid, cand, n, final)
+
+        def inside(c: np.ndarray) -> np.ndarray:
+            """Strictly inside one of the valid frames (a false magic in a payload or CRC)."""
+            j = np.searchsorted(v_start, c, side="right") - 1
+            jj = np.maximum(j, 0)
+            return (j >= 0) & (c > v_start[jj] if v_start.size else False) & (c < v_end[jj] if v_start.size else False)
+
+        p_inside = inside(p_start)
+        limit = n  # bytes from here on wait for more data
+        if not final:
+            blocking = p_start[~complete & ~p_inside]  # O15: wait for a plausible incomplete candidate
+            if blocking.size:
+                limit = int(blocking[0])
+            partial = cand[cand + HEADER_SIZE > n]
+            partial = partial[~inside(partial)]
+            if partial.size:
+                limit = min(limit, int(partial[0]))
+            elif arr[-1] == 0xA5 and not inside(np.array([n - 1]))[0]:
+                limit = min(limit, n - 1)  # may be the first magic byte
+        before = p_start < limit
+        self.stats.crc_failures += int(np.count_nonzero(complete & ~valid & ~p_inside & before))
+        take = valid & before
+        starts, lengths = p_start[take], p_len[take]
+        self.stats.bytes_skipped += limit - int(lengths.sum()) - (HEADER_SIZE + CRC_SIZE) * int(starts.size)
+        return starts, lengths, limit
+
+    def _scan_loop(self, p_start, p_end, complete, valid, cand, n: int, final: bool):
+        """Frame-by-frame choice, for the rare buffer where valid frames overlap (a frame inside a frame)."""
+        accepted: list[int] = []
+        pos = 0
         waiting_at: int | None = None
-        for start, end in zip(starts, ends, strict=True):
+        for i, (start, end) in enumerate(zip(p_start.tolist(), p_end.tolist(), strict=True)):
             if start < pos:
                 continue  # inside an accepted frame
-            if end > n:
+            if not complete[i]:
                 if final:
-                    continue  # O15: rescan past an incomplete candidate at end of stream
+                    continue
                 waiting_at = start
                 break
-            if int.from_bytes(mv[end - CRC_SIZE : end], "little") != crc(mv[start : end - CRC_SIZE]):
+            if not valid[i]:
                 self.stats.crc_failures += 1
                 continue
-            accepted.append((start, end - start - HEADER_SIZE - CRC_SIZE))
+            accepted.append(i)
             pos = end
-        mv.release()
         if waiting_at is None and not final:
-            later = [c for c in partial_header if c >= pos]
+            later = [c for c in cand.tolist() if c + HEADER_SIZE > n and c >= pos]
             if later:
                 waiting_at = later[0]
-            elif n - pos >= 1 and buf[-1] == 0xA5:
-                waiting_at = n - 1  # may be the first magic byte
+            elif n - pos >= 1 and self._buf[-1] == 0xA5:
+                waiting_at = n - 1
         consumed = n if waiting_at is None else waiting_at
-        self.stats.bytes_skipped += consumed - sum(HEADER_SIZE + CRC_SIZE + length for _, length in accepted)
-        return accepted, consumed
+        idx = np.asarray(accepted, dtype=np.int64)
+        starts, lengths = p_start[idx], p_end[idx] - p_start[idx] - HEADER_SIZE - CRC_SIZE
+        self.stats.bytes_skipped += consumed - int(lengths.sum()) - (HEADER_SIZE + CRC_SIZE) * int(starts.size)
+        return starts, lengths, consumed
 
     def _parse(self, final: bool) -> ParsedChunk:
-        accepted, consumed = self._scan(final)
+        starts, lengths, consumed = self._scan(final)
         arr = np.frombuffer(bytes(self._buf[: max(consumed, 0)]), dtype=np.uint8)
         del self._buf[:consumed]
-        return self._decode(arr, accepted)
+        return self._decode(arr, starts, lengths)
 
     # -- decoding and continuity ------------------------------------------------------------------------
 
-    def _decode(self, arr: np.ndarray, accepted: list[tuple[int, int]]) -> ParsedChunk:
+    def _decode(self, arr: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> ParsedChunk:
         events: list[ContinuityEvent] = []
         others: list[Frame] = []
-        if not accepted:
+        if not starts.size:
             return self._empty(others, events)
-        starts = np.fromiter((s for s, _ in accepted), dtype=np.int64, count=len(accepted))
-        lengths = np.fromiter((length for _, length in accepted), dtype=np.int64, count=len(accepted))
-        hdr = arr[starts[:, None] + np.arange(HEADER_SIZE)]  # (nf, 28) gathered headers
-        ftype = hdr[:, 3]
-        flags = hdr[:, 6:8].copy().view("<u2")[:, 0]
-        counter = hdr[:, 8:12].copy().view("<u4")[:, 0].astype(np.int64)
-        first = hdr[:, 12:16].copy().view("<u4")[:, 0].astype(np.int64)
-        t0 = hdr[:, 16:24].copy().view("<u8")[:, 0]
-        ns = hdr[:, 24].astype(np.int64)
-        nc = hdr[:, 25].astype(np.int64)
+        hdr = arr[starts[:, None] + _HEADER_OFFSETS].view(_HEADER_DTYPE)[:, 0]  # every header, one gather
+        ftype = hdr["type"]
+        flags = hdr["flags"]
+        counter = hdr["counter"].astype(np.int64)
+        first = hdr["first"].astype(np.int64)
+        t0 = hdr["t0"]
+        ns = hdr["ns"].astype(np.int64)
+        nc = hdr["nc"].astype(np.int64)
 
-        # Continuity is sequential by nature; this loop runs once per frame (~100/s), never per sample.
-        keep = np.zeros(len(accepted), dtype=bool)
-        seq0 = np.zeros(len(accepted), dtype=np.int64)
-        seg = np.zeros(len(accepted), dtype=np.int64)
+        if self._contiguous_batch(ftype, flags, counter, first, ns, nc):
+            keep, seq0, seg = self._accept_batch(counter, first, ns)
+        else:
+            keep, seq0, seg = self._continuity_loop(arr, starts, lengths, ftype, flags, counter, first, t0, ns, nc,
+                                                    events, others)
+        if not keep.any() or int(ns[keep].sum()) == 0:
+            return self._empty(others, events)
+        k = int(self.n_channels or 0)
+        starts_k, lengths_k, ns_k = starts[keep], lengths[keep], ns[keep]
+        total_bytes = int(lengths_k.sum())
+        # One gather for every payload: byte b of the concatenated payloads comes from
+        # start_j + 28 + (b − offset_j) of the frame j it belongs to.
+        length0 = int(lengths_k[0])
+        frame_size = HEADER_SIZE + length0 + CRC_SIZE
+        s_first = int(starts_k[0])
+        if np.all(lengths_k == length0) and np.all(np.diff(starts_k) == frame_size):
+            # Back-to-back frames of one size (the usual stream): a strided view, no index arrays.
+            frames = arr[s_first : s_first + frame_size * starts_k.size].reshape(-1, frame_size)
+            payload = np.ascontiguousarray(frames[:, HEADER_SIZE : HEADER_SIZE + length0])
+        else:
+            offsets = np.cumsum(lengths_k) - lengths_k
+            payload = arr[np.repeat(starts_k + HEADER_SIZE - offsets, lengths_k) + np.arange(total_bytes)]
+        raw = payload.reshape(-1).view("<i4").astype(np.int32).reshape(-1, k)
+        within = np.arange(raw.shape[0]) - np.repeat(np.cumsum(ns_k) - ns_k, ns_k)
+        seq = (np.repeat(seq0[keep], ns_k) + within).astype(np.uint64)
+        if self.rate_hz is not None:
+            t_us = np.repeat(t0[keep].astype(np.float64), ns_k) + within * (1e6 / self.rate_hz)
+        else:
+            t_us = np.full(raw.shape[0], np.nan)
+        return ParsedChunk(
+            seq=seq,
+            segment=np.repeat(seg[keep], ns_k),
+            t_us=t_us,
+            raw=raw,
+            flags=np.repeat(flags[keep], ns_k).astype(np.uint16),
+            other_frames=others,
+            events=events,
+        )
+
+    def _contiguous_batch(self, ftype, flags, counter, first, ns, nc) -> bool:
+        """True when every frame is a sample frame continuing the last one exactly (the common case)."""
+        k = self.n_channels if self.n_channels is not None else int(nc[0])
+        unusual = ((ftype != FrameType.SAMPLES) | (ns == 0) | ((flags & _OVERRUN) != 0) | (nc != k)).any()
+        steps_ok = ((np.diff(counter) % _U32) == 1) & (((np.diff(first) - ns[:-1]) % _U32) == 0)
+        if unusual or not steps_ok.all():
+            return False
+        if self._prev_counter is not None and (int(counter[0]) - self._prev_counter - 1) % _U32:
+            return False
+        if self._prev_first is not None and (int(first[0]) - self._prev_first - self._prev_n) % _U32:
+            return False
+        self.n_channels = k
+        return True
+
+    def _accept_batch(self, counter, first, ns) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Vectorised bookkeeping for a contiguous batch: no Python loop over frames."""
+        f0 = int(first[0])
+        if self._prev_first is None:
+            self._seq_base = (self._next_seq - f0) if self._started else 0
+        self._seq_base_advance(f0)
+        s0 = self._seq_for(f0)
+        offsets = np.cumsum(ns) - ns
+        total = int(ns.sum())
+        nf = int(ns.size)
         st = self.stats
-        for i in range(len(accepted)):
+        st.frames += nf
+        st.sample_frames += nf
+        st.samples += total
+        self._started = True
+        self._next_seq = s0 + total
+        self._prev_first, self._prev_n = int(first[-1]), int(ns[-1])
+        self._prev_counter = self._prev_counter_sample = int(counter[-1])
+        self._seq_base = self._next_seq - self._prev_n - self._prev_first
+        return np.ones(nf, dtype=bool), s0 + offsets, np.full(nf, self._segment, dtype=np.int64)
+
+    def _continuity_loop(self, arr, starts, lengths, ftype, flags, counter, first, t0, ns, nc,
+                         events: list[ContinuityEvent], others: list[Frame]):
+        """Frame-by-frame continuity (gaps, duplicates, restarts, status frames): runs once per frame."""
+        keep = np.zeros(len(starts), dtype=bool)
+        seq0 = np.zeros(len(starts), dtype=np.int64)
+        seg = np.zeros(len(starts), dtype=np.int64)
+        st = self.stats
+        for i in range(len(starts)):
             c = int(counter[i])
             if int(ftype[i]) != FrameType.SAMPLES:
                 self._count_frame(c, events)
@@ -526,7 +651,7 @@ class StreamParser:
                 self._seq_base = self._next_seq - f  # after reset(): continue the host's numbering
             self._started = True
             self._count_frame(c, events)
-            if int(flags[i]) & FrameFlags.OVERRUN:
+            if int(flags[i]) & _OVERRUN:
                 st.overruns += 1
                 events.append(ContinuityEvent("overrun", self._seq_for(f), 0))
             self._seq_base_advance(f)
@@ -538,31 +663,7 @@ class StreamParser:
             self._next_seq = s0 + n_s
             st.sample_frames += 1
             st.samples += n_s
-        if not keep.any() or int(ns[keep].sum()) == 0:
-            return self._empty(others, events)
-        k = int(self.n_channels or 0)
-        starts_k, lengths_k, ns_k = starts[keep], lengths[keep], ns[keep]
-        total_bytes = int(lengths_k.sum())
-        # One gather for every payload: byte b of the concatenated payloads comes from
-        # start_j + 28 + (b − offset_j) of the frame j it belongs to.
-        offsets = np.cumsum(lengths_k) - lengths_k
-        idx = np.repeat(starts_k + HEADER_SIZE - offsets, lengths_k) + np.arange(total_bytes)
-        raw = arr[idx].view("<i4").astype(np.int32, copy=False).reshape(-1, k)
-        within = np.arange(raw.shape[0]) - np.repeat(np.cumsum(ns_k) - ns_k, ns_k)
-        seq = (np.repeat(seq0[keep], ns_k) + within).astype(np.uint64)
-        if self.rate_hz is not None:
-            t_us = np.repeat(t0[keep].astype(np.float64), ns_k) + within * (1e6 / self.rate_hz)
-        else:
-            t_us = np.full(raw.shape[0], np.nan)
-        return ParsedChunk(
-            seq=seq,
-            segment=np.repeat(seg[keep], ns_k),
-            t_us=t_us,
-            raw=raw,
-            flags=np.repeat(flags[keep], ns_k).astype(np.uint16),
-            other_frames=others,
-            events=events,
-        )
+        return keep, seq0, seg
 
     def _seq_base_advance(self, first_u32: int) -> None:
         """Unwrap: move the base by 2**32 when the u32 index wrapped since the last frame."""
