@@ -44,6 +44,7 @@ BUILTIN_DRIVERS: dict[str, DriverEntry] = {
         DriverEntry("sim", "drivers.sim.board:SimulatedBoard"),
         DriverEntry("plate", "drivers.forceplate.device:ForcePlate"),
         DriverEntry("sim-plate", "drivers.forceplate.sim_plate:SimulatedForcePlate"),
+        DriverEntry("sim-plate-pair", "drivers.forceplate.sim_plate:SimulatedPlatePair"),
     )
 }
 

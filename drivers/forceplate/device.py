@@ -267,6 +267,13 @@ class ForcePlate(Device):
             raise DeviceError(f"calibration is for {self.calibration.n_channels} channels, plate has "
                               f"{self.plate_info.n_channels}")
 
+    @property
+    def anchor_s(self) -> float:
+        """Host-minus-device offset, s, that maps the current segment's device times to ``t_s``."""
+        if self._parser is None or self._parser.segment not in self._anchor_s:
+            raise DeviceStateError("the plate's clock is anchored at start(); start it first")
+        return self._anchor_s[self._parser.segment]
+
     def clock_offset_s(self) -> float:
         """Host time minus device time, s, from a GET_TIME bracketed by two host clock readings."""
         before = self.clock.now()
@@ -305,13 +312,10 @@ class ForcePlate(Device):
             driver=self.DRIVER, model=f"OFP-1 force plate, model {pi.model_id}", serial=self.serial_number,
             nominal_rate_hz=self.rate, channel_names=names, channel_units=units, layout=layout,
             sensor_positions_mm=positions, surface_size_mm=pi.surface_size_mm, origin_offset_mm=pi.origin_offset_mm,
-            firmware=pi.firmware, raw_counts=True, simulated=self._is_simulated(),
+            firmware=pi.firmware, raw_counts=True, simulated=bool(getattr(self._backend, "simulated", False)),
         )
         if self.tare_samples:
             self.tare(self.tare_samples)
-
-    def _is_simulated(self) -> bool:
-        return False
 
     def _start(self) -> None:
         assert self.calibration is not None

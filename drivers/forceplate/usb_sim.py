@@ -165,7 +165,8 @@ class PlateModel:
     """
 
     def __init__(self, layout: Layout, subject: StandingSubject | None, rate_hz: int = 1000, *, seed: int = 0,
-                 first_index: int = 0, boot_s: float = 0.0, serial: str = "OFP1-SIM-0001") -> None:
+                 first_index: int = 0, boot_s: float = 0.0, serial: str = "OFP1-SIM-0001",
+                 clock_ppm: float = 0.0) -> None:
         if rate_hz not in SUPPORTED_RATES_HZ:
             raise ValueError(f"the simulated plate runs at {SUPPORTED_RATES_HZ} Hz, got {rate_hz}")
         self.layout = Layout(layout)
@@ -176,6 +177,9 @@ class PlateModel:
         self.rate_hz = rate_hz
         self.serial = serial
         self.boot_s = boot_s
+        #: The plate's crystal runs fast by this many parts per million of the host clock.
+        self.clock_ppm = float(clock_ppm)
+        self._speed = 1.0 + self.clock_ppm * 1e-6
         self.rng = np.random.default_rng([seed, 7])
         # Zero drift since the factory calibration: what TARE removes.
         self.drift_counts = np.array([137, -88, 45, -31, 12, -7][: self.k], dtype=np.int64)
@@ -196,7 +200,7 @@ class PlateModel:
     # -- clocks --------------------------------------------------------------------------------------
 
     def device_us(self, now_s: float) -> int:
-        return round((now_s - self.boot_s) * 1e6)
+        return round((now_s - self.boot_s) * self._speed * 1e6)
 
     @property
     def samples_per_frame(self) -> int:
@@ -254,7 +258,7 @@ class PlateModel:
         if not self.streaming:
             return out
         spf = self.samples_per_frame
-        period = 1.0 / self.rate_hz
+        period = 1.0 / (self.rate_hz * self._speed)  # the crystal paces the conversions
         done = int(np.floor((now_s - self.stream_t0_s) / period + 1e-9)) + 1  # samples converted so far
         n_frames = (done - self.samples_taken) // spf
         if n_frames > 0:
@@ -301,7 +305,7 @@ class PlateModel:
 
     def next_frame_due_s(self) -> float:
         spf = self.samples_per_frame
-        return self.stream_t0_s + (self.samples_taken + spf - 1) / self.rate_hz
+        return self.stream_t0_s + (self.samples_taken + spf - 1) / (self.rate_hz * self._speed)
 
     def start_tare(self, n: int, now_s: float) -> None:
         self.tare_pending = n
@@ -356,13 +360,18 @@ class SimulatedPlateBackend(usb.backend.IBackend):
     read_batch_s : float
         FastClock only: how much device time one read lets pass once data is due (several frames per
         read, like a host that is a little late).
+    clock_ppm : float
+        How fast the plate's crystal runs against the host clock, parts per million.
     """
+
+    #: Drivers copy this into ``DeviceInfo.simulated``.
+    simulated = True
 
     def __init__(self, layout: Layout = Layout.LOAD_CELLS, subject: StandingSubject | None = None, *,
                  empty: bool = False, rate_hz: int = 1000, clock: SimClock | None = None,
                  faults: FaultPlan | None = None, vid: int = DEFAULT_VID, pid: int = DEFAULT_PID,
                  serial: str = "OFP1-SIM-0001", seed: int = 0, first_index: int = 0,
-                 read_batch_s: float = 0.05) -> None:
+                 read_batch_s: float = 0.05, clock_ppm: float = 0.0) -> None:
         super().__init__()
         if subject is None and not empty:
             subject = StandingSubject(stance_width_mm=2 * LOAD_CELL_POSITIONS_MM[0][0], seed=seed)
@@ -379,8 +388,9 @@ class SimulatedPlateBackend(usb.backend.IBackend):
         self._first_index = first_index
         self._lock = threading.RLock()
         self._address = 5
+        self.clock_ppm = clock_ppm
         self.model = PlateModel(self.layout, self.subject, rate_hz, seed=seed, first_index=first_index,
-                                boot_s=self.clock.now(), serial=serial)
+                                boot_s=self.clock.now(), serial=serial, clock_ppm=clock_ppm)
         self._pending = bytearray()
         self._pending_samples: list[tuple[int, int]] = []  # (byte end, samples) of frames in _pending
         self._halted = False
@@ -462,7 +472,8 @@ class SimulatedPlateBackend(usb.backend.IBackend):
         self._unplugged = False
         self._address += 1
         self.model = PlateModel(self.layout, self.subject, self.model.rate_hz, seed=self.seed + 1,
-                                first_index=self._first_index, boot_s=at_s, serial=self.serial)
+                                first_index=self._first_index, boot_s=at_s, serial=self.serial,
+                                clock_ppm=self.clock_ppm)
         self._halted = False
         self._make_descriptors()
 
