@@ -199,3 +199,18 @@ def test_parser_rejects_bad_settings() -> None:
         StreamParser(rate_hz=-1)
     with pytest.raises(ValueError, match="skipped_samples"):
         StreamParser().reset(-1)
+
+
+def test_a_frame_carried_inside_an_event_payload_is_not_taken_for_a_frame() -> None:
+    inner = encode_frame(np.full((10, 4), 7), counter=99, first_index=500)
+    outer = encode_frame(counter=1, frame_type=FrameType.EVENT, payload=inner)
+    before = _frames(1)[0]
+    after = encode_frame(np.full((10, 4), 2), counter=2, first_index=10)
+    stream = before + outer + after
+    for split in (0, 5, 40, len(before) + 30, len(before) + len(outer) - 3):
+        parser = StreamParser()
+        chunks = [parser.feed(stream[:split]), parser.feed(stream[split:]), parser.flush()]
+        raw = np.concatenate([c.raw for c in chunks if c.n_samples])
+        np.testing.assert_array_equal(raw, np.concatenate([np.zeros((10, 4)), np.full((10, 4), 2)]))
+        assert [f.payload for c in chunks for f in c.other_frames] == [inner]
+        assert parser.stats.lost_frames == 0 and parser.stats.lost_samples == 0
