@@ -29,11 +29,18 @@ import numpy as np
 
 from drivers.device import Device, FoundDevice
 from drivers.errors import DeviceDisconnected, DeviceError, DeviceNotFound, DeviceStateError, DeviceTimeout
-from drivers.forceplate.calibration import Calibration, Layout, counts_to_force, decode_calibration
+from drivers.forceplate.calibration import (
+    Calibration,
+    Layout,
+    counts_to_force,
+    decode_calibration,
+    encode_calibration,
+)
 from drivers.forceplate.protocol import FrameFlags, ParsedChunk, StreamParser
 from drivers.forceplate.requests import (
     REQUEST_IN,
     REQUEST_OUT,
+    SET_CALIBRATION_KEY,
     DeviceInfoReply,
     Request,
     decode_info,
@@ -364,6 +371,26 @@ class ForcePlate(Device):
             raise self._usb_error(exc, "taring it") from exc
         self.tare_counts = np.asarray(status.tare_counts, dtype=np.int64)
         return self.tare_counts.copy()
+
+    def write_calibration(self, calibration: Calibration) -> None:
+        """Store a new calibration block in the plate (SET_CALIBRATION), then read it back to verify.
+
+        Only while open and not streaming; the block must be for this plate's channel count.
+        """
+        if self.state != "open":
+            raise DeviceStateError(f"write_calibration() needs an open plate that is not streaming; it is {self.state}")
+        if self.calibration is not None and calibration.n_channels != self.calibration.n_channels:
+            raise ValueError(f"the plate has {self.calibration.n_channels} channels, the calibration "
+                             f"{calibration.n_channels}")
+        block = encode_calibration(calibration)
+        try:
+            self._ctrl_out(Request.SET_CALIBRATION, 0, SET_CALIBRATION_KEY, block)
+            stored = decode_calibration(self._ctrl_in(Request.GET_CALIBRATION, 1024))
+        except OSError as exc:
+            raise self._usb_error(exc, "writing its calibration") from exc
+        if stored != calibration:
+            raise DeviceError("the plate did not store the calibration block it was sent")
+        self.calibration = stored
 
     def _read(self, timeout_s: float) -> SampleBlock | None:
         usb = _usb()

@@ -86,6 +86,8 @@ class PlateModel:
             raise ValueError(f"the simulated plate runs at {SUPPORTED_RATES_HZ} Hz, got {rate_hz}")
         self.layout = Layout(layout)
         self.calibration = load_cell_calibration() if self.layout == Layout.LOAD_CELLS else six_component_calibration()
+        #: The bridges' true response (what the counts are made of); SET_CALIBRATION does not change it.
+        self.physics = self.calibration
         self.k = self.calibration.n_channels
         self.subject = subject
         self.occupied = subject is not None
@@ -142,7 +144,7 @@ class PlateModel:
     def _counts(self, t_clock_s: np.ndarray) -> np.ndarray:
         """Raw counts (n, k) at clock times (s; the subject lives on the clock, not on the plate's boot time)."""
         n = t_clock_s.size
-        cal = self.calibration
+        cal = self.physics
         if self.subject is not None and self.occupied:
             truth = self.subject.sample(t_clock_s)
             fz = truth.fz_n

@@ -201,3 +201,21 @@ def test_missing_pyusb_gives_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> N
     with pytest.raises(DeviceError, match="pyusb"):
         ForcePlate().open()
     assert ForcePlate.find() == []
+
+
+def test_write_calibration_round_trips_through_the_plate_and_changes_the_forces() -> None:
+    from drivers.forceplate.calibration import Calibration
+
+    backend = SimulatedPlateBackend(empty=True)
+    new = Calibration(offsets=[81234 + 137, -40211 - 88, 15000 + 45, 2201 - 31], matrix=np.diag([1 / 32] * 4),
+                      date_yyyymmdd=20261126, certificate="RECAL-2")
+    with _plate(backend) as plate:
+        plate.write_calibration(new)
+        assert backend.model.calibration == new and plate.calibration == new
+        plate.start()
+        block = _record(plate, 1.0)
+        with pytest.raises(DeviceStateError, match="write_calibration"):
+            plate.write_calibration(new)
+    np.testing.assert_allclose(block.forces_n.mean(axis=0), 0.0, atol=0.02)  # the new offsets include the drift
+    with _plate(SimulatedPlateBackend()) as plate, pytest.raises(ValueError, match="channels"):
+        plate.write_calibration(Calibration(offsets=[0], matrix=[[1.0]]))
