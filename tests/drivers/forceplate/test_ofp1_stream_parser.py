@@ -32,26 +32,38 @@ def scenarios(draw):
     n_frames = draw(st.integers(1, 40))
     start_index = draw(st.one_of(st.integers(0, 1000), st.integers(_U32 - 200, _U32 - 1)))
     start_counter = draw(st.one_of(st.integers(0, 1000), st.integers(_U32 - 20, _U32 - 1)))
+    kinds = draw(st.lists(st.sampled_from(["samples"] * 4 + ["status"]), min_size=n_frames, max_size=n_frames))
     fates = draw(st.lists(st.sampled_from(["ok", "ok", "ok", "drop", "flip", "dup"]), min_size=n_frames,
                           max_size=n_frames))
+    fates = [("ok" if f == "dup" and kind == "status" else f) for f, kind in zip(fates, kinds, strict=True)]
     sizes = draw(st.lists(st.integers(1, 12), min_size=n_frames, max_size=n_frames))
     garbage = draw(st.lists(st.binary(max_size=40), min_size=n_frames + 1, max_size=n_frames + 1))
     seed = draw(st.integers(0, 2**32 - 1))
-    return k, start_index, start_counter, fates, sizes, garbage, seed
+    return k, start_index, start_counter, kinds, fates, sizes, garbage, seed
+
+
+def _runs(lost: list[int], order: list[int]) -> int:
+    """Maximal runs of lost positions, consecutive in ``order``."""
+    where = {p: i for i, p in enumerate(order)}
+    return sum(1 for p in lost if where[p] - 1 < 0 or order[where[p] - 1] not in lost)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenarios(), st.lists(st.integers(0, 4000), max_size=30))
 def test_parser_recovers_every_intact_frame_and_counts_every_loss(scenario, cuts) -> None:
-    k, start_index, start_counter, fates, sizes, garbage, seed = scenario
+    k, start_index, start_counter, kinds, fates, sizes, garbage, seed = scenario
     rng = np.random.default_rng(seed)
     stream = bytearray(garbage[0])
-    expected_raw, expected_seq = [], []
-    index = start_index  # unwrapped (u64) index of the next frame's first sample
-    kept_positions = []
-    for i, (fate, n) in enumerate(zip(fates, sizes, strict=True)):
-        samples = rng.integers(-(1 << 23), 1 << 23, size=(n, k))
-        frame = encode_frame(samples, counter=start_counter + i, first_index=index, t0_us=index * 1000)
+    expected_raw, expected_seq, expected_status = [], [], []
+    index = start_index  # unwrapped (u64) index of the next sample frame's first sample
+    kept = []  # positions of frames that arrive intact (any type)
+    for i, (kind, fate, n) in enumerate(zip(kinds, fates, sizes, strict=True)):
+        if kind == "samples":
+            samples = rng.integers(-(1 << 23), 1 << 23, size=(n, k))
+            frame = encode_frame(samples, counter=start_counter + i, first_index=index, t0_us=index * 1000)
+        else:
+            payload = rng.integers(0, 256, size=n).astype(np.uint8).tobytes()
+            frame = encode_frame(counter=start_counter + i, frame_type=FrameType.STATUS, payload=payload)
         if fate == "flip":
             bad = bytearray(frame)
             bit = int(rng.integers(0, len(bad) * 8))
@@ -59,34 +71,43 @@ def test_parser_recovers_every_intact_frame_and_counts_every_loss(scenario, cuts
             stream += bad
         elif fate != "drop":
             stream += frame + (frame if fate == "dup" else b"")
-            expected_raw.append(samples)
-            expected_seq.append(index + np.arange(n))
-            kept_positions.append(i)
+            kept.append(i)
+            if kind == "samples":
+                expected_raw.append(samples)
+                expected_seq.append(index + np.arange(n))
+            else:
+                expected_status.append(payload)
         stream += garbage[i + 1]
-        index += n
+        if kind == "samples":
+            index += n
     parser = StreamParser()
     chunks = _feed_all(parser, bytes(stream), cuts)
-    raw = np.concatenate([c.raw for c in chunks if c.n_samples]) if any(c.n_samples for c in chunks) else None
     seq = np.concatenate([c.seq for c in chunks])
-    if not kept_positions:
-        assert seq.size == 0 and parser.stats.samples == 0
+    st_ = parser.stats
+    # Status frames: exactly the intact ones, in order (never a false one).
+    assert [f.payload for c in chunks for f in c.other_frames] == expected_status
+    sample_frames = [i for i in range(len(kinds)) if kinds[i] == "samples"]
+    kept_samples = [i for i in kept if kinds[i] == "samples"]
+    if kept:
+        lost_any = [i for i in range(kept[0], kept[-1] + 1) if fates[i] in ("drop", "flip")]
+        assert st_.lost_frames == len(lost_any)  # by the frame counter, every type
+    if not kept_samples:
+        assert seq.size == 0 and st_.samples == 0
         return
     # Never a false frame, never a lost intact frame: exactly the intact frames' samples, in order.
+    raw = np.concatenate([c.raw for c in chunks if c.n_samples])
     np.testing.assert_array_equal(raw, np.concatenate(expected_raw))
     # The parser numbers samples from the first u32 index it sees, unwrapped from there on.
     expected = np.concatenate(expected_seq)
     expected -= expected[0] - expected[0] % _U32
     np.testing.assert_array_equal(seq, expected.astype(np.uint64))
-    first, last = kept_positions[0], kept_positions[-1]
-    lost = [i for i in range(first, last + 1) if fates[i] in ("drop", "flip")]
-    runs = sum(1 for i in lost if i - 1 not in lost)
-    st_ = parser.stats
+    first, last = kept_samples[0], kept_samples[-1]
+    lost = [i for i in sample_frames if first <= i <= last and fates[i] in ("drop", "flip")]
     assert st_.lost_samples == sum(sizes[i] for i in lost)
-    assert st_.lost_frames == len(lost)
-    assert st_.gaps == runs
-    assert st_.duplicates == sum(1 for i in kept_positions if fates[i] == "dup")
+    assert st_.gaps == _runs(lost, sample_frames)
+    assert st_.duplicates == sum(1 for i in kept_samples if fates[i] == "dup")
     assert st_.backward_steps == 0
-    assert st_.samples == sum(sizes[i] for i in kept_positions)
+    assert st_.samples == sum(sizes[i] for i in kept_samples)
     assert parser.buffered == 0
 
 
