@@ -43,6 +43,9 @@ BUILTIN_DRIVERS: dict[str, DriverEntry] = {
     for entry in (
         DriverEntry("sim", "drivers.sim.board:SimulatedBoard"),
         DriverEntry("replay", "recordings.replay:ReplayDevice"),
+        DriverEntry("plate", "drivers.forceplate.device:ForcePlate"),
+        DriverEntry("sim-plate", "drivers.forceplate.sim_plate:SimulatedForcePlate"),
+        DriverEntry("sim-plate-pair", "drivers.forceplate.sim_plate:SimulatedPlatePair"),
     )
 }
 
