@@ -307,20 +307,18 @@ def sway_measures(ml_mm: np.ndarray, ap_mm: np.ndarray, *, fs_hz: float) -> Sway
     ap = ap0 - ap0.mean()
     duration = n / fs
     d_ml, d_ap = np.diff(ml), np.diff(ap)
-    steps = np.hypot(d_ml, d_ap)
-    path = float(steps.sum())
+    path = float(np.sqrt(d_ml * d_ml + d_ap * d_ap).sum())
     path_ml, path_ap = float(np.abs(d_ml).sum()), float(np.abs(d_ap).sum())
     ellipse = prediction_ellipse(ml, ap)
-    s_ml2, s_ap2, s_mlap = np.mean(ml * ml), np.mean(ap * ap), np.mean(ml * ap)
+    s_ml2, s_ap2, s_mlap = float(ml @ ml) / n, float(ap @ ap) / n, float(ml @ ap) / n
     prieto_area = 2.0 * np.pi * stats.f.ppf(0.95, 2, n - 2) * np.sqrt(max(s_ap2 * s_ml2 - s_mlap**2, 0.0))
-    rd = np.hypot(ml, ap)
-    mdist = float(rd.mean())
+    mdist = float(np.sqrt(ml * ml + ap * ap).mean())
     mdist_ml, mdist_ap = float(np.abs(ml).mean()), float(np.abs(ap).mean())
     rdist = float(np.sqrt(s_ml2 + s_ap2))
     s_rd = float(np.sqrt(max(rdist**2 - mdist**2, 0.0)))
     sway_area = float(np.abs(ap[1:] * ml[:-1] - ap[:-1] * ml[1:]).sum()) / (2.0 * duration)
     velocity, velocity_ml, velocity_ap = path / duration, path_ml / duration, path_ap / duration
-    cov_ddof1_det = max(float(s_ml2 * s_ap2 - s_mlap**2), 0.0) * (n / (n - 1)) ** 2
+    cov_ddof1_det = max(s_ml2 * s_ap2 - s_mlap**2, 0.0) * (n / (n - 1)) ** 2
     return SwayMeasures(
         path_length_mm=path,
         mean_velocity_mm_s=path / duration,

@@ -100,3 +100,30 @@ def test_bad_input():
         sway_frequency(np.zeros_like(x), x, fs_hz=FS)
     with pytest.raises(ValueError, match="overlap"):
         WelchSettings(overlap=1.0)
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        WelchSettings(),
+        WelchSettings(nfft="segment"),
+        WelchSettings(detrend="constant", window="hamming", overlap=0.3),
+        WelchSettings(detrend="none", segment_s=7.77),
+    ],
+)
+def test_batched_welch_equals_scipy_signal_welch(settings):
+    from scipy import signal
+
+    from analysis.sway_frequency import welch_psd
+
+    rng = np.random.default_rng(0)
+    x = np.cumsum(rng.normal(size=(3001, 3)), axis=0)
+    f, p = welch_psd(x, fs_hz=FS, settings=settings)
+    nperseg = round(settings.segment_s * FS)
+    f_ref, p_ref = signal.welch(
+        x, fs=FS, window=settings.window, nperseg=nperseg, noverlap=min(round(settings.overlap * nperseg), nperseg - 1),
+        nfft=x.shape[0] if settings.nfft == "signal" else nperseg,
+        detrend=False if settings.detrend == "none" else settings.detrend, axis=0,
+    )  # fmt: skip
+    assert f == pytest.approx(f_ref, rel=1e-12)
+    assert np.max(np.abs(p - p_ref)) <= 1e-10 * np.max(p_ref)
