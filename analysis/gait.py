@@ -17,7 +17,7 @@ import numpy as np
 
 from analysis._checks import as_float_array, check_positive, check_same_length
 from analysis.stance import StanceSettings
-from analysis.steps import STEP_MEASURES, RejectedStep, StepTable, limb_steps
+from analysis.steps import STEP_MEASURES, FootNeverLoaded, RejectedStep, StepTable, limb_steps_checked
 from analysis.symmetry import Symmetry, symmetry
 
 __all__ = ["GaitResult", "LimbSummary", "analyze_gait", "summarise_limb"]
@@ -144,17 +144,20 @@ def analyze_gait(
     n = check_same_length(left_fz_n=left, right_fz_n=right)
     if n == 0:
         raise ValueError("the recording holds no samples")
-    if np.max(left) <= settings.on_threshold_n and np.max(right) <= settings.on_threshold_n:
+    tables: dict[str, StepTable] = {}
+    never: dict[str, FootNeverLoaded] = {}
+    for side, fz, cop in (("left", left, left_cop_ap_mm), ("right", right, right_cop_ap_mm)):
+        try:
+            tables[side] = limb_steps_checked(fz, fs_hz, body_weight_n, side, settings, cop, t0_s)
+        except FootNeverLoaded as exc:
+            never[side] = exc
+    if len(never) == 2:
         raise ValueError(
-            f"nobody on the device: neither foot's force exceeds {settings.on_threshold_n:g} N "
+            "nobody on the device: neither foot's force exceeds the on threshold "
             f"(max left {np.max(left):.1f} N, right {np.max(right):.1f} N)"
         )
-    tables = {
-        side: limb_steps(
-            fz, fs_hz=fs_hz, body_weight_n=body_weight_n, side=side, settings=settings, cop_ap_mm=cop, t0_s=t0_s
-        )
-        for side, fz, cop in (("left", left, left_cop_ap_mm), ("right", right, right_cop_ap_mm))
-    }
+    for exc in never.values():
+        raise exc
     unaffected_side = "right" if affected_side == "left" else "left"
     a_table, u_table = tables[affected_side], tables[unaffected_side]
     a_sum, u_sum = summarise_limb(a_table), summarise_limb(u_table)

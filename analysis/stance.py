@@ -21,7 +21,14 @@ import numpy as np
 
 from analysis._checks import as_float_array, check_positive
 
-__all__ = ["Contacts", "StanceSettings", "detect_contacts", "effective_thresholds"]
+__all__ = [
+    "Contacts",
+    "StanceSettings",
+    "contacts_from_checked",
+    "detect_contacts",
+    "effective_thresholds",
+    "hysteresis_state",
+]
 
 
 @dataclass(frozen=True)
@@ -138,13 +145,12 @@ def detect_contacts(
     fz = as_float_array("fz_n", fz_n, 1)
     if body_weight_n is not None:
         check_positive("body_weight_n", body_weight_n)
-    on, off = effective_thresholds(settings, body_weight_n)
-    state = hysteresis_state(fz, on, off)
-    edges = np.diff(state.view(np.int8), prepend=np.int8(0), append=np.int8(0))
-    starts = np.flatnonzero(edges == 1)
-    ends = np.flatnonzero(edges == -1)
-    below = np.flatnonzero(fz < off)
-    first_unloaded = int(below[0]) if below.size else fz.size
+    return contacts_from_checked(fz, *effective_thresholds(settings, body_weight_n))
+
+
+def contacts_from_checked(fz: np.ndarray, on: float, off: float) -> Contacts:
+    """:func:`detect_contacts` for a force already checked (float64, 1-D, finite) and thresholds in N."""
+    starts, ends, first_unloaded = _hysteresis_edges(fz, on, off)
     return Contacts(
         on_index=starts,
         off_index=ends,
@@ -154,3 +160,33 @@ def detect_contacts(
         off_threshold_n=off,
         n_samples=int(fz.size),
     )
+
+
+def _run_starts(mask: np.ndarray) -> np.ndarray:
+    """Indices where runs of True begin in a boolean array."""
+    rises = np.flatnonzero(np.diff(mask.view(np.int8)) == 1) + 1
+    return np.concatenate([[0], rises]) if mask.size and mask[0] else rises
+
+
+def _hysteresis_edges(fz: np.ndarray, on: float, off: float) -> tuple[np.ndarray, np.ndarray, int]:
+    """Contact starts and (exclusive) ends of :func:`hysteresis_state`, from events instead of samples.
+
+    The state at a sample is the kind (above ``on`` / below ``off``) of the latest decisive sample, which
+    is the kind of the latest *event*: the start of a run of above- or below-samples. Sorting the few
+    events and keeping those whose kind differs from the previous event's gives the state changes
+    directly; the per-sample work is two comparisons and two edge searches on byte arrays.
+    """
+    above_runs = _run_starts(fz > on)
+    below_runs = _run_starts(fz < off)
+    first_unloaded = int(below_runs[0]) if below_runs.size else fz.size
+    index = np.concatenate([above_runs, below_runs])
+    kind = np.concatenate([np.ones(above_runs.size, np.int8), np.zeros(below_runs.size, np.int8)])
+    order = np.argsort(index, kind="stable")
+    index, kind = index[order], kind[order]
+    change = np.diff(kind, prepend=np.int8(0)) != 0  # the state starts as "no contact"
+    index, kind = index[change], kind[change]
+    starts = index[kind == 1]
+    ends = index[kind == 0]
+    if ends.size < starts.size:  # still in contact at the end
+        ends = np.append(ends, fz.size)
+    return starts, ends, first_unloaded

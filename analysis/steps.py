@@ -21,8 +21,9 @@ A contact that does not qualify as a step is kept in ``rejected`` with its reaso
 or end of the recording, it is shorter than ``min_stance_s`` or longer than ``max_stance_s``, its
 peak stays below ``min_peak_pct_bw``, or its 20-80 % rise lies within one sample interval.
 
-All steps of a foot are measured at once on a (steps × samples) window matrix, in chunks: no loop
-over samples, and the loop over chunks runs a few times per hour of walking.
+All steps of a foot are measured at once (``reduceat`` over the signal, ``argmax`` over strided row views
+of the stance halves), in chunks: no loop over samples, and the loop over chunks runs a few times per
+hour of walking.
 """
 
 from __future__ import annotations
@@ -33,9 +34,18 @@ import numpy as np
 
 from analysis._checks import as_float_array, check_positive, check_same_length
 from analysis.filters import butterworth_lowpass_zero_lag
-from analysis.stance import StanceSettings, detect_contacts
+from analysis.stance import StanceSettings, contacts_from_checked, effective_thresholds
 
-__all__ = ["CURVE_POINTS", "MIN_FS_HZ", "STEP_MEASURES", "RejectedStep", "StepTable", "limb_steps"]
+__all__ = [
+    "CURVE_POINTS",
+    "MIN_FS_HZ",
+    "STEP_MEASURES",
+    "FootNeverLoaded",
+    "RejectedStep",
+    "StepTable",
+    "limb_steps",
+    "limb_steps_checked",
+]
 
 CURVE_POINTS = 101
 MIN_FS_HZ = 50.0
@@ -54,7 +64,7 @@ STEP_MEASURES = (
 )
 """The per-step measures a :class:`StepTable` holds (one array each)."""
 
-_CHUNK_SAMPLES = 1_000_000
+_CHUNK_SAMPLES = 4_000_000
 
 
 @dataclass(frozen=True)
@@ -112,32 +122,44 @@ class StepTable:
         return int(self.on_s.size)
 
 
-def _first_crossing(w: np.ndarray, threshold: np.ndarray, limit: np.ndarray) -> np.ndarray:
-    """Per row, the first column j <= limit with w[j] >= threshold (exists: w[limit] is the peak)."""
-    cols = np.arange(w.shape[1])
-    hit = (w >= threshold[:, None]) & (cols[None, :] <= limit[:, None])
-    return np.argmax(hit, axis=1)
+def _rows(fz: np.ndarray, start: np.ndarray, width: int) -> np.ndarray:
+    """Matrix of ``fz[start_i : start_i + width]`` rows (zero-padded past the end), via a strided view."""
+    if fz.size < width or np.any(start + width > fz.size):
+        fz = np.concatenate([fz, np.zeros(width)])
+    return np.lib.stride_tricks.sliding_window_view(fz, width)[start]
 
 
 def _measure_chunk(fz: np.ndarray, on: np.ndarray, length: np.ndarray, fs: float) -> dict[str, np.ndarray]:
-    """Raw measures (N, samples) of the contacts [on, on + length) of one chunk."""
-    width = int(length.max())
-    cols = np.arange(width)
-    valid = cols[None, :] < length[:, None]
-    w = fz[np.minimum(on[:, None] + cols[None, :], fz.size - 1)]
+    """Raw measures (N, samples) of the complete contacts [on, on + length) of one chunk.
+
+    Segment maxima and sums come from ``ufunc.reduceat`` over the flat signal; positions (first occurrence
+    of a maximum, first 20 %/80 % crossing) from ``argmax`` on row matrices of the stance halves. A first
+    occurrence found in a row is always inside its half-stance, because the true position is, and
+    ``argmax`` returns the earliest hit.
+    """
+    base = int(on[0]) - 1  # complete contacts start at >= 1; keep the sample before the first one
+    # reduceat then touches this chunk only; the margin lets the row views run past the last stance
+    fz = fz[base : int((on + length).max()) + 1 + int(length.max())]
+    on = on - base
+    off = on + length
     half = length // 2
-    first = cols[None, :] < half[:, None]
-    second = valid & ~first
-    i1 = np.argmax(np.where(first, w, -np.inf), axis=1)
-    i2 = np.argmax(np.where(second, w, -np.inf), axis=1)
-    rows = np.arange(on.size)
-    f1, f2 = w[rows, i1], w[rows, i2]
-    between = (cols[None, :] >= i1[:, None]) & (cols[None, :] <= i2[:, None])
-    valley = np.where(between, w, np.inf).min(axis=1)
+    mid = on + half
+    bounds = np.empty(3 * on.size, dtype=np.int64)
+    bounds[0::3], bounds[1::3], bounds[2::3] = on, mid, off  # off < len(fz) for complete contacts
+    seg_max = np.maximum.reduceat(fz, bounds)
+    f1, f2 = seg_max[0::3], seg_max[1::3]
+    seg_sum = np.add.reduceat(fz, bounds)
+    first = _rows(fz, on, int(half.max()))
+    i1 = np.argmax(first == f1[:, None], axis=1)
+    second = _rows(fz, mid, int((length - half).max()))
+    i2 = half + np.argmax(second == f2[:, None], axis=1)
+    pair = np.empty(2 * on.size, dtype=np.int64)
+    pair[0::2], pair[1::2] = on + i1, on + i2 + 1
+    valley = np.minimum.reduceat(fz, pair)[0::2]
 
     def crossing_time(fraction: float) -> np.ndarray:
         threshold = fraction * f1
-        j = _first_crossing(w, threshold, i1)
+        j = np.argmax(first >= threshold[:, None], axis=1)  # <= i1, where first[i1] = f1 >= threshold
         after = fz[on + j]
         before = fz[on + j - 1]  # the sample before; on >= 1 for complete contacts
         rise = after - before
@@ -145,12 +167,12 @@ def _measure_chunk(fz: np.ndarray, on: np.ndarray, length: np.ndarray, fs: float
         return (j - 1 + frac) / fs
 
     t20, t80 = crossing_time(0.2), crossing_time(0.8)
-    impulse = (np.where(valid, w, 0.0).sum(axis=1) - 0.5 * (w[:, 0] + w[rows, length - 1])) / fs
+    impulse = (seg_sum[0::3] + seg_sum[1::3] - 0.5 * (fz[on] + fz[off - 1])) / fs
     pos = np.linspace(0.0, 1.0, CURVE_POINTS)[None, :] * (length - 1)[:, None]
     lo = np.floor(pos).astype(np.int64)
     hi = np.minimum(lo + 1, (length - 1)[:, None])
     frac = pos - lo
-    curves = w[rows[:, None], lo] * (1 - frac) + w[rows[:, None], hi] * frac
+    curves = fz[on[:, None] + lo] * (1 - frac) + fz[on[:, None] + hi] * frac
     return {
         "f1": f1,
         "f2": f2,
@@ -197,10 +219,26 @@ def limb_steps(
         NaN force, a sample rate below :data:`MIN_FS_HZ`, a minimum stance shorter than 4 samples,
         a foot never loaded above the on threshold.
     """
-    settings = settings or StanceSettings()
+    fz = as_float_array(f"{side} fz_n", fz_n, 1)
+    return limb_steps_checked(fz, fs_hz, body_weight_n, side, settings or StanceSettings(), cop_ap_mm, t0_s)
+
+
+class FootNeverLoaded(ValueError):
+    """One foot's force never exceeds the on threshold."""
+
+
+def limb_steps_checked(
+    fz: np.ndarray,
+    fs_hz: float,
+    body_weight_n: float,
+    side: str,
+    settings: StanceSettings,
+    cop_ap_mm: np.ndarray | None,
+    t0_s: float,
+) -> StepTable:
+    """:func:`limb_steps` for a force already checked by ``as_float_array``."""
     fs = check_positive("fs_hz", fs_hz)
     bw = check_positive("body_weight_n", body_weight_n)
-    fz = as_float_array(f"{side} fz_n", fz_n, 1)
     if fs < MIN_FS_HZ:
         raise ValueError(f"the sample rate {fs:g} Hz is too low for per-step measures: need >= {MIN_FS_HZ:g} Hz")
     if settings.min_stance_s * fs < 4:
@@ -210,9 +248,9 @@ def limb_steps(
         )
     if settings.lowpass_hz is not None:
         fz = butterworth_lowpass_zero_lag(fz, fs_hz=fs, cutoff_hz=settings.lowpass_hz)
-    contacts = detect_contacts(fz, body_weight_n=bw, settings=settings)
+    contacts = contacts_from_checked(fz, *effective_thresholds(settings, bw))
     if contacts.on_index.size == 0:
-        raise ValueError(
+        raise FootNeverLoaded(
             f"the {side} foot is never loaded: its force never exceeds the {contacts.on_threshold_n:g} N on threshold "
             f"(max {fz.max():.1f} N over {fz.size / fs:.1f} s)"
         )

@@ -176,23 +176,23 @@ def _welch(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Welch's averaged periodogram along axis 0, as ``scipy.signal.welch`` (average="mean",
     scaling="density", one-sided) computes it, with all segments of all columns in one batched FFT and
-    the per-segment linear detrend done in closed form (projection on a centred ramp) instead of a
-    least-squares solve per segment."""
+    the per-segment detrend done in closed form (mean and slope on a centred ramp) and subtracted in the
+    frequency domain instead of a least-squares solve per segment."""
     columns = data if data.ndim == 2 else data[:, None]
     step = nperseg - noverlap
     n_segments = 1 + (columns.shape[0] - nperseg) // step
     segments = np.lib.stride_tricks.sliding_window_view(columns, nperseg, axis=0)[: n_segments * step : step]
-    # segments: (n_segments, columns, nperseg), a view
-    if settings.detrend == "none":
-        detrended = segments
-    else:
-        detrended = segments - segments.mean(axis=-1, keepdims=True)
-        if settings.detrend == "linear":
-            ramp = np.arange(nperseg) - (nperseg - 1) / 2.0
-            slope = (detrended @ ramp) / float(ramp @ ramp)
-            detrended -= slope[..., None] * ramp
+    # segments: (n_segments, columns, nperseg), a view. The FFT is linear, so the per-segment detrend
+    # (x − a − b·t)·w is applied in the frequency domain: FFT(x·w) − a·FFT(w) − b·FFT(t·w).
     window = signal.get_window(settings.window, nperseg)
-    spectrum = sp_fft.rfft(detrended * window, n=nfft, axis=-1, workers=-1)
+    spectrum = sp_fft.rfft(segments * window, n=nfft, axis=-1, workers=-1)
+    if settings.detrend != "none":
+        ramp = np.arange(nperseg) - (nperseg - 1) / 2.0
+        basis = np.column_stack([np.full(nperseg, 1.0 / nperseg), ramp / float(ramp @ ramp)])
+        coef = segments @ basis  # (n_segments, columns, 2): mean and least-squares slope per segment
+        spectrum -= coef[..., :1] * sp_fft.rfft(window, n=nfft)
+        if settings.detrend == "linear":
+            spectrum -= coef[..., 1:] * sp_fft.rfft(ramp * window, n=nfft)
     psd = (spectrum.real**2 + spectrum.imag**2).mean(axis=0) / (fs * float(window @ window))
     if nfft % 2 == 0:
         psd[:, 1:-1] *= 2.0

@@ -147,3 +147,20 @@ def test_bad_input_names_the_problem():
         limb_steps(fz, fs_hz=FS, body_weight_n=0.0, side="left")
     with pytest.raises(ValueError, match="min_stance_s < max_stance_s"):
         StanceSettings(min_stance_s=3.0)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(0, 10_000), st.floats(5.0, 30.0), st.floats(0.0, 1.0))
+def test_event_based_contacts_equal_the_per_sample_state(seed, on, off_fraction):
+    rng = np.random.default_rng(seed)
+    fz = np.repeat(rng.normal(15.0, 12.0, 80), rng.integers(1, 8, 80))
+    off = on * off_fraction
+    state = hysteresis_loop(fz, on, off)
+    edges = np.diff(state.astype(np.int8), prepend=0, append=0)
+    contacts = detect_contacts(fz, settings=StanceSettings(on_threshold_n=on, off_threshold_n=off))
+    assert np.array_equal(contacts.on_index, np.flatnonzero(edges == 1))
+    assert np.array_equal(contacts.off_index, np.flatnonzero(edges == -1))
+    below = np.flatnonzero(fz < off)
+    first_unloaded = below[0] if below.size else fz.size
+    assert np.array_equal(contacts.starts_in_contact, contacts.on_index < first_unloaded)
+    assert np.array_equal(contacts.ends_in_contact, contacts.off_index == fz.size)
