@@ -42,6 +42,7 @@ BUILTIN_DRIVERS: dict[str, DriverEntry] = {
     entry.name: entry
     for entry in (
         DriverEntry("sim", "drivers.sim.board:SimulatedBoard"),
+        DriverEntry("sim-gait", "drivers.sim.gait_plates:SimulatedGaitPlates"),
     )
 }
 

@@ -3,7 +3,9 @@
 Model (units: N, s, %BW; analysis-formulas.md §6, analysis-methods.md §2.4):
 
 * Steps alternate: the left foot lands at ``t0 + k·T``, the right one at ``t0 + T/2 + k·T``, with the stride
-  period ``T = 2 · 60 / cadence`` (cadence in steps per minute). Each foot is on its own force channel
+  period ``T = 2 · 60 / cadence`` (cadence in steps per minute). Unless a cadence is given, T is chosen so
+  that the mean vertical force over a stride equals body weight (vertical momentum balance):
+  ``T = Σ_feet peak · stance · ∫g/max g`` in BW·s. Each foot is on its own force channel
   (two plates, two boards or a split-belt treadmill), so double support needs no separation.
 * A stance of duration ``d`` has the vertical force ``F(t) = P · g(τ) / max g``, ``τ = (t − t_on)/d ∈ [0, 1)``,
   with the double hump ``g(τ) = sin(πτ) + β·sin(3πτ)``. With ``s = sin²(πτ)``, ``g = √s·(1 + 3β − 4βs)``:
@@ -34,11 +36,11 @@ __all__ = ["GAIT_MODES", "GaitSubject", "GaitTruth"]
 STANDARD_GRAVITY_M_S2 = 9.80665
 
 GAIT_MODES: dict[str, dict[str, float]] = {
-    # self-selected walking: ~105 steps/min, stance ~0.65 s (≈ 57 % of the stride), F1/F2 ≈ 1.1 BW,
-    # valley ≈ 0.75 BW (GaitRec healthy controls, analysis-methods.md §2.4)
-    "walking": {"cadence_steps_min": 105.0, "stance_s": 0.65, "peak_pct_bw": 110.0, "valley_pct_bw": 75.0},
-    # stepping in place: slower, longer stance, a shallow double hump
-    "stepping": {"cadence_steps_min": 80.0, "stance_s": 0.95, "peak_pct_bw": 102.0, "valley_pct_bw": 85.0},
+    # self-selected walking: stance ~0.65 s, F1/F2 ≈ 1.1 BW, valley ≈ 0.75 BW (GaitRec healthy controls,
+    # analysis-methods.md §2.4); momentum balance then gives ~115-120 steps/min
+    "walking": {"stance_s": 0.65, "peak_pct_bw": 110.0, "valley_pct_bw": 75.0},
+    # stepping in place: longer stance, a shallow double hump (~70 steps/min)
+    "stepping": {"stance_s": 0.95, "peak_pct_bw": 102.0, "valley_pct_bw": 85.0},
 }
 
 _BLOCK_STEPS = 1024
@@ -99,8 +101,10 @@ class GaitSubject:
     affected_side : {"left", "right"}
     mode : {"walking", "stepping"}
         Sets the defaults of the four gait parameters below (:data:`GAIT_MODES`).
-    cadence_steps_min, stance_s, peak_pct_bw, valley_pct_bw : float, optional
-        Cadence (steps/min), unaffected stance time (s), unaffected F1 = F2 (%BW), valley (%BW, both sides).
+    cadence_steps_min : float, optional
+        Steps per minute; default: from vertical momentum balance (mean force over a stride = body weight).
+    stance_s, peak_pct_bw, valley_pct_bw : float, optional
+        Unaffected stance time (s), unaffected F1 = F2 (%BW), mean valley (%BW, both sides).
     affected_stance_reduction_pct, affected_peak_reduction_pct : float
         How much shorter the affected stance is and how much lower its peaks are, % of the unaffected value.
     variability_pct : float
@@ -139,7 +143,6 @@ class GaitSubject:
         self.mass_kg = float(mass_kg)
         self.affected_side = affected_side
         self.mode = mode
-        self.cadence_steps_min = float(cadence_steps_min or preset["cadence_steps_min"])
         self.stance_s = float(stance_s or preset["stance_s"])
         self.peak_pct_bw = float(peak_pct_bw or preset["peak_pct_bw"])
         self.valley_pct_bw = float(valley_pct_bw or preset["valley_pct_bw"])
@@ -155,13 +158,21 @@ class GaitSubject:
             raise ValueError(f"variability_pct must be within 0-10 %, got {self.variability_pct}")
         if self.noise_n < 0 or self.first_contact_s < 0:
             raise ValueError("noise_n and first_contact_s must be >= 0")
-        self.stride_s = 2 * 60.0 / self.cadence_steps_min
+        self._shapes = {side: _shape_for(self.valley_pct_bw / self._peak_mean(side)) for side in ("left", "right")}
+        if cadence_steps_min is None:
+            self.stride_s = sum(
+                self._peak_mean(side) / 100 * self._stance_mean(side) * self._shapes[side].integral
+                for side in ("left", "right")
+            )
+            self.cadence_steps_min = 2 * 60.0 / self.stride_s
+        else:
+            self.cadence_steps_min = float(cadence_steps_min)
+            self.stride_s = 2 * 60.0 / self.cadence_steps_min
         longest = self.stance_s * (1 + 5 * self.variability_pct / 100)
         if longest > self.stride_s - 0.1:
             raise ValueError(
                 f"a stance of up to {longest:.2f} s does not fit a {self.stride_s:.2f} s stride with 0.1 s of swing"
             )
-        self._shapes = {side: _shape_for(self.valley_pct_bw / self._peak_mean(side)) for side in ("left", "right")}
         self._rng_steps = np.random.default_rng([self.seed, 1])
         self._rng_noise = np.random.default_rng([self.seed, 2])
         self._factors = np.empty((2, 2, 0))  # (foot left/right, stance/peak, step)

@@ -60,6 +60,15 @@ def test_configured_asymmetry_is_recovered(mode, side, stance_red, peak_red):
     assert set(result.symmetry) >= {"stance_time_s", "valley_pct_bw", "loading_rate_pct_bw_s", "impulse_pct_bw_s"}
 
 
+def test_simulated_walking_balances_vertical_momentum():
+    # default cadence: the mean vertical force over whole strides equals body weight
+    for mode in ("walking", "stepping"):
+        subject = GaitSubject(mode=mode, variability_pct=0.0, noise_n=0.0, first_contact_s=0.0)
+        t = subject.stride_s + np.arange(int(20 * subject.stride_s * FS)) / FS  # 20 strides after the first
+        left, right = subject.sample(t)
+        assert np.mean(left + right) == pytest.approx(subject.weight_n, rel=1e-3), mode
+
+
 def test_symmetric_subject_gives_near_zero_indices():
     subject = GaitSubject(affected_stance_reduction_pct=0, affected_peak_reduction_pct=0, seed=3)
     result, _ = run(subject, 120.0)
@@ -89,7 +98,7 @@ def test_bad_trials():
     with pytest.raises(ValueError, match="affected_side"):
         analyze_gait(left, right, fs_hz=FS, body_weight_n=bw, affected_side="both")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="does not fit"):
-        GaitSubject(stance_s=1.1)
+        GaitSubject(stance_s=1.1, cadence_steps_min=120)
     # a low-pass is applied before detection when asked, and recorded in the settings
     result = analyze_gait(left, right, fs_hz=FS, body_weight_n=bw, affected_side="left",
                           settings=StanceSettings(lowpass_hz=30.0))  # fmt: skip
