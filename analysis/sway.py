@@ -96,7 +96,11 @@ def prediction_ellipse(ml_mm: np.ndarray, ap_mm: np.ndarray, *, coverage: float 
         raise ValueError(f"need at least 3 samples for an ellipse, got {n}")
     if not 0 < coverage < 1:
         raise ValueError(f"coverage must be within (0, 1), got {coverage}")
-    cov = np.cov(np.vstack([ml, ap]), ddof=1)
+    return _ellipse_from_covariance(np.cov(np.vstack([ml, ap]), ddof=1), n, coverage)
+
+
+def _ellipse_from_covariance(cov: np.ndarray, n: int, coverage: float = 0.95) -> Ellipse:
+    """Prediction ellipse of ``n`` points with unbiased 2×2 covariance ``cov`` (ML, AP order)."""
     eigvals, eigvecs = np.linalg.eigh(cov)  # ascending
     eigvals = np.clip(eigvals, 0.0, None)
     k = 2.0 * (n - 1) * (n + 1) / (n * (n - 2)) * stats.f.ppf(coverage, 2, n - 2)
@@ -224,29 +228,29 @@ def _octagon_filter(ml: np.ndarray, ap: np.ndarray) -> np.ndarray:
     Drops the points strictly inside the polygon spanned by the extreme points in 8 directions.
     Exact: a hull vertex is never strictly inside a polygon of other points of the set.
     """
+    total, difference = ml + ap, ml - ap
     extremes = np.unique(
         [
             np.argmax(ml),
             np.argmin(ml),
             np.argmax(ap),
             np.argmin(ap),
-            np.argmax(ml + ap),
-            np.argmin(ml + ap),
-            np.argmax(ml - ap),
-            np.argmin(ml - ap),
+            np.argmax(total),
+            np.argmin(total),
+            np.argmax(difference),
+            np.argmin(difference),
         ]
     )
     poly = np.column_stack([ml[extremes], ap[extremes]])
-    everything = np.column_stack([ml, ap])
     if poly.shape[0] < 3:
-        return everything
+        return np.column_stack([ml, ap])
     centre = poly.mean(axis=0)
     poly = poly[np.argsort(np.arctan2(poly[:, 1] - centre[1], poly[:, 0] - centre[0]))]  # counter-clockwise
     edge = np.roll(poly, -1, axis=0) - poly
     # left of edge i: edge_x·(y − y0) − edge_y·(x − x0) > 0, as one (edges × 3) @ (3 × n) product
     rows = np.column_stack([-edge[:, 1], edge[:, 0], edge[:, 1] * poly[:, 0] - edge[:, 0] * poly[:, 1]])
-    inside = (rows @ np.vstack([ml, ap, np.ones_like(ml)]) > 0).all(axis=0)
-    return everything[~inside]
+    inside = (rows[:, :2] @ np.vstack([ml, ap]) > -rows[:, 2:]).all(axis=0)
+    return np.column_stack([ml[~inside], ap[~inside]])
 
 
 def resultant_range(ml_mm: np.ndarray, ap_mm: np.ndarray) -> float:
@@ -260,6 +264,10 @@ def resultant_range(ml_mm: np.ndarray, ap_mm: np.ndarray) -> float:
     check_same_length(ml_mm=ml, ap_mm=ap)
     if ml.size == 0:
         raise ValueError("no COP samples: the range is undefined")
+    return _diameter(ml, ap)
+
+
+def _diameter(ml: np.ndarray, ap: np.ndarray) -> float:
     candidates = _octagon_filter(ml, ap)
     if candidates.shape[0] >= 3:
         try:
@@ -309,8 +317,9 @@ def sway_measures(ml_mm: np.ndarray, ap_mm: np.ndarray, *, fs_hz: float) -> Sway
     d_ml, d_ap = np.diff(ml), np.diff(ap)
     path = float(np.sqrt(d_ml * d_ml + d_ap * d_ap).sum())
     path_ml, path_ap = float(np.abs(d_ml).sum()), float(np.abs(d_ap).sum())
-    ellipse = prediction_ellipse(ml, ap)
     s_ml2, s_ap2, s_mlap = float(ml @ ml) / n, float(ap @ ap) / n, float(ml @ ap) / n
+    unbiased = n / (n - 1)
+    ellipse = _ellipse_from_covariance(np.array([[s_ml2, s_mlap], [s_mlap, s_ap2]]) * unbiased, n)
     prieto_area = 2.0 * np.pi * stats.f.ppf(0.95, 2, n - 2) * np.sqrt(max(s_ap2 * s_ml2 - s_mlap**2, 0.0))
     mdist = float(np.sqrt(ml * ml + ap * ap).mean())
     mdist_ml, mdist_ap = float(np.abs(ml).mean()), float(np.abs(ap).mean())
@@ -343,7 +352,7 @@ def sway_measures(ml_mm: np.ndarray, ap_mm: np.ndarray, *, fs_hz: float) -> Sway
         path_length_ap_mm=path_ap,
         mean_velocity_ml_mm_s=velocity_ml,
         mean_velocity_ap_mm_s=velocity_ap,
-        range_resultant_mm=resultant_range(ml, ap),
+        range_resultant_mm=_diameter(ml, ap),
         ellipse95_chi2_area_mm2=float(np.pi * _CHI2_95_2DOF * np.sqrt(cov_ddof1_det)),
         circle95_area_mm2=float(np.pi * (mdist + Z_95_ONE_SIDED * s_rd) ** 2),
         sway_area_mm2_s=sway_area,

@@ -164,3 +164,18 @@ def test_event_based_contacts_equal_the_per_sample_state(seed, on, off_fraction)
     first_unloaded = below[0] if below.size else fz.size
     assert np.array_equal(contacts.starts_in_contact, contacts.on_index < first_unloaded)
     assert np.array_equal(contacts.ends_in_contact, contacts.off_index == fz.size)
+
+
+def test_cop_progression_along_the_foot():
+    # the foot's AP COP moves from −100 mm (heel) to +100 mm (toe) linearly over each contact; NaN in swing
+    fz = trial(profile(), profile())
+    cop = np.full(fz.size, np.nan)
+    loaded = fz > 0
+    edges = np.diff(loaded.astype(np.int8), prepend=0, append=0)
+    for start, end in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True):
+        cop[start:end] = np.linspace(-100.0, 100.0, end - start)
+    table = limb_steps(fz, fs_hz=FS, body_weight_n=BW, side="left", cop_ap_mm=cop)
+    # loaded (> 0 N) are profile samples 1 … 599, so the COP steps by 200/598 mm per sample; the contact
+    # (> 20 N on, < 10 N off) holds samples 3 … 598: 595 steps
+    step = 200.0 / 598
+    assert table.cop_progression_mm == pytest.approx([595 * step, 595 * step], rel=1e-9)
