@@ -120,7 +120,8 @@ def sit_to_stand(
     onset = base_n + int(above[0])
     # stable standing: runs of stable_n samples inside the band; the first one starting after the peak
     inside = np.abs(total_pct - 100.0) <= settings.stable_band_pct_bw
-    run = np.convolve(inside.astype(np.int32), np.ones(stable_n, dtype=np.int32), mode="valid") == stable_n
+    counts = np.concatenate([[0], np.cumsum(inside, dtype=np.int64)])
+    run = (counts[stable_n:] - counts[:-stable_n]) == stable_n  # run[k]: samples k … k+stable_n−1 all inside
     stable_starts = np.flatnonzero(run[onset:])
     if stable_starts.size == 0:
         raise ValueError(
