@@ -15,9 +15,16 @@ from typing import Literal
 
 import numpy as np
 
-from analysis._checks import as_float_array, check_positive, check_same_length
+from analysis._checks import check_positive, check_same_length
 from analysis.stance import StanceSettings
-from analysis.steps import STEP_MEASURES, FootNeverLoaded, RejectedStep, StepTable, limb_steps_checked
+from analysis.steps import (
+    STEP_MEASURES,
+    FootNeverLoaded,
+    RejectedStep,
+    StepTable,
+    finite_force,
+    limb_steps_checked,
+)
 from analysis.symmetry import Symmetry, symmetry
 
 __all__ = ["GaitResult", "LimbSummary", "analyze_gait", "summarise_limb"]
@@ -139,8 +146,8 @@ def analyze_gait(
         raise ValueError(f"affected_side must be 'left' or 'right', got {affected_side!r}")
     settings = settings or StanceSettings()
     check_positive("body_weight_n", body_weight_n)
-    left = as_float_array("left_fz_n", left_fz_n, 1)
-    right = as_float_array("right_fz_n", right_fz_n, 1)
+    left = finite_force("left_fz_n", left_fz_n)
+    right = finite_force("right_fz_n", right_fz_n)
     n = check_same_length(left_fz_n=left, right_fz_n=right)
     if n == 0:
         raise ValueError("the recording holds no samples")

@@ -164,7 +164,7 @@ def contacts_from_checked(fz: np.ndarray, on: float, off: float) -> Contacts:
 
 def _run_starts(mask: np.ndarray) -> np.ndarray:
     """Indices where runs of True begin in a boolean array."""
-    rises = np.flatnonzero(np.diff(mask.view(np.int8)) == 1) + 1
+    rises = np.flatnonzero(mask[1:] > mask[:-1]) + 1  # False -> True
     return np.concatenate([[0], rises]) if mask.size and mask[0] else rises
 
 

@@ -43,6 +43,7 @@ __all__ = [
     "FootNeverLoaded",
     "RejectedStep",
     "StepTable",
+    "finite_force",
     "limb_steps",
     "limb_steps_checked",
 ]
@@ -219,8 +220,21 @@ def limb_steps(
         NaN force, a sample rate below :data:`MIN_FS_HZ`, a minimum stance shorter than 4 samples,
         a foot never loaded above the on threshold.
     """
-    fz = as_float_array(f"{side} fz_n", fz_n, 1)
+    fz = finite_force(f"{side} fz_n", fz_n)
     return limb_steps_checked(fz, fs_hz, body_weight_n, side, settings or StanceSettings(), cop_ap_mm, t0_s)
+
+
+def finite_force(name: str, values: object) -> np.ndarray:
+    """``values`` as a 1-D float64 array without NaN or infinity (ValueError naming count and first index).
+
+    Fast path for long recordings: a finite sum proves every sample finite; only otherwise are the
+    samples inspected one by one (:func:`analysis._checks.as_float_array`), which also tells a sum that
+    merely overflowed from a real NaN.
+    """
+    array = np.asarray(values, dtype=np.float64)
+    if array.ndim != 1 or not np.isfinite(array.sum()):
+        return as_float_array(name, array, 1)
+    return array
 
 
 class FootNeverLoaded(ValueError):
