@@ -178,29 +178,36 @@ def _welch(
     scaling="density", one-sided) computes it, with all segments of all columns in one batched FFT and
     the per-segment detrend done in closed form (mean and slope on a centred ramp) and subtracted in the
     frequency domain instead of a least-squares solve per segment."""
-    columns = data if data.ndim == 2 else data[:, None]
+    rows = np.ascontiguousarray(data.T if data.ndim == 2 else data[None, :])  # (columns, n)
+    f, psd = _welch_rows(rows, fs, nperseg, noverlap, nfft, settings)
+    psd = psd.T
+    return f, (psd[:, 0] if data.ndim == 1 else psd)
+
+
+def _welch_rows(
+    rows: np.ndarray, fs: float, nperseg: int, noverlap: int, nfft: int, settings: WelchSettings
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_welch` on C-contiguous (signals, samples) data; PSD shape (signals, frequencies)."""
     step = nperseg - noverlap
-    n_segments = 1 + (columns.shape[0] - nperseg) // step
-    segments = np.lib.stride_tricks.sliding_window_view(columns, nperseg, axis=0)[: n_segments * step : step]
-    # segments: (n_segments, columns, nperseg), a view. The FFT is linear, so the per-segment detrend
-    # (x − a − b·t)·w is applied in the frequency domain: FFT(x·w) − a·FFT(w) − b·FFT(t·w).
+    n_segments = 1 + (rows.shape[1] - nperseg) // step
+    segments = np.lib.stride_tricks.sliding_window_view(rows, nperseg, axis=1)[:, : n_segments * step : step]
+    # segments: (signals, n_segments, nperseg), a view with contiguous windows. The FFT is linear, so the
+    # per-segment detrend (x − a − b·t)·w is applied in the frequency domain: FFT(x·w) − a·FFT(w) − b·FFT(t·w).
     window = signal.get_window(settings.window, nperseg)
     spectrum = sp_fft.rfft(segments * window, n=nfft, axis=-1, workers=-1)
     if settings.detrend != "none":
         ramp = np.arange(nperseg) - (nperseg - 1) / 2.0
         basis = np.column_stack([np.full(nperseg, 1.0 / nperseg), ramp / float(ramp @ ramp)])
-        coef = segments @ basis  # (n_segments, columns, 2): mean and least-squares slope per segment
+        coef = segments @ basis  # (signals, n_segments, 2): mean and least-squares slope per segment
         spectrum -= coef[..., :1] * sp_fft.rfft(window, n=nfft)
         if settings.detrend == "linear":
             spectrum -= coef[..., 1:] * sp_fft.rfft(ramp * window, n=nfft)
-    psd = (spectrum.real**2 + spectrum.imag**2).mean(axis=0) / (fs * float(window @ window))
+    psd = (spectrum.real**2 + spectrum.imag**2).mean(axis=1) / (fs * float(window @ window))
     if nfft % 2 == 0:
         psd[:, 1:-1] *= 2.0
     else:
         psd[:, 1:] *= 2.0
-    f = np.arange(psd.shape[1]) * (fs / nfft)
-    psd = psd.T
-    return f, (psd[:, 0] if data.ndim == 1 else psd)
+    return np.arange(psd.shape[1]) * (fs / nfft), psd
 
 
 def spectral_measures(
@@ -290,9 +297,11 @@ def sway_frequency(
     nperseg, noverlap, nfft = _welch_parameters(n, fs, settings)
     ml = ml0 - ml0.mean()
     ap = ap0 - ap0.mean()
-    stacked = np.column_stack([np.hypot(ml, ap), ml, ap])
-    f, psd = welch_psd(stacked, fs_hz=fs, settings=settings)
-    rd_m, ml_m, ap_m = (spectral_measures(f, psd[:, i], band_hz=settings.band_hz) for i in range(3))
+    rows = np.empty((3, n))
+    np.sqrt(ml * ml + ap * ap, out=rows[0])
+    rows[1], rows[2] = ml, ap
+    f, psd = _welch_rows(rows, fs, nperseg, noverlap, nfft, settings)
+    rd_m, ml_m, ap_m = (spectral_measures(f, psd[i], band_hz=settings.band_hz) for i in range(3))
     return SwayFrequency(
         rd=rd_m,
         ml=ml_m,
