@@ -90,15 +90,15 @@ def format_walking_table(report: dict[str, Any]) -> str:
         + (" [SIMULATED]" if report["device"]["simulated"] else ""),
         f"File: {report['file']} ({report['recording_status']})",
         "",
-        f"{'':24}{'affected (' + a['side'] + ')':>22}{'unaffected (' + u['side'] + ')':>24}{'SI %':>8}",
+        f"{'':32}{'affected (' + a['side'] + ')':>22}{'unaffected (' + u['side'] + ')':>24}{'SI %':>8}",
     ]
     for key, label, unit, digits in _ROWS:
         lines.append(
-            f"  {label + ' (' + unit + ')':<22}{_fmt(a[key], digits):>12} ± {_fmt(a['sd'][key], digits):<7}"
+            f"  {label + ' (' + unit + ')':<30}{_fmt(a[key], digits):>12} ± {_fmt(a['sd'][key], digits):<7}"
             f"{_fmt(u[key], digits):>14} ± {_fmt(u['sd'][key], digits):<7}{_fmt(report['symmetry'][key]):>8}"
         )
     lines += [
-        f"  {'Steps':<22}{a['n_steps']:>12}{'':10}{u['n_steps']:>14}",
+        f"  {'Steps':<30}{a['n_steps']:>12}{'':10}{u['n_steps']:>14}",
         "",
         "SI (Robinson): 0 = symmetric, negative = the affected limb has the smaller value.",
         f"Body weight {_fmt(report['body_weight_n'], 0)} N ({report['body_weight_source'].replace('_', ' ')}); "
