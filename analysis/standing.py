@@ -9,7 +9,8 @@ Pipeline (every choice is kept in :class:`StandingSettings` and reported with th
    when the stance width is known; %BW per sample by the measured total; Robinson SI.
 4. Sway (:mod:`analysis.sway`): COP resampled with SWARII to a uniform grid (25 Hz, 0.08 s window:
    the authors' defaults, used by Quijoux et al. 2021), 4th-order Butterworth low-pass at 10 Hz run
-   forwards and backwards, then the Prieto measures.
+   forwards and backwards, then the Prieto measures; the frequency-domain measures
+   (:mod:`analysis.sway_frequency`, Welch with Quijoux 2021 settings) when the trial spans one segment.
 
 Quijoux Y, Nicolaï A, Chairi I, et al. A review of center of pressure (COP) variables to quantify
 standing balance in elderly people: Algorithms and open-access code. Physiol Rep 2021;9:e15067.
@@ -27,6 +28,7 @@ from analysis.cop import DEFAULT_MIN_FZ_N, cop_from_cells
 from analysis.filters import butterworth_lowpass_zero_lag
 from analysis.resample import swarii
 from analysis.sway import SwayMeasures, sway_measures
+from analysis.sway_frequency import SwayFrequency, WelchSettings, sway_frequency
 from analysis.weight_bearing import (
     WeightBearing,
     limb_loads_from_cell_pairs,
@@ -100,6 +102,10 @@ class StandingResult:
     empty_resample_windows : int
         SWARII grid points with no sample in their window (filled by interpolation).
     settings : StandingSettings
+    sway_frequency : SwayFrequency or None
+        Welch frequency-domain sway measures (default :class:`~analysis.sway_frequency.WelchSettings`), or
+        None when the trial is shorter than one Welch segment; ``sway_frequency_note`` then says why.
+    sway_frequency_note : str
     """
 
     body_mass_kg: float
@@ -111,6 +117,8 @@ class StandingResult:
     dropped_samples: int
     empty_resample_windows: int
     settings: StandingSettings
+    sway_frequency: SwayFrequency | None = None
+    sway_frequency_note: str = ""
 
 
 def lost_samples(seq: np.ndarray) -> int:
@@ -190,6 +198,13 @@ def analyze_standing(
             xy, fs_hz=settings.resample_hz, cutoff_hz=settings.lowpass_hz, order=settings.lowpass_order
         )
     sway = sway_measures(xy[:, 0], xy[:, 1], fs_hz=settings.resample_hz)
+    welch = WelchSettings()
+    frequency: SwayFrequency | None = None
+    note = ""
+    if sway.duration_s < welch.segment_s:
+        note = f"trial of {sway.duration_s:.1f} s is shorter than one {welch.segment_s:g} s Welch segment"
+    else:
+        frequency = sway_frequency(xy[:, 0], xy[:, 1], fs_hz=settings.resample_hz, settings=welch)
 
     return StandingResult(
         body_mass_kg=mean_mass_kg,
@@ -201,4 +216,6 @@ def analyze_standing(
         dropped_samples=lost_samples(counter),
         empty_resample_windows=resampled.n_empty_windows,
         settings=settings,
+        sway_frequency=frequency,
+        sway_frequency_note=note,
     )

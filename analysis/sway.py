@@ -9,12 +9,21 @@ Definitions (analysis-formulas.md §3):
 
 * path length (TOTEX) = Σ √(ΔML² + ΔAP²), mm; mean velocity (MVELO) = TOTEX / T, mm/s
 * RMS ML / AP = √(mean(ML²)), √(mean(AP²)), mm (1/N moments)
-* range ML / AP = max − min per axis, mm
+* range ML / AP = max − min per axis, mm; resultant range = the largest distance between any two COP
+  points (the diameter of the convex hull), mm
+* mean distance (MDIST) = mean(RD) with RD = √(ML² + AP²); per axis mean|ML|, mean|AP|, mm
+* RMS distance (RDIST) = √mean(RD²), mm
+* path length and mean velocity per axis: Σ|ΔML|, Σ|ΔAP| (mm) and those / T (mm/s)
+* 95 % confidence circle (AREA-CC) = π (MDIST + 1.645·s_RD)², s_RD = √(RDIST² − MDIST²), mm²
+* sway area per unit time (AREA-SW, Hufschmidt) = (1/(2T)) Σ |AP[n+1]·ML[n] − AP[n]·ML[n+1]|, mm²/s
+* time-domain mean frequency (MFREQ) = MVELO / (2π·MDIST); per axis MVELO_x / (4√2·MDIST_x), Hz.
+  Not the spectral mean frequency of :mod:`analysis.sway_frequency` (analysis-methods.md §0.3).
 * 95 % ellipse: the **prediction ellipse** with the F distribution (Schubert & Kirchner 2014; Duarte's
   ``hyperellipsoid``): with S the unbiased (1/(N−1)) covariance and λ₁ ≥ λ₂ its eigenvalues,
   area = π·k·√(λ₁λ₂), semi-axes √(k·λᵢ), k = 2(N−1)(N+1)/(N(N−2))·F₀.₉₅(2, N−2). It contains a new
   sample with probability 0.95. Prieto's "confidence ellipse" (2·F₀.₉₅(2, N−2) with 1/N moments) is
-  0.05 % smaller at N = 6000 and is reported separately as ``ellipse95_prieto_area_mm2``.
+  0.05 % smaller at N = 6000 and is reported separately as ``ellipse95_prieto_area_mm2``; the large-sample
+  χ² variant (k = χ²₀.₉₅(2) = 5.9915, unbiased covariance) as ``ellipse95_chi2_area_mm2``.
 
 Prieto TE, Myklebust JB, Hoffmann RG, Lovett EG, Myklebust BM. Measures of postural steadiness:
 differences between healthy young and elderly adults. IEEE Trans Biomed Eng 1996;43(9):956-966.
@@ -27,16 +36,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+from scipy import spatial, stats
 
 from analysis._checks import as_float_array, check_positive, check_same_length
 
-__all__ = ["ELLIPSE_METHOD", "Ellipse", "SwayMeasures", "prediction_ellipse", "sway_measures"]
+__all__ = [
+    "ELLIPSE_METHOD",
+    "Ellipse",
+    "SwayMeasures",
+    "chi2_ellipse_area",
+    "prediction_ellipse",
+    "resultant_range",
+    "sway_measures",
+]
 
 ELLIPSE_METHOD = "prediction_F"
 """Name of the default 95 % ellipse: the prediction ellipse with the F distribution."""
 
 _MIN_SAMPLES = 10
+_CHI2_95_2DOF = float(stats.chi2.ppf(0.95, 2))
 
 
 @dataclass(frozen=True)
@@ -78,7 +96,11 @@ def prediction_ellipse(ml_mm: np.ndarray, ap_mm: np.ndarray, *, coverage: float 
         raise ValueError(f"need at least 3 samples for an ellipse, got {n}")
     if not 0 < coverage < 1:
         raise ValueError(f"coverage must be within (0, 1), got {coverage}")
-    cov = np.cov(np.vstack([ml, ap]), ddof=1)
+    return _ellipse_from_covariance(np.cov(np.vstack([ml, ap]), ddof=1), n, coverage)
+
+
+def _ellipse_from_covariance(cov: np.ndarray, n: int, coverage: float = 0.95) -> Ellipse:
+    """Prediction ellipse of ``n`` points with unbiased 2×2 covariance ``cov`` (ML, AP order)."""
     eigvals, eigvecs = np.linalg.eigh(cov)  # ascending
     eigvals = np.clip(eigvals, 0.0, None)
     k = 2.0 * (n - 1) * (n + 1) / (n * (n - 2)) * stats.f.ppf(coverage, 2, n - 2)
@@ -124,6 +146,26 @@ class SwayMeasures:
         T = N / fs, s.
     n_samples : int
     fs_hz : float
+    mean_distance_mm, mean_distance_ml_mm, mean_distance_ap_mm : float
+        [MDIST, MDIST_ML, MDIST_AP] mean(RD), mean|ML|, mean|AP|, mm.
+    rms_distance_mm : float
+        [RDIST] √mean(RD²), mm.
+    path_length_ml_mm, path_length_ap_mm : float
+        [TOTEX_ML, TOTEX_AP] Σ|ΔML|, Σ|ΔAP|, mm.
+    mean_velocity_ml_mm_s, mean_velocity_ap_mm_s : float
+        [MVELO_ML, MVELO_AP] per-axis path / T, mm/s.
+    range_resultant_mm : float
+        Largest distance between any two COP points (convex-hull diameter), mm.
+    ellipse95_chi2_area_mm2 : float
+        95 % ellipse with the χ² constant: π·χ²₀.₉₅(2)·√det(S), S unbiased, mm².
+    circle95_area_mm2 : float
+        [AREA-CC] 95 % confidence circle π (MDIST + 1.645·s_RD)², mm².
+    sway_area_mm2_s : float
+        [AREA-SW] sway area per unit time, (1/(2T)) Σ|AP[n+1]ML[n] − AP[n]ML[n+1]|, T = N/fs, mm²/s.
+    mfreq_time_domain_hz, mfreq_time_domain_ml_hz, mfreq_time_domain_ap_hz : float
+        [MFREQ, MFREQ_ML, MFREQ_AP] time-domain mean frequency MVELO/(2π·MDIST) and per axis
+        MVELO_x/(4√2·MDIST_x), Hz. Distinct from the spectral mean frequency. None (undefined, 0/0)
+        for an axis along which the COP does not move at all.
     """
 
     path_length_mm: float
@@ -141,6 +183,104 @@ class SwayMeasures:
     duration_s: float
     n_samples: int
     fs_hz: float
+    mean_distance_mm: float
+    mean_distance_ml_mm: float
+    mean_distance_ap_mm: float
+    rms_distance_mm: float
+    path_length_ml_mm: float
+    path_length_ap_mm: float
+    mean_velocity_ml_mm_s: float
+    mean_velocity_ap_mm_s: float
+    range_resultant_mm: float
+    ellipse95_chi2_area_mm2: float
+    circle95_area_mm2: float
+    sway_area_mm2_s: float
+    mfreq_time_domain_hz: float | None
+    mfreq_time_domain_ml_hz: float | None
+    mfreq_time_domain_ap_hz: float | None
+
+
+Z_95_ONE_SIDED = 1.645
+"""z₀.₀₅ of Prieto's 95 % confidence circle (one-sided normal quantile, as published)."""
+
+
+def _ratio_or_none(numerator: float, denominator: float) -> float | None:
+    return float(numerator / denominator) if denominator > 0 else None
+
+
+def chi2_ellipse_area(ml_mm: np.ndarray, ap_mm: np.ndarray, *, coverage: float = 0.95) -> float:
+    """Area of the χ² ellipse π·χ²_coverage(2)·√det(S), S the unbiased covariance, mm².
+
+    The large-sample limit of the prediction ellipse (0.08 % smaller at N = 6000).
+    """
+    ml = as_float_array("ml_mm", ml_mm, 1)
+    ap = as_float_array("ap_mm", ap_mm, 1)
+    n = check_same_length(ml_mm=ml, ap_mm=ap)
+    if n < 3:
+        raise ValueError(f"need at least 3 samples for an ellipse, got {n}")
+    det = max(float(np.linalg.det(np.cov(np.vstack([ml, ap]), ddof=1))), 0.0)
+    return float(np.pi * stats.chi2.ppf(coverage, 2) * np.sqrt(det))
+
+
+def _octagon_filter(ml: np.ndarray, ap: np.ndarray) -> np.ndarray:
+    """Points that may be convex-hull vertices (Akl–Toussaint heuristic), shape (m, 2).
+
+    Drops the points strictly inside the polygon spanned by the extreme points in 8 directions.
+    Exact: a hull vertex is never strictly inside a polygon of other points of the set.
+    """
+    total, difference = ml + ap, ml - ap
+    extremes = np.unique(
+        [
+            np.argmax(ml),
+            np.argmin(ml),
+            np.argmax(ap),
+            np.argmin(ap),
+            np.argmax(total),
+            np.argmin(total),
+            np.argmax(difference),
+            np.argmin(difference),
+        ]
+    )
+    poly = np.column_stack([ml[extremes], ap[extremes]])
+    if poly.shape[0] < 3:
+        return np.column_stack([ml, ap])
+    centre = poly.mean(axis=0)
+    poly = poly[np.argsort(np.arctan2(poly[:, 1] - centre[1], poly[:, 0] - centre[0]))]  # counter-clockwise
+    edge = np.roll(poly, -1, axis=0) - poly
+    # left of edge i: edge_x·(y − y0) − edge_y·(x − x0) > 0, as one (edges × 3) @ (3 × n) product
+    rows = np.column_stack([-edge[:, 1], edge[:, 0], edge[:, 1] * poly[:, 0] - edge[:, 0] * poly[:, 1]])
+    inside = (rows[:, :2] @ np.vstack([ml, ap]) > -rows[:, 2:]).all(axis=0)
+    return np.column_stack([ml[~inside], ap[~inside]])
+
+
+def resultant_range(ml_mm: np.ndarray, ap_mm: np.ndarray) -> float:
+    """Resultant range: the largest distance between any two COP points, mm.
+
+    Computed on the convex-hull vertices only (the diameter of a point set is attained at hull
+    vertices), so it is O(N log N) instead of the O(N²) loop of Quijoux et al.'s code.
+    """
+    ml = as_float_array("ml_mm", ml_mm, 1)
+    ap = as_float_array("ap_mm", ap_mm, 1)
+    check_same_length(ml_mm=ml, ap_mm=ap)
+    if ml.size == 0:
+        raise ValueError("no COP samples: the range is undefined")
+    return _diameter(ml, ap)
+
+
+def _diameter(ml: np.ndarray, ap: np.ndarray) -> float:
+    candidates = _octagon_filter(ml, ap)
+    if candidates.shape[0] >= 3:
+        try:
+            candidates = candidates[spatial.ConvexHull(candidates).vertices]
+        except spatial.QhullError:  # all candidates on one line: its two lexicographic extremes
+            order = np.lexsort((candidates[:, 1], candidates[:, 0]))
+            candidates = candidates[[order[0], order[-1]]]
+    best = 0.0
+    for start in range(0, candidates.shape[0], 1024):  # blocks keep memory at 1024 × m distances
+        block = candidates[start : start + 1024]
+        d2 = ((block[:, None, :] - candidates[None, :, :]) ** 2).sum(axis=-1)
+        best = max(best, float(d2.max()))
+    return float(np.sqrt(best))
 
 
 def sway_measures(ml_mm: np.ndarray, ap_mm: np.ndarray, *, fs_hz: float) -> SwayMeasures:
@@ -174,11 +314,20 @@ def sway_measures(ml_mm: np.ndarray, ap_mm: np.ndarray, *, fs_hz: float) -> Sway
     ml = ml0 - ml0.mean()
     ap = ap0 - ap0.mean()
     duration = n / fs
-    steps = np.hypot(np.diff(ml), np.diff(ap))
-    path = float(steps.sum())
-    ellipse = prediction_ellipse(ml, ap)
-    s_ml2, s_ap2, s_mlap = np.mean(ml * ml), np.mean(ap * ap), np.mean(ml * ap)
+    d_ml, d_ap = np.diff(ml), np.diff(ap)
+    path = float(np.sqrt(d_ml * d_ml + d_ap * d_ap).sum())
+    path_ml, path_ap = float(np.abs(d_ml).sum()), float(np.abs(d_ap).sum())
+    s_ml2, s_ap2, s_mlap = float(ml @ ml) / n, float(ap @ ap) / n, float(ml @ ap) / n
+    unbiased = n / (n - 1)
+    ellipse = _ellipse_from_covariance(np.array([[s_ml2, s_mlap], [s_mlap, s_ap2]]) * unbiased, n)
     prieto_area = 2.0 * np.pi * stats.f.ppf(0.95, 2, n - 2) * np.sqrt(max(s_ap2 * s_ml2 - s_mlap**2, 0.0))
+    mdist = float(np.sqrt(ml * ml + ap * ap).mean())
+    mdist_ml, mdist_ap = float(np.abs(ml).mean()), float(np.abs(ap).mean())
+    rdist = float(np.sqrt(s_ml2 + s_ap2))
+    s_rd = float(np.sqrt(max(rdist**2 - mdist**2, 0.0)))
+    sway_area = float(np.abs(ap[1:] * ml[:-1] - ap[:-1] * ml[1:]).sum()) / (2.0 * duration)
+    velocity, velocity_ml, velocity_ap = path / duration, path_ml / duration, path_ap / duration
+    cov_ddof1_det = max(s_ml2 * s_ap2 - s_mlap**2, 0.0) * (n / (n - 1)) ** 2
     return SwayMeasures(
         path_length_mm=path,
         mean_velocity_mm_s=path / duration,
@@ -195,4 +344,19 @@ def sway_measures(ml_mm: np.ndarray, ap_mm: np.ndarray, *, fs_hz: float) -> Sway
         duration_s=duration,
         n_samples=n,
         fs_hz=fs,
+        mean_distance_mm=mdist,
+        mean_distance_ml_mm=mdist_ml,
+        mean_distance_ap_mm=mdist_ap,
+        rms_distance_mm=rdist,
+        path_length_ml_mm=path_ml,
+        path_length_ap_mm=path_ap,
+        mean_velocity_ml_mm_s=velocity_ml,
+        mean_velocity_ap_mm_s=velocity_ap,
+        range_resultant_mm=_diameter(ml, ap),
+        ellipse95_chi2_area_mm2=float(np.pi * _CHI2_95_2DOF * np.sqrt(cov_ddof1_det)),
+        circle95_area_mm2=float(np.pi * (mdist + Z_95_ONE_SIDED * s_rd) ** 2),
+        sway_area_mm2_s=sway_area,
+        mfreq_time_domain_hz=_ratio_or_none(velocity, 2.0 * np.pi * mdist),
+        mfreq_time_domain_ml_hz=_ratio_or_none(velocity_ml, 4.0 * np.sqrt(2.0) * mdist_ml),
+        mfreq_time_domain_ap_hz=_ratio_or_none(velocity_ap, 4.0 * np.sqrt(2.0) * mdist_ap),
     )

@@ -23,11 +23,13 @@ from typing import Literal
 import numpy as np
 
 from analysis._checks import as_float_array, check_positive, check_same_length
+from analysis.symmetry import robinson_symmetry_index, symmetry_angle, symmetry_ratio
 
 __all__ = [
     "LimbLoads",
     "WeightBearing",
     "limb_loads_from_cell_pairs",
+    "limb_loads_from_two_devices",
     "limb_loads_lever_rule",
     "robinson_symmetry_index",
     "weight_bearing",
@@ -70,6 +72,24 @@ def limb_loads_from_cell_pairs(
     return LimbLoads(forces[:, left].sum(axis=1), forces[:, right].sum(axis=1), "cell_pairs")
 
 
+def limb_loads_from_two_devices(
+    left_fz_n: np.ndarray, right_fz_n: np.ndarray, *, method: str = "two_plates"
+) -> LimbLoads:
+    """Limb loads measured directly: one plate, board or mat region under each foot.
+
+    Parameters
+    ----------
+    left_fz_n, right_fz_n : array_like, shape (n,)
+        Vertical force under the left and the right foot, N, on a common time base.
+    method : str
+        How they were measured (``"two_plates"``, ``"two_boards"``, ``"mat_feet"``), kept in the result.
+    """
+    left = as_float_array("left_fz_n", left_fz_n, 1)
+    right = as_float_array("right_fz_n", right_fz_n, 1)
+    check_same_length(left_fz_n=left, right_fz_n=right)
+    return LimbLoads(left, right, method)
+
+
 def limb_loads_lever_rule(
     fz_n: np.ndarray, cop_x_mm: np.ndarray, *, left_foot_x_mm: float, right_foot_x_mm: float
 ) -> LimbLoads:
@@ -89,26 +109,6 @@ def limb_loads_lever_rule(
     return LimbLoads(fz - right, right, "lever_rule")
 
 
-def robinson_symmetry_index(affected: float | np.ndarray, unaffected: float | np.ndarray) -> float | np.ndarray:
-    """Robinson et al. (1987) symmetry index, %.
-
-    ``SI = (X_a − X_u) / (0.5·(X_a + X_u)) · 100``. 0 is symmetric; negative means the affected limb
-    takes less. Undefined (ValueError) when X_a + X_u = 0.
-
-    Robinson RO, Herzog W, Nigg BM. J Manipulative Physiol Ther 1987;10(4):172-176.
-
-    >>> round(robinson_symmetry_index(42.0, 58.0), 1)
-    -32.0
-    """
-    a = np.asarray(affected, dtype=np.float64)
-    u = np.asarray(unaffected, dtype=np.float64)
-    total = a + u
-    if np.any(total == 0):
-        raise ValueError("the symmetry index is undefined when affected + unaffected = 0")
-    si = (a - u) / (0.5 * total) * 100.0
-    return float(si) if si.ndim == 0 else si
-
-
 @dataclass(frozen=True)
 class WeightBearing:
     """Standing weight bearing on the affected and unaffected limb.
@@ -125,6 +125,17 @@ class WeightBearing:
         Sample standard deviation over time of the affected limb's share, %BW.
     symmetry_index_pct : float
         Robinson SI of the %BW values, affected vs unaffected, %.
+    unaffected_load_sd_pct_bw : float
+        Sample standard deviation over time of the unaffected limb's share, %BW.
+    symmetry_ratio : float
+        Affected / unaffected mean %BW.
+    symmetry_angle_pct : float
+        Zifchock symmetry angle of the mean %BW values, % (sign as SI).
+    target_band_pct_bw : tuple of float or None
+        The affected-limb target band (low, high) %BW, if one was given.
+    time_in_band_s, time_in_band_pct : float or None
+        Time the affected limb's share was inside the band (both ends included): samples in band / fs, s,
+        and as % of the samples. ``time_in_band_s`` needs ``fs_hz``.
     normalisation : str
         ``"measured_total"`` (per sample, by left + right) or ``"body_weight"`` (by the given N).
     method : str
@@ -142,9 +153,22 @@ class WeightBearing:
     normalisation: str
     method: str
     n_samples: int
+    unaffected_load_sd_pct_bw: float = float("nan")
+    symmetry_ratio: float = float("nan")
+    symmetry_angle_pct: float = float("nan")
+    target_band_pct_bw: tuple[float, float] | None = None
+    time_in_band_s: float | None = None
+    time_in_band_pct: float | None = None
 
 
-def weight_bearing(loads: LimbLoads, affected_side: Side, *, body_weight_n: float | None = None) -> WeightBearing:
+def weight_bearing(
+    loads: LimbLoads,
+    affected_side: Side,
+    *,
+    body_weight_n: float | None = None,
+    target_band_pct_bw: tuple[float, float] | None = None,
+    fs_hz: float | None = None,
+) -> WeightBearing:
     """Mean per-limb load in N and %BW, and the Robinson symmetry index, affected vs unaffected.
 
     Parameters
@@ -155,6 +179,10 @@ def weight_bearing(loads: LimbLoads, affected_side: Side, *, body_weight_n: floa
         The painful limb.
     body_weight_n : float, optional
         Normalise by this body weight (m·g, N) instead of the measured total per sample.
+    target_band_pct_bw : (low, high), optional
+        Target band for the affected limb's share, %BW: the time inside it is reported.
+    fs_hz : float, optional
+        Sampling rate of uniformly sampled loads, Hz, for the time in band in seconds.
     """
     if affected_side not in ("left", "right"):
         raise ValueError(f"affected_side must be 'left' or 'right', got {affected_side!r}")
@@ -177,6 +205,18 @@ def weight_bearing(loads: LimbLoads, affected_side: Side, *, body_weight_n: floa
         unaffected_pct = 100.0 * unaffected / bw
         normalisation = "body_weight"
     a_pct, u_pct = float(affected_pct.mean()), float(unaffected_pct.mean())
+    in_band_s: float | None = None
+    in_band_pct: float | None = None
+    band: tuple[float, float] | None = None
+    if target_band_pct_bw is not None:
+        low, high = (float(v) for v in target_band_pct_bw)
+        if not low <= high:
+            raise ValueError(f"target_band_pct_bw must be (low, high) with low <= high, got {target_band_pct_bw}")
+        band = (low, high)
+        inside = int(np.count_nonzero((affected_pct >= low) & (affected_pct <= high)))
+        in_band_pct = 100.0 * inside / n
+        if fs_hz is not None:
+            in_band_s = inside / check_positive("fs_hz", fs_hz)
     return WeightBearing(
         affected_side=affected_side,
         affected_load_n=float(affected.mean()),
@@ -188,4 +228,10 @@ def weight_bearing(loads: LimbLoads, affected_side: Side, *, body_weight_n: floa
         normalisation=normalisation,
         method=loads.method,
         n_samples=n,
+        unaffected_load_sd_pct_bw=float(unaffected_pct.std(ddof=1)),
+        symmetry_ratio=float(symmetry_ratio(a_pct, u_pct)),
+        symmetry_angle_pct=float(symmetry_angle(a_pct, u_pct)),
+        target_band_pct_bw=band,
+        time_in_band_s=in_band_s,
+        time_in_band_pct=in_band_pct,
     )

@@ -46,6 +46,7 @@ BUILTIN_DRIVERS: dict[str, DriverEntry] = {
         DriverEntry("plate", "drivers.forceplate.device:ForcePlate"),
         DriverEntry("sim-plate", "drivers.forceplate.sim_plate:SimulatedForcePlate"),
         DriverEntry("sim-plate-pair", "drivers.forceplate.sim_plate:SimulatedPlatePair"),
+        DriverEntry("sim-gait", "drivers.sim.gait_plates:SimulatedGaitPlates"),
     )
 }
 

@@ -43,6 +43,8 @@ def standing_report(result: StandingResult, recording: Recording) -> dict[str, A
         "limb_load_method": wb.method,
         "load_normalisation": wb.normalisation,
         "sway": sway,
+        "sway_frequency": None if result.sway_frequency is None else asdict(result.sway_frequency),
+        "sway_frequency_note": result.sway_frequency_note,
         "duration_s": result.duration_s,
         "n_samples": result.n_samples,
         "dropped_samples": result.dropped_samples,

@@ -1,0 +1,165 @@
+"""Walking and stepping-in-place trials: record the load under each foot to HDF5, then analyse the file.
+
+The device must give each foot its own load: two plates, two boards or a split-belt treadmill, whose
+load cells lie left (x < 0) and right (x > 0) of the midline. The analysis runs on what was written to
+the file, so ``station analyze FILE`` gives the same numbers as the trial that made it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from analysis._checks import STANDARD_GRAVITY_M_S2
+from analysis.gait import GaitResult, analyze_gait
+from analysis.stance import StanceSettings
+from analysis.weight_bearing import limb_loads_from_cell_pairs
+from drivers.device import Device
+from drivers.model import ChannelLayout
+from recordings.metadata import Subject
+from recordings.reader import Recording, open_recording
+from recordings.schema import RecordingStatus
+from recordings.writer import RecordingWriter
+from station.engine.acquisition import Acquisition, AcquisitionStats
+
+__all__ = ["PROTOCOLS", "WalkingAnalysis", "WalkingOutcome", "analyze_walking_recording", "run_walking"]
+
+PROTOCOLS = ("walking", "stepping")
+_ANALYSIS_PREFIX = "analysis."
+_SETTING_UNITS = {
+    "on_threshold_n": "N",
+    "off_threshold_n": "N",
+    "on_threshold_pct_bw": "%BW",
+    "off_threshold_pct_bw": "%BW",
+    "min_stance_s": "s",
+    "max_stance_s": "s",
+    "min_peak_pct_bw": "%BW",
+    "lowpass_hz": "Hz",
+}
+
+
+@dataclass(frozen=True)
+class WalkingAnalysis:
+    """A walking/stepping analysis and where its body weight came from.
+
+    ``body_weight_source`` is ``"subject_mass"`` (m·g of the entered mass) or ``"mean_total_force"`` (the
+    mean of left + right over the trial, which equals the body weight over whole gait cycles).
+    """
+
+    result: GaitResult
+    body_weight_source: str
+    fs_hz: float
+    duration_s: float
+    n_samples: int
+
+
+@dataclass(frozen=True)
+class WalkingOutcome:
+    """What a walking trial produced."""
+
+    path: Path
+    recording: Recording
+    analysis: WalkingAnalysis
+    stats: AcquisitionStats
+
+
+def _settings_from_recording(rec: Recording) -> StanceSettings:
+    names = {f.name for f in fields(StanceSettings)}
+    stored: dict[str, Any] = {}
+    for key, value in rec.settings.items():
+        name = key[len(_ANALYSIS_PREFIX) :]
+        if key.startswith(_ANALYSIS_PREFIX) and name in names:
+            stored[name] = None if value == "" else value
+    return StanceSettings(**stored)
+
+
+def analyze_walking_recording(rec: Recording, settings: StanceSettings | None = None) -> WalkingAnalysis:
+    """Analyse a walking or stepping recording with the settings stored in it (or the ones given)."""
+    if rec.protocol not in PROTOCOLS:
+        raise ValueError(f"{rec.path} is a {rec.protocol!r} recording, not a walking or stepping trial")
+    if rec.device.layout != ChannelLayout.LOAD_CELLS:
+        raise ValueError(f"{rec.path}: walking analysis from a {rec.device.layout} device is not supported yet")
+    side = rec.subject.affected_side
+    if side is None:
+        raise ValueError(f"{rec.path} does not say which side is affected; symmetry needs it")
+    if rec.n_samples < 2:
+        raise ValueError(f"{rec.path} holds {rec.n_samples} samples: nothing to analyse")
+    dt = np.diff(rec.t_s)
+    mean_dt = float(dt.mean())
+    if not mean_dt > 0 or np.max(np.abs(dt - mean_dt)) > 0.01 * mean_dt:
+        raise ValueError(
+            f"{rec.path}: the sample times are not regular (intervals {dt.min() * 1e3:.3f}-{dt.max() * 1e3:.3f} ms, "
+            f"{rec.lost_samples} samples lost); per-step measures need a device with a regular clock"
+        )
+    loads = limb_loads_from_cell_pairs(rec.forces_n, rec.device.sensor_positions())
+    if rec.subject.mass_kg is not None:
+        body_weight, source = rec.subject.mass_kg * STANDARD_GRAVITY_M_S2, "subject_mass"
+    else:
+        body_weight, source = float(np.mean(loads.left_n + loads.right_n)), "mean_total_force"
+        if not body_weight > 0:
+            raise ValueError(f"{rec.path}: nobody on the device (mean total load {body_weight:.1f} N)")
+    fs = 1.0 / mean_dt
+    result = analyze_gait(
+        loads.left_n,
+        loads.right_n,
+        fs_hz=fs,
+        body_weight_n=body_weight,
+        affected_side=side,  # type: ignore[arg-type]
+        settings=settings or _settings_from_recording(rec),
+        t0_s=float(rec.t_s[0]),
+    )
+    return WalkingAnalysis(result, source, fs, float(rec.t_s[-1] - rec.t_s[0]), rec.n_samples)
+
+
+def run_walking(
+    device: Device,
+    out_path: str | os.PathLike[str],
+    subject: Subject,
+    *,
+    seconds: float = 60.0,
+    protocol: str = "walking",
+    settings: StanceSettings | None = None,
+    condition: str = "self-selected speed",
+    progress: Callable[[AcquisitionStats], None] | None = None,
+) -> WalkingOutcome:
+    """Record ``seconds`` of walking or stepping from ``device`` into ``out_path`` and analyse it.
+
+    A device fault ends the trial early: the file is kept, marked ``interrupted``, and the fault is
+    raised after the file is closed.
+    """
+    if protocol not in PROTOCOLS:
+        raise ValueError(f"protocol must be one of {PROTOCOLS}, got {protocol!r}")
+    if not seconds > 0:
+        raise ValueError(f"the trial duration must be > 0 s, got {seconds}")
+    if subject.affected_side is None:
+        raise ValueError("say which side is affected (left or right)")
+    settings = settings or StanceSettings()
+    recorded: dict[str, tuple[Any, str]] = {"duration_s": (float(seconds), "s")}
+    recorded.update(
+        {_ANALYSIS_PREFIX + k: ("" if v is None else v, _SETTING_UNITS[k]) for k, v in asdict(settings).items()}
+    )
+    with device:
+        writer = RecordingWriter(out_path, device.info, subject, recorded, protocol=protocol, condition=condition)
+        acquisition = Acquisition(device, writer.append, duration_s=seconds)
+        status = RecordingStatus.INTERRUPTED
+        try:
+            stats = acquisition.run(progress)
+            if acquisition.sink_fault is not None:
+                raise acquisition.sink_fault
+            if acquisition.device_fault is None:
+                status = RecordingStatus.COMPLETE
+        finally:
+            writer.close(status)
+    if acquisition.device_fault is not None:
+        raise acquisition.device_fault
+    recording = open_recording(out_path)
+    try:
+        analysis = analyze_walking_recording(recording)
+    except ValueError as exc:
+        raise ValueError(f"{exc} (the recording is kept in {out_path})") from exc
+    return WalkingOutcome(Path(out_path), recording, analysis, stats)
