@@ -42,6 +42,8 @@ BUILTIN_DRIVERS: dict[str, DriverEntry] = {
     entry.name: entry
     for entry in (
         DriverEntry("sim", "drivers.sim.board:SimulatedBoard"),
+        DriverEntry("mat", "drivers.mat.device:PressureMat"),
+        DriverEntry("sim-mat", "drivers.mat.device:SimulatedPressureMat"),
     )
 }
 

@@ -23,7 +23,8 @@ class Recording:
     """Everything in a recording file, loaded into memory.
 
     Arrays follow :mod:`recordings.schema`: ``t_s`` (n,) s, ``seq`` (n,) counter, ``forces_n`` (n, k) N,
-    ``raw`` (n, k) counts or None, ``block_first_sample`` / ``block_host_rx_s`` per received block.
+    ``raw`` (n, k) counts or None, ``frames`` (n, rows, cols) mat cell values or None,
+    ``block_first_sample`` / ``block_host_rx_s`` per received block.
     """
 
     path: Path
@@ -44,6 +45,7 @@ class Recording:
     block_first_sample: np.ndarray
     block_host_rx_s: np.ndarray
     events: list[DeviceEvent] = field(default_factory=list)
+    frames: np.ndarray | None = None
 
     @property
     def n_samples(self) -> int:
@@ -118,6 +120,7 @@ def _read_v1(p: Path, f: h5py.File, version: int) -> Recording:
     dev = f[schema.DEVICE].attrs
     positions = dev.get("sensor_positions_mm")
     surface = dev.get("surface_size_mm")
+    frame_shape = dev.get("frame_shape")
     device = DeviceInfo(
         driver=_plain(dev["driver"]),
         model=_plain(dev["model"]),
@@ -133,6 +136,8 @@ def _read_v1(p: Path, f: h5py.File, version: int) -> Recording:
         sensor_positions_mm=None if positions is None else tuple(map(tuple, np.asarray(positions, float).tolist())),
         surface_size_mm=None if surface is None else tuple(np.asarray(surface, float).tolist()),
         origin_offset_mm=tuple(np.asarray(dev["origin_offset_mm"], float).tolist()),
+        frame_shape=None if frame_shape is None else tuple(int(v) for v in frame_shape),
+        cell_pitch_mm=float(dev["cell_pitch_mm"]) if frame_shape is not None else None,
     )
     subj = f[schema.SUBJECT].attrs
     subject = Subject(
@@ -150,6 +155,9 @@ def _read_v1(p: Path, f: h5py.File, version: int) -> Recording:
     lengths = {"t_s": t.shape[0], "seq": seq.shape[0], "forces_n": forces.shape[0]}
     if raw is not None:
         lengths["raw"] = raw.shape[0]
+    frames = f[schema.FRAMES][()] if device.frame_shape is not None else None
+    if frames is not None:
+        lengths["frames"] = frames.shape[0]
     if len(set(lengths.values())) != 1:
         raise TruncatedRecordingError(f"{p} is damaged: sample datasets have unequal lengths {lengths}")
     if forces.shape[1] != device.n_channels:
@@ -177,4 +185,5 @@ def _read_v1(p: Path, f: h5py.File, version: int) -> Recording:
         block_first_sample=f[schema.BLOCK_FIRST_SAMPLE][()],
         block_host_rx_s=f[schema.BLOCK_HOST_RX][()],
         events=events,
+        frames=frames,
     )

@@ -128,6 +128,9 @@ class RecordingWriter:
             dev.attrs["sensor_positions_mm"] = device.sensor_positions()
         if device.surface_size_mm is not None:
             dev.attrs["surface_size_mm"] = np.asarray(device.surface_size_mm, dtype=np.float64)
+        if device.frame_shape is not None:
+            dev.attrs["frame_shape"] = np.asarray(device.frame_shape, dtype=np.int64)
+            dev.attrs["cell_pitch_mm"] = float(device.cell_pitch_mm)  # type: ignore[arg-type]
 
         subj = f.create_group(schema.SUBJECT)
         subj.attrs["id"] = subject.id
@@ -155,6 +158,12 @@ class RecordingWriter:
         if device.raw_counts:
             raw = f.create_dataset(schema.RAW, (0, k), "<i4", maxshape=(None, k), chunks=(chunk, k), **_COMPRESSION)
             raw.attrs["units"] = "counts"
+        if device.frame_shape is not None:
+            rows, cols = device.frame_shape
+            frames = f.create_dataset(schema.FRAMES, (0, rows, cols), "<u2", maxshape=(None, rows, cols),
+                                      chunks=(chunk, rows, cols), **_COMPRESSION)
+            frames.attrs["units"] = "counts"
+            frames.attrs["cell_pitch_mm"] = float(device.cell_pitch_mm)  # type: ignore[arg-type]
         f.create_dataset(schema.BLOCK_FIRST_SAMPLE, (0,), "<u8", maxshape=(None,), chunks=(256,))
         rx = f.create_dataset(schema.BLOCK_HOST_RX, (0,), "<f8", maxshape=(None,), chunks=(256,))
         rx.attrs["units"] = "s"
@@ -184,12 +193,20 @@ class RecordingWriter:
             raise ValueError(f"block has {block.n_channels} channels, the device {self.device.n_channels}")
         if self.device.raw_counts and block.raw is None:
             raise ValueError("the device declares raw counts but the block carries none")
+        if self.device.frame_shape is not None:
+            if block.frames is None or block.frames.shape[1:] != self.device.frame_shape:
+                raise ValueError(f"a mat block needs frames of shape (n, {self.device.frame_shape}), got "
+                                 f"{None if block.frames is None else block.frames.shape}")
+            if block.frames.dtype.itemsize > 2:
+                raise ValueError(f"frames are stored as uint16; got {block.frames.dtype}")
         n0 = self._n
         self._append(f[schema.TIME], n0, block.t_s)
         self._append(f[schema.SEQ], n0, block.seq)
         self._append(f[schema.FORCES], n0, block.forces_n)
         if self.device.raw_counts:
             self._append(f[schema.RAW], n0, block.raw)
+        if self.device.frame_shape is not None:
+            self._append(f[schema.FRAMES], n0, block.frames)
         self._append(f[schema.BLOCK_FIRST_SAMPLE], self._n_blocks, np.array([n0], dtype=np.uint64))
         self._append(f[schema.BLOCK_HOST_RX], self._n_blocks, np.array([block.host_rx_s]))
         self._n += block.n_samples
