@@ -10,7 +10,7 @@ A mat yields :class:`~drivers.model.SampleBlock` objects with one sample per fra
   per-foot loading from foot segmentation comes from :mod:`analysis.pressure` on the same forces;
 * ``t_s`` on the host arrival clock (the mat has no clock) and ``seq`` counting frames the mat sent,
   with gaps where frames were lost as judged from arrival timing
-  (:func:`~drivers.mat.protocol.lost_frames_by_timing`).
+  (:class:`~drivers.mat.protocol.ArrivalTimer`).
 
 Calibration: ``linear`` (``newton_per_count`` × (value − ``zero_counts``)) or ``do-p4864-candidate``,
 the per-point curve published for the DO-P4864 (``RGu0/feet-force-plate``
@@ -30,7 +30,7 @@ import numpy as np
 
 from drivers.device import Device, FoundDevice
 from drivers.mat.footprints import SIM_NEWTON_PER_COUNT
-from drivers.mat.protocol import DO_P4864, ChecksumPolicy, FrameFormat, FrameParser, lost_frames_by_timing
+from drivers.mat.protocol import DO_P4864, ArrivalTimer, ChecksumPolicy, FrameFormat, FrameParser
 from drivers.mat.simulator import MatSimulator, StandingScene, WalkingScene
 from drivers.mat.transport import SerialTransport, list_candidate_ports
 from drivers.model import ClockSource, DeviceInfo, SampleBlock
@@ -155,7 +155,7 @@ class PressureMat(Device):
     def _reset_counters(self) -> None:
         self._next_seq = 0
         self._last_t: float | None = None
-        self._last_arrival: float | None = None
+        self._timer = ArrivalTimer(self.fmt.frame_interval_s)
         self._origin = 0.0
         self.lost_frames = 0  # frames judged lost from timing, since open
 
@@ -187,7 +187,7 @@ class PressureMat(Device):
         assert self._transport is not None
         self._transport.flush_input()
         self.parser.reset()
-        self._last_arrival = None  # a pause is not a loss
+        self._timer.reset()  # a pause is not a loss
 
     def _read(self, timeout_s: float) -> SampleBlock | None:
         transport = self._transport
@@ -206,10 +206,7 @@ class PressureMat(Device):
     def _block(self, parsed: list, arrival_s: float, host_rx_s: float) -> SampleBlock:
         m = len(parsed)
         interval = self.fmt.frame_interval_s
-        lost = 0
-        if self._last_arrival is not None:
-            lost = lost_frames_by_timing(max(arrival_s - self._last_arrival, 0.0), m, interval)
-        self._last_arrival = arrival_s
+        lost = self._timer.update(arrival_s, m)
         self.lost_frames += lost
         seq = self._next_seq + lost + np.arange(m, dtype=np.uint64)
         self._next_seq = int(seq[-1]) + 1

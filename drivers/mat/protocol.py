@@ -42,6 +42,7 @@ import numpy as np
 
 __all__ = [
     "DO_P4864",
+    "ArrivalTimer",
     "ChecksumPolicy",
     "FrameFormat",
     "FrameParser",
@@ -332,3 +333,57 @@ def lost_frames_by_timing(gap_s: float, n_frames: int, frame_interval_s: float, 
     if excess < threshold:
         return 0
     return max(int(np.floor(excess + 0.5)), 1)
+
+
+class ArrivalTimer:
+    """Lost frames of a counter-less mat from the arrival times of the reads that completed frames.
+
+    Keeps the *expected on-time arrival* of the last frame (its phase). For each read that completed
+    ``n`` frames at ``arrival_s``, the frames sent since the last one are ``(arrival − phase)/interval``;
+    the excess over ``n`` gives lost frames by :func:`lost_frames_by_timing`. The phase then advances
+    by (lost + n) intervals and relaxes toward the arrival by ``relax`` of the lateness (or jumps to an
+    early arrival), so
+
+    * a late frame does not hide a loss that follows it (the reference is where the frame should have
+      arrived, not where it did);
+    * a host stall followed by a burst of buffered frames is not a loss;
+    * a mat whose real rate differs from the nominal by ε settles at a lag of about ε/relax intervals
+      instead of accumulating false losses.
+
+    Parameters
+    ----------
+    frame_interval_s : float
+        Nominal interval between frames, s.
+    threshold : float
+        Excess (in intervals) from which frames count as lost.
+    relax : float
+        Fraction of a late arrival's lateness the phase follows (0-1).
+    """
+
+    def __init__(self, frame_interval_s: float, threshold: float = 0.75, relax: float = 0.1) -> None:
+        if not frame_interval_s > 0:
+            raise ValueError(f"frame_interval_s must be > 0, got {frame_interval_s}")
+        if not 0 < relax <= 1:
+            raise ValueError(f"relax must be within (0, 1], got {relax}")
+        self.interval = float(frame_interval_s)
+        self.threshold = float(threshold)
+        self.relax = float(relax)
+        self._phase: float | None = None
+
+    def reset(self) -> None:
+        """Forget the phase (after a pause: the time in between is not a loss)."""
+        self._phase = None
+
+    def update(self, arrival_s: float, n_frames: int) -> int:
+        """Frames lost before the ``n_frames`` that a read completed at ``arrival_s`` (s)."""
+        if self._phase is None:
+            if n_frames < 1:
+                raise ValueError(f"a read that completed frames has n_frames >= 1, got {n_frames}")
+            self._phase = arrival_s
+            return 0
+        gap = max(arrival_s - self._phase, 0.0)
+        lost = lost_frames_by_timing(gap, n_frames, self.interval, self.threshold)
+        predicted = self._phase + (lost + n_frames) * self.interval
+        late = arrival_s - predicted
+        self._phase = predicted + self.relax * late if late > 0 else arrival_s
+        return lost

@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from drivers.mat.protocol import (
     DO_P4864,
+    ArrivalTimer,
     ChecksumPolicy,
     FrameFormat,
     FrameParser,
@@ -210,3 +211,33 @@ def test_lost_frames_by_timing():
         lost_frames_by_timing(T, 0, T)
     with pytest.raises(ValueError, match="backwards"):
         lost_frames_by_timing(-1.0, 1, T)
+
+
+def _losses(arrivals_in_intervals, counts=None):
+    T = 1 / 20.7
+    timer = ArrivalTimer(T)
+    counts = counts or [1] * len(arrivals_in_intervals)
+    return [timer.update(a * T, m) for a, m in zip(arrivals_in_intervals, counts, strict=True)]
+
+
+def test_arrival_timer_sees_a_loss_hidden_behind_a_late_frame():
+    # Frame 3 arrives 0.27 late, frame 4 is lost, frame 5 arrives on time: one loss, at frame 5.
+    assert _losses([0, 1, 2, 3.27, 5.01, 6.0]) == [0, 0, 0, 0, 1, 0]
+    # The per-read rule alone would have missed it (5.01 - 3.27 = 1.74 intervals for one frame).
+    assert lost_frames_by_timing(1.74 / 20.7, 1, 1 / 20.7) == 0
+
+
+def test_arrival_timer_ignores_stalls_with_bursts_and_jitter():
+    assert _losses([0, 1, 2, 7.1, 8, 9], [1, 1, 1, 5, 1, 1]) == [0] * 6  # a 5-frame stall, then a burst
+    rng = np.random.default_rng(0)
+    jittered = np.arange(2000) + rng.uniform(0, 0.6, 2000)  # latency jitter up to 0.6 interval
+    assert sum(_losses(list(jittered))) == 0
+
+
+@pytest.mark.parametrize("rate_error", [-0.02, 0.02])
+def test_arrival_timer_does_not_accumulate_a_rate_error_into_losses(rate_error):
+    arrivals = list(np.arange(3000) * (1 + rate_error))  # the mat runs 2 % slow or fast
+    assert sum(_losses(arrivals)) == 0
+    with_loss = [a for i, a in enumerate(arrivals) if i not in (500, 1500, 1501)]
+    losses = _losses(with_loss)
+    assert sum(losses) == 3 and losses[500] == 1 and losses[1499] == 2
