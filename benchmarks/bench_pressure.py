@@ -28,9 +28,9 @@ from drivers.sim.subject import StandingSubject  # noqa: E402
 PITCH = DO_P4864.pitch_mm
 
 
-def loop_foot_forces(frame: list[list[float]], pitch_mm: float, threshold_n: float,
-                     speck_fraction: float = 0.05) -> tuple[float, float]:
-    """Left and right foot force of one frame, pixel by pixel in plain Python (feet apart only).
+def loop_foot_measures(frame: list[list[float]], pitch_mm: float, threshold_n: float,
+                       speck_fraction: float = 0.05) -> tuple[tuple[float, float, float, float], ...]:
+    """(force N, COP x mm, COP y mm, area mm²) of the left and the right foot, pixel by pixel in plain Python.
 
     Flood-fills every component of cells >= threshold with 8-connectivity, drops specks, keeps the two
     heaviest and names them by COP x. No valley split: frames with touching feet are not comparable.
@@ -45,12 +45,15 @@ def loop_foot_forces(frame: list[list[float]], pitch_mm: float, threshold_n: flo
                 continue
             seen[r0][c0] = True
             queue = deque([(r0, c0)])
-            force = xsum = 0.0
+            force = xsum = ysum = 0.0
+            cells = 0
             while queue:
                 r, c = queue.popleft()
                 v = frame[r][c]
                 force += v
                 xsum += v * (c - (cols - 1) / 2.0) * pitch_mm
+                ysum += v * ((rows - 1) / 2.0 - r) * pitch_mm
+                cells += 1
                 for dr in (-1, 0, 1):
                     for dc in (-1, 0, 1):
                         rr, cc = r + dr, c + dc
@@ -58,11 +61,10 @@ def loop_foot_forces(frame: list[list[float]], pitch_mm: float, threshold_n: flo
                             seen[rr][cc] = True
                             queue.append((rr, cc))
             if force >= speck_fraction * total:
-                comps.append((force, xsum / force))
+                comps.append((force, xsum / force, ysum / force, cells * pitch_mm * pitch_mm))
     comps.sort(reverse=True)
     a, b = comps[0], comps[1]
-    left, right = (a, b) if a[1] < b[1] else (b, a)
-    return left[0], right[0]
+    return (a, b) if a[1] < b[1] else (b, a)
 
 
 def make_frames(n: int, stance_width_mm: float, seed: int = 0) -> np.ndarray:
@@ -89,15 +91,20 @@ def main(n_frames: int = 2000) -> None:
     n_loop = min(n_frames, 200)
     as_lists = [f.tolist() for f in frames[:n_loop]]
     t0 = time.perf_counter()
-    loop = [loop_foot_forces(f, PITCH, threshold) for f in as_lists]
+    loop = [loop_foot_measures(f, PITCH, threshold) for f in as_lists]
     loop_s = time.perf_counter() - t0
     t0 = time.perf_counter()
     vec = foot_loading(frames[:n_loop], PITCH, threshold)
     vec_s = time.perf_counter() - t0
-    loop_arr = np.array(loop)
-    agree = np.allclose(loop_arr[:, 0], vec.left_force_n) and np.allclose(loop_arr[:, 1], vec.right_force_n)
+    loop_arr = np.array(loop)  # (frames, foot, measure)
+    agree = all(
+        np.allclose(loop_arr[:, i, 0], getattr(vec, f"{side}_force_n"))
+        and np.allclose(loop_arr[:, i, 1:3], getattr(vec, f"{side}_cop_mm"))
+        and np.allclose(loop_arr[:, i, 3], getattr(vec, f"{side}_area_mm2"))
+        for i, side in enumerate(("left", "right"))
+    )
     print(f"  per-pixel Python loop: {n_loop / loop_s:,.0f} frames/s; vectorised {n_loop / vec_s:,.0f} frames/s "
-          f"on the same {n_loop} frames -> ratio {loop_s / vec_s:,.1f}x; same per-foot forces: {agree}")
+          f"on the same {n_loop} frames -> ratio {loop_s / vec_s:,.1f}x; same per-foot force, COP, area: {agree}")
 
 
 if __name__ == "__main__":

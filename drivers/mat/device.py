@@ -31,7 +31,7 @@ import numpy as np
 from drivers.device import Device, FoundDevice
 from drivers.mat.footprints import SIM_NEWTON_PER_COUNT
 from drivers.mat.protocol import DO_P4864, ArrivalTimer, ChecksumPolicy, FrameFormat, FrameParser
-from drivers.mat.simulator import MatSimulator, StandingScene, WalkingScene
+from drivers.mat.simulator import MatSimulator, StandingScene
 from drivers.mat.transport import SerialTransport, list_candidate_ports
 from drivers.model import ClockSource, DeviceInfo, SampleBlock
 from drivers.sim.board import parse_bool
@@ -235,13 +235,6 @@ def _side(text: str) -> str:
     return value
 
 
-def _scene(text: str) -> str:
-    value = text.strip().lower()
-    if value not in ("standing", "walking"):
-        raise ValueError(f"expected standing or walking, got {text!r}")
-    return value
-
-
 class SimulatedPressureMat(PressureMat):
     """A simulated DO-P4864 on a pseudo-terminal, read through the real serial driver.
 
@@ -260,7 +253,6 @@ class SimulatedPressureMat(PressureMat):
         "corrupt": (float, "probability that a frame has a flipped bit, 0-1"),
         "noise": (float, "probability of junk bytes before a frame, 0-1"),
         "noise_counts": (float, "sensor noise on loaded cells, counts"),
-        "scene": (_scene, "standing or walking"),
         "keep_history": (parse_bool, "keep every simulated frame and its truth (tests)"),
     }
     DRIVER = "sim-mat"
@@ -279,7 +271,6 @@ class SimulatedPressureMat(PressureMat):
         corrupt: float = 0.0,
         noise: float = 0.0,
         noise_counts: float = 0.0,
-        scene: Literal["standing", "walking"] = "standing",
         keep_history: bool = False,
     ) -> None:
         if address:
@@ -288,13 +279,9 @@ class SimulatedPressureMat(PressureMat):
                          newton_per_count=SIM_NEWTON_PER_COUNT, time_scale=speed)
         self._sim_args = {"speed": speed, "drop": drop, "corrupt": corrupt, "noise": noise, "seed": seed,
                           "keep_history": keep_history}
-        if scene == "standing":
-            subject = StandingSubject(mass_kg=mass_kg, affected_side=affected_side,
-                                      affected_share_pct=affected_share_pct, stance_width_mm=stance_width_mm,
-                                      seed=seed)
-            self.scene: StandingScene | WalkingScene = StandingScene(subject, noise_counts=noise_counts, seed=seed)
-        else:
-            self.scene = WalkingScene(weight_n=mass_kg * 9.80665)
+        subject = StandingSubject(mass_kg=mass_kg, affected_side=affected_side,
+                                  affected_share_pct=affected_share_pct, stance_width_mm=stance_width_mm, seed=seed)
+        self.scene = StandingScene(subject, noise_counts=noise_counts, seed=seed)
         self.simulator: MatSimulator | None = None
         self._info = dataclasses.replace(self._info, driver=self.DRIVER, model=f"Simulated {self._info.model}",
                                          serial=f"SIM-MAT-{seed:06d}", simulated=True)

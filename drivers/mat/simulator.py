@@ -6,7 +6,7 @@ the master side. The driver opens the slave path with pyserial like any ``/dev/t
 serial code path (termios, reads of arbitrary sizes, stream resynchronisation, disconnects) runs.
 
 The scene on the mat is a :class:`StandingScene` (a :class:`~drivers.sim.subject.StandingSubject`
-on two feet: weight split and sway) or a :class:`WalkingScene` (footfalls along the mat). Faults:
+on two feet: weight split and sway); any object with the :class:`MatScene` method will do. Faults:
 ``drop`` loses frames (the mat has no counter, so the driver must notice from timing), ``corrupt``
 flips a payload bit (rejected by the checksum under ``REQUIRE``), ``noise`` inserts junk bytes between
 frames. ``speed`` > 1 runs simulated time faster than the wall clock (the driver is told the same).
@@ -24,11 +24,11 @@ from typing import Protocol
 
 import numpy as np
 
-from drivers.mat.footprints import SIM_NEWTON_PER_COUNT, forces_to_counts, standing_forces, walking_forces
+from drivers.mat.footprints import SIM_NEWTON_PER_COUNT, forces_to_counts, standing_forces
 from drivers.mat.protocol import DO_P4864, FrameFormat, encode_frame
 from drivers.sim.subject import StandingSubject
 
-__all__ = ["MatScene", "MatSimulator", "SentFrame", "StandingScene", "WalkingScene"]
+__all__ = ["MatScene", "MatSimulator", "SentFrame", "StandingScene"]
 
 
 class MatScene(Protocol):
@@ -66,22 +66,6 @@ class StandingScene:
         counts = forces_to_counts(forces, self.newton_per_count, self.noise_counts, self._rng)
         return counts, {"left_n": feet.left_n, "right_n": feet.right_n, "left_cop_mm": feet.left_cop_mm,
                         "right_cop_mm": feet.right_cop_mm}
-
-
-class WalkingScene:
-    """Footfalls along +x over the mat (see :func:`drivers.mat.footprints.walking_forces`)."""
-
-    def __init__(self, fmt: FrameFormat = DO_P4864, newton_per_count: float = SIM_NEWTON_PER_COUNT,
-                 **walk: float | str) -> None:
-        self.fmt = fmt
-        self.newton_per_count = newton_per_count
-        self.walk = walk
-        self.truth = None
-
-    def counts(self, t_s: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-        forces, self.truth = walking_forces(self.fmt.rows, self.fmt.cols, self.fmt.pitch_mm, t_s,
-                                            **self.walk)  # type: ignore[arg-type]
-        return forces_to_counts(forces, self.newton_per_count), {}
 
 
 @dataclass(frozen=True)

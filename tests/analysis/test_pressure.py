@@ -14,7 +14,7 @@ from analysis.pressure import (
     segment_feet,
     total_force,
 )
-from benchmarks.bench_pressure import loop_foot_forces
+from benchmarks.bench_pressure import loop_foot_measures
 from drivers.mat.footprints import (
     SIM_NEWTON_PER_COUNT,
     forces_to_counts,
@@ -152,16 +152,18 @@ def test_per_foot_tilted_cop_moves_within_the_foot():
 
 
 def test_vectorised_segmentation_matches_a_per_pixel_flood_fill():
-    """Independent cross-check: a plain-Python 8-connected flood fill gives the same per-foot forces."""
+    """Independent cross-check: a plain-Python 8-connected flood fill gives the same per-foot measures."""
     subject = StandingSubject(mass_kg=65.0, stance_width_mm=200.0, seed=9)
     truth = subject.sample(np.arange(12) / 20.7)
     forces, _ = standing_forces(48, 64, PITCH, truth.left_n, truth.right_n, truth.cop_y_mm, 200.0)
     counts = forces_to_counts(forces, noise_counts=1.0, rng=np.random.default_rng(1))
     cells = calibrate_linear(counts, K)
     fl = foot_loading(cells, PITCH, THRESHOLD)
-    loop = np.array([loop_foot_forces(frame.tolist(), PITCH, THRESHOLD) for frame in cells])
-    np.testing.assert_allclose(fl.left_force_n, loop[:, 0])
-    np.testing.assert_allclose(fl.right_force_n, loop[:, 1])
+    loop = np.array([loop_foot_measures(frame.tolist(), PITCH, THRESHOLD) for frame in cells])
+    for i, side in enumerate(("left", "right")):
+        np.testing.assert_allclose(getattr(fl, f"{side}_force_n"), loop[:, i, 0])
+        np.testing.assert_allclose(getattr(fl, f"{side}_cop_mm"), loop[:, i, 1:3])
+        np.testing.assert_allclose(getattr(fl, f"{side}_area_mm2"), loop[:, i, 3])
 
 
 # -- walking ---------------------------------------------------------------------------------------
