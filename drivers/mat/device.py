@@ -109,24 +109,26 @@ class PressureMat(Device):
         *,
         checksum: ChecksumPolicy | str = ChecksumPolicy.OBSERVE,
         calibration: Literal["linear", "do-p4864-candidate"] = "do-p4864-candidate",
-        newton_per_count: float = SIM_NEWTON_PER_COUNT,
+        newton_per_count: float | None = None,
         zero_counts: float = 0.0,
         fmt: FrameFormat = DO_P4864,
         time_scale: float = 1.0,
     ) -> None:
         super().__init__()
-        if not newton_per_count > 0:
-            raise ValueError(f"newton_per_count must be > 0, got {newton_per_count}")
         calibration = _calibration(calibration)  # type: ignore[assignment]
+        if calibration == "linear" and newton_per_count is None:
+            raise ValueError("the linear calibration needs newton_per_count (N per count) for this mat")
+        if newton_per_count is not None and not newton_per_count > 0:
+            raise ValueError(f"newton_per_count must be > 0, got {newton_per_count}")
         self.address = address
         self.fmt = fmt
         self.checksum = ChecksumPolicy(checksum)
         self.calibration = calibration
-        self.newton_per_count = float(newton_per_count)
+        self.newton_per_count = newton_per_count
         self.zero_counts = float(zero_counts)
         if calibration == "linear":
             counts = np.arange(256, dtype=np.float64)
-            self._table = np.maximum(counts - self.zero_counts, 0.0) * self.newton_per_count
+            self._table = np.maximum(counts - self.zero_counts, 0.0) * float(newton_per_count)  # type: ignore[arg-type]
         else:
             self._table = do_p4864_candidate_table(self.zero_counts)
         self._table32 = self._table.astype(np.float32)
@@ -136,7 +138,8 @@ class PressureMat(Device):
         names, positions = _cell_geometry(fmt)
         self._info = DeviceInfo(
             driver=self.DRIVER,
-            model=f"{fmt.name} pressure mat ({fmt.rows} x {fmt.cols} cells, {fmt.pitch_mm} mm)",
+            model=f"{fmt.name} pressure mat ({fmt.rows} x {fmt.cols} cells, {fmt.pitch_mm} mm; "
+                  f"calibration {calibration})",
             serial="",
             nominal_rate_hz=fmt.nominal_rate_hz,
             channel_names=names,
@@ -144,7 +147,6 @@ class PressureMat(Device):
             sensor_positions_mm=positions,
             surface_size_mm=(fmt.cols * fmt.pitch_mm, fmt.rows * fmt.pitch_mm),
             clock=ClockSource.HOST_ARRIVAL,
-            firmware=f"calibration={calibration}",
             raw_counts=False,
             simulated=False,
             frame_shape=(fmt.rows, fmt.cols),
@@ -279,9 +281,11 @@ class SimulatedPressureMat(PressureMat):
                          newton_per_count=SIM_NEWTON_PER_COUNT, time_scale=speed)
         self._sim_args = {"speed": speed, "drop": drop, "corrupt": corrupt, "noise": noise, "seed": seed,
                           "keep_history": keep_history}
-        subject = StandingSubject(mass_kg=mass_kg, affected_side=affected_side,
-                                  affected_share_pct=affected_share_pct, stance_width_mm=stance_width_mm, seed=seed)
-        self.scene = StandingScene(subject, noise_counts=noise_counts, seed=seed)
+        self._subject_args = {"mass_kg": mass_kg, "affected_side": affected_side,
+                              "affected_share_pct": affected_share_pct, "stance_width_mm": stance_width_mm,
+                              "seed": seed}
+        self._noise_counts = noise_counts
+        self._make_scene()  # validates the subject now; rebuilt at every open (the same person again)
         self.simulator: MatSimulator | None = None
         self._info = dataclasses.replace(self._info, driver=self.DRIVER, model=f"Simulated {self._info.model}",
                                          serial=f"SIM-MAT-{seed:06d}", simulated=True)
@@ -290,7 +294,12 @@ class SimulatedPressureMat(PressureMat):
     def find(cls) -> list[FoundDevice]:
         return [FoundDevice(cls.DRIVER, "", "simulated DO-P4864 pressure mat, 48 x 64 cells, 20.7 Hz, over a pty")]
 
+    def _make_scene(self) -> None:
+        subject = StandingSubject(**self._subject_args)  # type: ignore[arg-type]
+        self.scene = StandingScene(subject, noise_counts=self._noise_counts, seed=subject.seed)
+
     def _open(self) -> None:
+        self._make_scene()
         self.simulator = MatSimulator(self.scene, self.fmt, **self._sim_args)  # type: ignore[arg-type]
         self.address = self.simulator.port
         try:

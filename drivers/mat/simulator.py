@@ -112,6 +112,7 @@ class MatSimulator:
         self.keep_history = keep_history
         self.history: list[SentFrame] = []
         self._rng = np.random.default_rng([seed, 9])
+        self._fd_lock = threading.Lock()
         self._master, self._slave = os.openpty()
         tty.setraw(self._slave)
         os.set_blocking(self._master, False)
@@ -177,8 +178,9 @@ class MatSimulator:
                 self._k += 1
                 if sent and not self._write_all(data):
                     return
-        except BaseException as exc:  # surfaced to tests; the reader sees the port go quiet
+        except BaseException as exc:  # the reader sees the device go away; tests see the cause
             self.error = exc
+            self._close_fds(slave=False)
 
     def stop(self) -> None:
         """Stop streaming (the port stays open)."""
@@ -188,11 +190,19 @@ class MatSimulator:
             self._thread = None
         self._stop.clear()
 
+    def _close_fds(self, slave: bool = True) -> None:
+        with self._fd_lock:  # each descriptor is closed once: a reused number must never be closed twice
+            names = ("_master", "_slave") if slave else ("_master",)
+            for name in names:
+                fd = getattr(self, name)
+                if fd >= 0:
+                    setattr(self, name, -1)
+                    try:
+                        os.close(fd)
+                    except OSError:
+                        pass
+
     def close(self) -> None:
         """Stop and close the pty: a reader then sees the device disappear."""
         self.stop()
-        for fd in (self._master, self._slave):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
+        self._close_fds()

@@ -67,7 +67,10 @@ class SerialTransport:
     def flush_input(self) -> None:
         """Drop bytes buffered before streaming starts (stale, half frames)."""
         if self._serial is not None:
-            self._serial.reset_input_buffer()
+            try:
+                self._serial.reset_input_buffer()
+            except Exception as exc:  # SerialException, OSError or termios.error: the port is gone
+                raise DeviceDisconnected(f"the pressure mat on {self.port} went away: {exc}") from exc
 
     def read(self, timeout_s: float) -> bytes:
         """Bytes that arrived within ``timeout_s`` (empty when none did).

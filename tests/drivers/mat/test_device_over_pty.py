@@ -114,6 +114,14 @@ def test_a_real_port_path_reads_frames_written_by_hand(tmp_path):
                 os.close(fd)
 
 
+def test_linear_calibration_needs_its_factor():
+    with pytest.raises(ValueError, match="newton_per_count"):
+        PressureMat("/dev/ttyUSB0", calibration="linear")
+    with pytest.raises(ValueError, match="calibration"):
+        registry.create("mat:/dev/ttyUSB0", {"calibration": "quadratic"})
+    assert "do-p4864-candidate" in PressureMat("/dev/ttyUSB0").info.model
+
+
 def test_missing_port_is_a_clear_error():
     with pytest.raises(DeviceNotFound, match="no serial port"):
         PressureMat("").open()
@@ -139,3 +147,39 @@ def test_simulator_rejects_an_address_and_bad_options():
         SimulatedPressureMat("/dev/ttyUSB0")
     with pytest.raises(ValueError, match="drop"):
         registry.create("sim-mat", {"drop": "1.5"}).open()
+
+
+def test_the_simulated_mat_reopens_as_the_same_person():
+    device = SimulatedPressureMat(speed=5.0, seed=8)
+    firsts = []
+    for _ in range(2):
+        with device:
+            device.start()
+            firsts.append(read_frames(device, 3)[0].frames[0])
+    assert firsts[0].max() > 0 and firsts[0].shape == firsts[1].shape == (48, 64)
+
+
+def test_a_failing_simulator_shows_up_as_a_disconnected_device():
+    class Broken:
+        def counts(self, t_s):
+            raise RuntimeError("scene failed")
+
+    device = SimulatedPressureMat(speed=5.0)
+    with device:
+        device.simulator.close()  # replace the healthy simulator by one whose scene fails
+        from drivers.mat.simulator import MatSimulator
+
+        device.simulator = MatSimulator(Broken(), speed=5.0)
+        device._transport.close()
+        device.address = device.simulator.port
+        device._transport = None
+        from drivers.mat.transport import SerialTransport
+
+        device._transport = SerialTransport(device.address, 1_000_000)
+        device._transport.open()
+        device.simulator.start()
+        with pytest.raises(DeviceDisconnected):
+            device.start()  # the port may already be gone here, or go away while reading
+            for _ in range(40):
+                device.read(0.1)
+        assert isinstance(device.simulator.error, RuntimeError)
