@@ -312,6 +312,9 @@ class FootLoading:
         return 100.0 * self.left_force_n[both] / pair
 
 
+_CHUNK_FRAMES = 64  # frames per pass: keeps the temporaries in cache and memory flat for long trials
+
+
 def foot_loading(
     cell_forces_n: object,
     pitch_mm: float,
@@ -321,9 +324,18 @@ def foot_loading(
 ) -> FootLoading:
     """Per-foot force (N), COP (mm) and contact area (mm²) for every frame.
 
-    See :func:`segment_feet` for the parameters. Vectorised: no loop over frames or cells.
+    See :func:`segment_feet` for the parameters. Vectorised over frames (processed in blocks of
+    64 frames so that long trials keep memory flat); no loop over frames or cells.
     """
-    f = _frames("cell_forces_n", cell_forces_n).astype(np.float64, copy=False)
+    f = _frames("cell_forces_n", cell_forces_n)
+    parts = [_foot_loading_block(f[i : i + _CHUNK_FRAMES].astype(np.float64, copy=False), pitch_mm, threshold_n,
+                                 speck_fraction, valley_ratio) for i in range(0, f.shape[0], _CHUNK_FRAMES)]
+    return FootLoading(**{name: np.concatenate([getattr(p, name) for p in parts])
+                          for name in FootLoading.__dataclass_fields__})
+
+
+def _foot_loading_block(f: np.ndarray, pitch_mm: float, threshold_n: float, speck_fraction: float,
+                        valley_ratio: float) -> FootLoading:
     labels, merged = segment_feet(f, pitch_mm, threshold_n, speck_fraction, valley_ratio)
     x, y = cell_centres_mm(f.shape[1], f.shape[2], pitch_mm)
     cell_area = float(pitch_mm) ** 2
