@@ -31,7 +31,6 @@ import numpy as np
 from drivers.device import Device, FoundDevice
 from drivers.mat.footprints import SIM_NEWTON_PER_COUNT
 from drivers.mat.protocol import DO_P4864, ArrivalTimer, ChecksumPolicy, FrameFormat, FrameParser
-from drivers.mat.simulator import MatSimulator, StandingScene
 from drivers.mat.transport import SerialTransport, list_candidate_ports
 from drivers.model import ClockSource, DeviceInfo, SampleBlock
 from drivers.sim.board import parse_bool
@@ -286,7 +285,7 @@ class SimulatedPressureMat(PressureMat):
                               "seed": seed}
         self._noise_counts = noise_counts
         self._make_scene()  # validates the subject now; rebuilt at every open (the same person again)
-        self.simulator: MatSimulator | None = None
+        self.simulator: Any = None  # a drivers.mat.simulator.MatSimulator while open
         self._info = dataclasses.replace(self._info, driver=self.DRIVER, model=f"Simulated {self._info.model}",
                                          serial=f"SIM-MAT-{seed:06d}", simulated=True)
 
@@ -295,10 +294,14 @@ class SimulatedPressureMat(PressureMat):
         return [FoundDevice(cls.DRIVER, "", "simulated DO-P4864 pressure mat, 48 x 64 cells, 20.7 Hz, over a pty")]
 
     def _make_scene(self) -> None:
+        from drivers.mat.simulator import StandingScene  # POSIX only (pty): imported when simulating
+
         subject = StandingSubject(**self._subject_args)  # type: ignore[arg-type]
         self.scene = StandingScene(subject, noise_counts=self._noise_counts, seed=subject.seed)
 
     def _open(self) -> None:
+        from drivers.mat.simulator import MatSimulator
+
         self._make_scene()
         self.simulator = MatSimulator(self.scene, self.fmt, **self._sim_args)  # type: ignore[arg-type]
         self.address = self.simulator.port
