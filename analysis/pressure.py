@@ -412,7 +412,8 @@ def detect_steps(
     Raises
     ------
     ValueError
-        Fewer than two footprints (no walking direction), or times that do not match the frames.
+        Fewer than two footprints (no walking direction), a footprint that does not land ahead of the
+        previous one along the walking direction, or times that do not match the frames.
     """
     f = _frames("cell_forces_n", cell_forces_n).astype(np.float64, copy=False)
     t = as_float_array("t_s", t_s, 1)
@@ -453,6 +454,13 @@ def detect_steps(
     d = direction / norm
     rel = centre - centre.mean(axis=0)
     lateral = d[0] * rel[:, 1] - d[1] * rel[:, 0]  # z of d × rel: > 0 means left of the direction
+    advance = np.diff(rel @ d)
+    if np.any(advance <= 0):
+        back = int(np.argmin(advance))
+        raise ValueError(
+            f"the footprints do not progress: footprint {back + 1} lands {-advance[back]:.0f} mm behind footprint "
+            f"{back} along the walking direction (stepping in place or turning is not a walking pass)"
+        )
     side = np.where(lateral > 0, "left", "right")
     return Steps(
         side=side,

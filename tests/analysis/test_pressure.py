@@ -206,3 +206,11 @@ def test_detect_steps_needs_two_footprints():
         detect_steps(f, np.arange(5) / 20.7, PITCH, 0.5)
     with pytest.raises(ValueError, match="4 times for 5 frames"):
         detect_steps(f, np.arange(4) / 20.7, PITCH, 0.5)
+
+
+def test_stepping_in_place_is_not_taken_for_a_walking_pass():
+    f = np.zeros((40, 48, 64))
+    for k, cols in enumerate((slice(18, 26), slice(38, 46), slice(18, 26), slice(38, 46))):  # L, R, L, R
+        f[10 * k : 10 * k + 8, 10:40, cols] = 1.0
+    with pytest.raises(ValueError, match="do not progress"):
+        detect_steps(f, np.arange(40) / 20.7, PITCH, 0.5)
