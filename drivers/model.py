@@ -76,6 +76,10 @@ class DeviceInfo:
         Whether blocks carry the device's raw counts in ``SampleBlock.raw``.
     simulated : bool
         True for simulators and replay devices.
+    frame_shape : (rows, cols) or None
+        Pressure mats: cells per column and per row of each frame in ``SampleBlock.frames``.
+    cell_pitch_mm : float or None
+        Pressure mats: centre-to-centre distance of the cells, mm.
     """
 
     driver: str
@@ -92,6 +96,8 @@ class DeviceInfo:
     firmware: str = ""
     raw_counts: bool = False
     simulated: bool = False
+    frame_shape: tuple[int, int] | None = None
+    cell_pitch_mm: float | None = None
 
     def __post_init__(self) -> None:
         if not (np.isfinite(self.nominal_rate_hz) and self.nominal_rate_hz > 0):
@@ -112,6 +118,16 @@ class DeviceInfo:
             raise ValueError(
                 f"a six-component plate has channels {SIX_COMPONENT_CHANNELS} in units {SIX_COMPONENT_UNITS}"
             )
+        if (self.frame_shape is None) != (self.cell_pitch_mm is None):
+            raise ValueError("a pressure mat declares both frame_shape (rows, cols) and cell_pitch_mm")
+        if self.frame_shape is not None:
+            rows, cols = (int(v) for v in self.frame_shape)
+            if rows < 1 or cols < 1:
+                raise ValueError(f"frame_shape must be (rows >= 1, cols >= 1), got {self.frame_shape}")
+            if not (np.isfinite(self.cell_pitch_mm) and self.cell_pitch_mm > 0):
+                raise ValueError(f"cell_pitch_mm must be a positive number, got {self.cell_pitch_mm!r}")
+            object.__setattr__(self, "frame_shape", (rows, cols))
+            object.__setattr__(self, "cell_pitch_mm", float(self.cell_pitch_mm))
         # Normalise enums given as plain strings (e.g. when read back from a file).
         object.__setattr__(self, "layout", ChannelLayout(self.layout))
         object.__setattr__(self, "clock", ClockSource(self.clock))
@@ -167,6 +183,8 @@ class SampleBlock:
         The device's raw counts, when it has them.
     events : tuple of DeviceEvent
         Events that occurred within the block.
+    frames : ndarray of unsigned integers, shape (n, rows, cols), or None
+        Pressure mats: the raw cell values of each sample's frame (DESIGN.md §2).
 
     The arrays are read-only: consumers share blocks between threads without copying.
     """
@@ -177,6 +195,7 @@ class SampleBlock:
     host_rx_s: float
     raw: np.ndarray | None = None
     events: tuple[DeviceEvent, ...] = field(default=())
+    frames: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         t = np.asarray(self.t_s, dtype=np.float64)
@@ -199,6 +218,13 @@ class SampleBlock:
             if raw.shape != forces.shape:
                 raise ValueError(f"raw must have the shape of forces_n {forces.shape}, got {raw.shape}")
             object.__setattr__(self, "raw", _as_readonly(raw))
+        if self.frames is not None:
+            frames = np.asarray(self.frames)
+            if frames.ndim != 3 or frames.shape[0] != n:
+                raise ValueError(f"frames must have shape ({n}, rows, cols), got {frames.shape}")
+            if frames.dtype.kind != "u":
+                raise ValueError(f"frames hold raw cell values as unsigned integers, got dtype {frames.dtype}")
+            object.__setattr__(self, "frames", _as_readonly(frames))
         object.__setattr__(self, "host_rx_s", float(self.host_rx_s))
         object.__setattr__(self, "events", tuple(self.events))
 
@@ -219,6 +245,8 @@ def concatenate_blocks(blocks: Sequence[SampleBlock]) -> SampleBlock:
         raise ValueError("need at least one block to concatenate")
     raws = [b.raw for b in blocks]
     has_raw = all(r is not None for r in raws)
+    frames = [b.frames for b in blocks]
+    has_frames = all(f is not None for f in frames)
     return SampleBlock(
         t_s=np.concatenate([b.t_s for b in blocks]),
         seq=np.concatenate([b.seq for b in blocks]),
@@ -226,4 +254,5 @@ def concatenate_blocks(blocks: Sequence[SampleBlock]) -> SampleBlock:
         host_rx_s=blocks[-1].host_rx_s,
         raw=np.concatenate(raws) if has_raw else None,
         events=tuple(e for b in blocks for e in b.events),
+        frames=np.concatenate(frames) if has_frames else None,
     )

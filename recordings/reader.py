@@ -28,7 +28,8 @@ class Recording:
     """Everything in a recording file, loaded into memory.
 
     Arrays follow :mod:`recordings.schema`: ``t_s`` (n,) s, ``seq`` (n,) counter, ``forces_n`` (n, k) N,
-    ``raw`` (n, k) counts or None, ``block_first_sample`` / ``block_host_rx_s`` per received block.
+    ``raw`` (n, k) counts or None, ``frames`` (n, rows, cols) mat cell values or None,
+    ``block_first_sample`` / ``block_host_rx_s`` per received block.
     """
 
     path: Path
@@ -55,6 +56,7 @@ class Recording:
     trial: str = ""
     #: True when the file had to be opened in SWMR mode (it is being written, or its writer died).
     opened_swmr: bool = False
+    frames: np.ndarray | None = None
 
     @property
     def n_samples(self) -> int:
@@ -170,6 +172,7 @@ def _read(p: Path, f: h5py.File, version: int, swmr: bool) -> Recording:
     dev = f[schema.DEVICE].attrs
     positions = dev.get("sensor_positions_mm")
     surface = dev.get("surface_size_mm")
+    frame_shape = dev.get("frame_shape")
     device = DeviceInfo(
         driver=_plain(dev["driver"]),
         model=_plain(dev["model"]),
@@ -185,6 +188,8 @@ def _read(p: Path, f: h5py.File, version: int, swmr: bool) -> Recording:
         sensor_positions_mm=None if positions is None else tuple(map(tuple, np.asarray(positions, float).tolist())),
         surface_size_mm=None if surface is None else tuple(np.asarray(surface, float).tolist()),
         origin_offset_mm=tuple(np.asarray(dev["origin_offset_mm"], float).tolist()),
+        frame_shape=None if frame_shape is None else tuple(int(v) for v in frame_shape),
+        cell_pitch_mm=float(dev["cell_pitch_mm"]) if frame_shape is not None else None,
     )
     subj = f[schema.SUBJECT].attrs
     subject = Subject(
@@ -201,11 +206,14 @@ def _read(p: Path, f: h5py.File, version: int, swmr: bool) -> Recording:
     )
     status = _plain(f.attrs.get("status", ""))
     names = [schema.TIME, schema.SEQ, schema.FORCES] + ([schema.RAW] if device.raw_counts else [])
+    if device.frame_shape is not None:
+        names.append(schema.FRAMES)
     n = _committed_length(p, f, names, status)
     t = f[schema.TIME][:n]
     seq = f[schema.SEQ][:n]
     forces = f[schema.FORCES][:n]
     raw = f[schema.RAW][:n] if device.raw_counts else None
+    frames = f[schema.FRAMES][:n] if device.frame_shape is not None else None
     block_first = f[schema.BLOCK_FIRST_SAMPLE][()]
     block_rx = f[schema.BLOCK_HOST_RX][()]
     m = min(block_first.shape[0], block_rx.shape[0])
@@ -243,4 +251,5 @@ def _read(p: Path, f: h5py.File, version: int, swmr: bool) -> Recording:
         session=_plain(f.attrs.get("session", "")),
         trial=_plain(f.attrs.get("trial", "")),
         opened_swmr=swmr,
+        frames=frames,
     )

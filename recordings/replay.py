@@ -4,7 +4,7 @@
 opens a recording and yields its samples as a device would, so the GUI, the engine and the analysis can
 be demonstrated and tested on recorded data (BrainFlow's playback board, style-anchors.md §8 item 3).
 
-* The original blocks are replayed as they were received (same ``t_s``, ``seq``, ``forces_n``, ``raw``,
+* The original blocks are replayed as they were received (same ``t_s``, ``seq``, ``forces_n``, ``raw``, ``frames``,
   ``host_rx_s`` and events), so recording a replay gives a file whose data are bit-identical to the
   original's (``tests/recordings/test_replay.py``).
 * ``start_offset_s`` skips the first seconds; ``loop`` starts over at the end, continuing the clock and
@@ -157,6 +157,7 @@ class ReplayDevice(Device):
             forces_n=rec.forces_n[a:b],
             host_rx_s=float(self._rx[self._block]) + dt,
             raw=None if rec.raw is None else rec.raw[a:b],
+            frames=None if rec.frames is None else rec.frames[a:b],
             events=events,
         )
         self._block += 1

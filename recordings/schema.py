@@ -18,6 +18,8 @@ The full description, with units and a loader example, is ``docs/hdf5-schema.md`
     /acquisition/seq            (n,)   uint64   sample counter; a jump = lost samples
     /acquisition/forces_n       (n, k) float32  force per channel                        attr units, channel_names
     /acquisition/raw            (n, k) int32    raw counts (only if /device raw_counts)
+    /acquisition/frames         (n, rows, cols) uint16  raw pressure-mat cell values (only for mats:
+                                       /device frame_shape, cell_pitch_mm; row 0 = the mat's front edge)
     /acquisition/block_first_sample (m,) uint64 index of each received block's first sample
     /acquisition/block_host_rx_s    (m,) float64 host monotonic time the block arrived, s
     /events                     (e,)  compound (t_s f8, seq u8, code S32, label S256)
@@ -45,6 +47,7 @@ __all__ = [
     "EVENT_DTYPE",
     "FORCES",
     "FORMAT_NAME",
+    "FRAMES",
     "RAW",
     "SAMPLE_DATASETS",
     "SCHEMA_VERSION",
@@ -70,12 +73,13 @@ TIME = "acquisition/t_s"
 SEQ = "acquisition/seq"
 FORCES = "acquisition/forces_n"
 RAW = "acquisition/raw"
+FRAMES = "acquisition/frames"
 BLOCK_FIRST_SAMPLE = "acquisition/block_first_sample"
 BLOCK_HOST_RX = "acquisition/block_host_rx_s"
 EVENTS = "events"
 
 #: Datasets with one row per sample (``RAW`` only when the device has raw counts): always equally long.
-SAMPLE_DATASETS = (TIME, SEQ, FORCES, RAW)
+SAMPLE_DATASETS = (TIME, SEQ, FORCES, RAW, FRAMES)
 
 EVENT_DTYPE = np.dtype([("t_s", "<f8"), ("seq", "<u8"), ("code", "S32"), ("label", "S256")])
 

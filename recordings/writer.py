@@ -191,6 +191,9 @@ class RecordingWriter:
             dev.attrs["sensor_positions_mm"] = device.sensor_positions()
         if device.surface_size_mm is not None:
             dev.attrs["surface_size_mm"] = np.asarray(device.surface_size_mm, dtype=np.float64)
+        if device.frame_shape is not None:
+            dev.attrs["frame_shape"] = np.asarray(device.frame_shape, dtype=np.int64)
+            dev.attrs["cell_pitch_mm"] = float(device.cell_pitch_mm)  # type: ignore[arg-type]
 
         subj = f.create_group(schema.SUBJECT)
         subj.attrs["id"] = subject.id
@@ -214,6 +217,12 @@ class RecordingWriter:
         if device.raw_counts:
             raw = f.create_dataset(schema.RAW, (0, k), "<i4", maxshape=(None, k), chunks=(chunk, k), **_COMPRESSION)
             raw.attrs["units"] = "counts"
+        if device.frame_shape is not None:
+            rows, cols = device.frame_shape
+            frames = f.create_dataset(schema.FRAMES, (0, rows, cols), "<u2", maxshape=(None, rows, cols),
+                                      chunks=(chunk, rows, cols), **_COMPRESSION)
+            frames.attrs["units"] = "counts"
+            frames.attrs["cell_pitch_mm"] = float(device.cell_pitch_mm)  # type: ignore[arg-type]
         f.create_dataset(schema.BLOCK_FIRST_SAMPLE, (0,), "<u8", maxshape=(None,), chunks=(256,))
         rx = f.create_dataset(schema.BLOCK_HOST_RX, (0,), "<f8", maxshape=(None,), chunks=(256,))
         rx.attrs["units"] = "s"
@@ -269,6 +278,12 @@ class RecordingWriter:
             raise ValueError(f"block has {block.n_channels} channels, the device {self.device.n_channels}")
         if self.device.raw_counts and block.raw is None:
             raise ValueError("the device declares raw counts but the block carries none")
+        if self.device.frame_shape is not None:
+            if block.frames is None or block.frames.shape[1:] != self.device.frame_shape:
+                raise ValueError(f"a mat block needs frames of shape (n, {self.device.frame_shape}), got "
+                                 f"{None if block.frames is None else block.frames.shape}")
+            if block.frames.dtype.itemsize > 2:
+                raise ValueError(f"frames are stored as uint16; got {block.frames.dtype}")
         self._pending.append(block)
         self._pending_events.extend(block.events)
         self._pending_samples += block.n_samples
@@ -301,6 +316,8 @@ class RecordingWriter:
             self._append(ds[schema.FORCES], n0, np.concatenate([b.forces_n for b in blocks]))
             if self.device.raw_counts:
                 self._append(ds[schema.RAW], n0, np.concatenate([b.raw for b in blocks]))  # type: ignore[misc]
+            if self.device.frame_shape is not None:
+                self._append(ds[schema.FRAMES], n0, np.concatenate([b.frames for b in blocks]))  # type: ignore[misc]
             self._append(ds[schema.BLOCK_FIRST_SAMPLE], self._n_blocks, firsts)
             self._append(ds[schema.BLOCK_HOST_RX], self._n_blocks, np.array([b.host_rx_s for b in blocks]))
             self._n += int(lengths.sum())

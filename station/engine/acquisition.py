@@ -174,6 +174,7 @@ class Acquisition:
             host_rx_s=block.host_rx_s,
             raw=None if block.raw is None else block.raw[:keep],
             events=tuple(e for e in block.events if e.t_s <= limit),
+            frames=None if block.frames is None else block.frames[:keep],
         )
         return cut, True
 

@@ -12,7 +12,11 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from analysis.pressure import foot_loading
 from analysis.standing import StandingResult, StandingSettings, analyze_standing
+from analysis.weight_bearing import LimbLoads, weight_bearing
 from drivers.device import Device
 from drivers.model import ChannelLayout
 from recordings.metadata import Subject
@@ -21,7 +25,8 @@ from recordings.schema import RecordingStatus
 from recordings.writer import RecordingWriter
 from station.engine.acquisition import Acquisition, AcquisitionStats
 
-__all__ = ["PROTOCOL", "StandingOutcome", "analyze_standing_recording", "run_standing"]
+__all__ = ["MAT_CONTACT_FRACTION", "PROTOCOL", "StandingOutcome", "analyze_mat_feet", "analyze_standing_recording",
+           "run_standing"]
 
 PROTOCOL = "standing"
 _ANALYSIS_PREFIX = "analysis."
@@ -64,6 +69,63 @@ def analyze_standing_recording(rec: Recording, settings: StandingSettings | None
         side,  # type: ignore[arg-type]
         settings or _settings_from_recording(rec),
     )
+
+
+#: Mats: a cell is in contact at >= this fraction of the median peak cell force of the frames.
+MAT_CONTACT_FRACTION = 0.02
+
+
+def _mean_or_none(values: np.ndarray) -> float | None:
+    finite = values[np.isfinite(values)]
+    return float(finite.mean()) if finite.size else None
+
+
+def analyze_mat_feet(rec: Recording) -> dict[str, Any] | None:
+    """Per-foot loading of a pressure-mat recording (None for other devices).
+
+    The recorded per-cell forces (N) are segmented into feet by :func:`analysis.pressure.foot_loading`
+    (8-connected contact regions, the two heaviest named by COP x, touching feet split at the valley of
+    the medio-lateral contact profile). The contact threshold is ``MAT_CONTACT_FRACTION`` of the median
+    over frames of the highest cell force. Loads are reported as the affected/unaffected limb with the
+    Robinson SI, like the whole-body weight bearing, plus each foot's mean COP and contact area.
+    """
+    device = rec.device
+    if device.frame_shape is None or device.cell_pitch_mm is None:
+        return None
+    side = rec.subject.affected_side
+    if side is None:
+        raise ValueError(f"{rec.path} does not say which side is affected; weight bearing needs it")
+    rows, cols = device.frame_shape
+    cells = np.asarray(rec.forces_n, dtype=np.float64).reshape(-1, rows, cols)
+    if cells.shape[0] == 0:
+        raise ValueError(f"{rec.path} holds no frames")
+    peak = float(np.median(cells.max(axis=(1, 2))))
+    if not peak > 0:
+        raise ValueError(f"{rec.path}: the mat was empty in most frames (median peak cell force {peak} N)")
+    threshold = MAT_CONTACT_FRACTION * peak
+    feet = foot_loading(cells, device.cell_pitch_mm, threshold)
+    wb = weight_bearing(LimbLoads(feet.left_force_n, feet.right_force_n, "mat_foot_segmentation"), side)  # type: ignore[arg-type]
+    report: dict[str, Any] = {
+        "method": "mat foot segmentation: 8-connected contact regions, two heaviest named by COP x, "
+                  "touching feet split at the valley of the medio-lateral contact-width profile",
+        "contact_threshold_n": threshold,
+        "affected_load_n": wb.affected_load_n,
+        "unaffected_load_n": wb.unaffected_load_n,
+        "affected_load_pct_bw": wb.affected_load_pct_bw,
+        "unaffected_load_pct_bw": wb.unaffected_load_pct_bw,
+        "affected_load_sd_pct_bw": wb.affected_load_sd_pct_bw,
+        "symmetry_index_pct": wb.symmetry_index_pct,
+        "frames": int(cells.shape[0]),
+        "frames_feet_touching": int(feet.merged.sum()),
+        "frames_missing_a_foot": int(np.sum(~(feet.left_present & feet.right_present))),
+    }
+    for name in ("left", "right"):
+        cop = getattr(feet, f"{name}_cop_mm")
+        report[f"{name}_load_n"] = float(getattr(feet, f"{name}_force_n").mean())
+        report[f"{name}_cop_x_mm"] = _mean_or_none(cop[:, 0])
+        report[f"{name}_cop_y_mm"] = _mean_or_none(cop[:, 1])
+        report[f"{name}_contact_area_mm2"] = float(getattr(feet, f"{name}_area_mm2").mean())
+    return report
 
 
 def run_standing(

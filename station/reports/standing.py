@@ -8,6 +8,7 @@ from typing import Any
 
 from analysis.standing import StandingResult
 from recordings.reader import Recording
+from station.protocols.standing import analyze_mat_feet
 
 __all__ = ["format_standing_table", "standing_report"]
 
@@ -16,7 +17,7 @@ def standing_report(result: StandingResult, recording: Recording) -> dict[str, A
     """The report as plain JSON-ready data (units in the key names)."""
     wb = result.weight_bearing
     sway = {k: v for k, v in asdict(result.sway).items()}
-    return {
+    report: dict[str, Any] = {
         "protocol": "standing",
         "file": str(recording.path),
         "recording_status": recording.status,
@@ -52,6 +53,10 @@ def standing_report(result: StandingResult, recording: Recording) -> dict[str, A
         "settings": asdict(result.settings),
         "software_version": recording.software_version,
     }
+    per_foot = analyze_mat_feet(recording)
+    if per_foot is not None:  # pressure mats only: loading under each foot from the pressure image
+        report["per_foot"] = per_foot
+    return report
 
 
 def _fmt(value: float | None, digits: int = 1) -> str:
@@ -66,7 +71,7 @@ def format_standing_table(report: dict[str, Any]) -> str:
     side = report["affected_side"]
     other = "right" if side == "left" else "left"
     entered = report["subject_mass_kg"]
-    lines = [
+    lines: list[str] = [
         f"Quiet standing — subject {report['subject_id']}, {report['condition']}",
         f"Recorded {report['created_utc']} on {report['device']['model']}"
         + (" [SIMULATED]" if report["device"]["simulated"] else ""),
@@ -95,4 +100,19 @@ def format_standing_table(report: dict[str, Any]) -> str:
         f"Duration {_fmt(report['duration_s'])} s, {report['n_samples']} samples, "
         f"{report['dropped_samples']} dropped",
     ]
+    feet = report.get("per_foot")
+    if feet is not None:
+        lines += [
+            "",
+            "Per-foot loading from the pressure image (foot segmentation)",
+            f"  Affected foot ({side}):      {_fmt(feet['affected_load_pct_bw'])} % body weight"
+            f"  ({_fmt(feet['affected_load_n'], 0)} N)",
+            f"  Unaffected foot ({other}):   {_fmt(feet['unaffected_load_pct_bw'])} % body weight"
+            f"  ({_fmt(feet['unaffected_load_n'], 0)} N)",
+            f"  Symmetry index (Robinson): {_fmt(feet['symmetry_index_pct'])} %",
+            f"  Contact area left / right  {_fmt(feet['left_contact_area_mm2'] / 100)} / "
+            f"{_fmt(feet['right_contact_area_mm2'] / 100)} cm²",
+            f"  Feet touching in {feet['frames_feet_touching']} of {feet['frames']} frames "
+            "(split at the contact-profile valley)",
+        ]
     return "\n".join(lines)
