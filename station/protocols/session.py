@@ -1,0 +1,160 @@
+"""A recorded live session: a device streaming into an HDF5 recording while a display and a training
+mode watch (no Qt).
+
+The acquisition engine's writer thread is the only one that touches the file while the session runs
+(h5py holds one global lock; DESIGN.md §5). Events from the display side — targets shown, holds,
+scores — are posted with :meth:`LiveSession.post_event` into a thread-safe queue; the writer thread
+writes them after the next block, and :meth:`LiveSession.stop` writes the rest once the writer thread
+has ended.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from drivers.device import Device
+from drivers.errors import DeviceError
+from drivers.model import DeviceEvent, SampleBlock
+from recordings.metadata import Subject
+from recordings.schema import RecordingStatus
+from recordings.writer import RecordingWriter
+from station.engine.acquisition import Acquisition, AcquisitionStats
+from station.engine.ring_buffer import RingBuffer
+
+__all__ = ["LiveSession", "SessionResult"]
+
+
+@dataclass(frozen=True)
+class SessionResult:
+    """How a session ended: the file, its status, the acquisition counters and any device fault."""
+
+    path: Path
+    status: RecordingStatus
+    stats: AcquisitionStats
+    n_events: int
+    device_fault: DeviceError | None
+
+
+class LiveSession:
+    """Stream ``device`` into a new recording at ``path`` until :meth:`stop` (or ``duration_s``).
+
+    Parameters
+    ----------
+    device : Device
+        A closed device; the session opens and closes it.
+    path : str or Path
+        The recording to create (never overwritten).
+    subject : Subject
+    protocol : str
+        e.g. "training.weight_shift".
+    settings : mapping name -> (value, unit)
+        Stored in the recording's settings.
+    duration_s : float, optional
+        Stop by itself after this much device time, s.
+    ring_seconds : float
+        History kept for the display, s.
+    """
+
+    def __init__(
+        self,
+        device: Device,
+        path: str | os.PathLike[str],
+        subject: Subject,
+        *,
+        protocol: str,
+        settings: Mapping[str, tuple[Any, str]] | None = None,
+        condition: str = "",
+        duration_s: float | None = None,
+        ring_seconds: float = 60.0,
+    ) -> None:
+        self.device = device
+        self.path = Path(path)
+        self._events: queue.SimpleQueue[DeviceEvent] = queue.SimpleQueue()
+        self._n_events = 0
+        self.device.open()
+        try:
+            self.writer = RecordingWriter(
+                self.path, device.info, subject, settings, protocol=protocol, condition=condition
+            )
+        except BaseException:
+            self.device.close()
+            raise
+        self.acquisition = Acquisition(device, self._sink, duration_s=duration_s, ring_seconds=ring_seconds)
+        self.result: SessionResult | None = None
+
+    @property
+    def ring(self) -> RingBuffer:
+        """The ring buffer the display peeks (``latest``) or drains."""
+        return self.acquisition.ring
+
+    @property
+    def finished(self) -> bool:
+        """True once acquisition has ended (duration reached, stop, or a fault)."""
+        return self.acquisition.finished
+
+    def stats(self) -> AcquisitionStats:
+        return self.acquisition.stats()
+
+    def start(self) -> None:
+        self.acquisition.start()
+
+    def post_event(self, event: DeviceEvent) -> None:
+        """Queue an event for the recording; safe from any thread."""
+        if self.result is not None:
+            raise ValueError(f"the session recording to {self.path} has ended; event {event.code!r} not recorded")
+        self._events.put(event)
+
+    def _write_pending_events(self) -> None:
+        while True:
+            try:
+                event = self._events.get_nowait()
+            except queue.Empty:
+                return
+            self.writer.add_event(event)
+            self._n_events += 1
+
+    def _sink(self, block: SampleBlock) -> None:  # the writer thread
+        self.writer.append(block)
+        self._write_pending_events()
+
+    def stop(self, timeout_s: float = 10.0) -> SessionResult:
+        """Stop acquiring, write what is queued, close the file and the device. Safe to call twice."""
+        if self.result is not None:
+            return self.result
+        self.acquisition.stop()
+        if not self.acquisition.join(timeout_s):
+            raise TimeoutError(f"acquisition did not stop within {timeout_s} s")
+        status = RecordingStatus.INTERRUPTED
+        try:
+            if self.acquisition.sink_fault is None:
+                self._write_pending_events()  # the writer thread has ended: this thread may write now
+                if self.acquisition.device_fault is None:
+                    status = RecordingStatus.COMPLETE
+        finally:
+            self.writer.close(status)
+            self.device.close()
+        self.result = SessionResult(
+            self.path, status, self.acquisition.stats(), self._n_events, self.acquisition.device_fault
+        )
+        if self.acquisition.sink_fault is not None:
+            raise self.acquisition.sink_fault
+        return self.result
+
+
+def event_at(t_s: float, seq_of: tuple[np.ndarray, np.ndarray], code: str, label: str = "") -> DeviceEvent:
+    """A :class:`DeviceEvent` at device time ``t_s`` carrying the counter of the last sample at or before it.
+
+    ``seq_of`` is (t_s, seq) of samples seen so far (sorted by time).
+    """
+    t, seq = seq_of
+    if t.size == 0:
+        raise ValueError(f"no samples yet to attach event {code!r} at t = {t_s} s to")
+    i = max(int(np.searchsorted(t, t_s, side="right")) - 1, 0)
+    return DeviceEvent(float(t_s), int(seq[i]), code, label)
