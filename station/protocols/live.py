@@ -20,7 +20,7 @@ import numpy as np
 from analysis.cop import DEFAULT_MIN_FZ_N, cop_from_cells
 from analysis.weight_bearing import limb_loads_from_cell_pairs
 
-__all__ = ["LiveSamples", "live_samples"]
+__all__ = ["LiveSamples", "live_samples", "recent_affected_pct"]
 
 Side = Literal["left", "right"]
 
@@ -96,3 +96,18 @@ def live_samples(
     share = np.full(t.shape[0], np.nan)
     np.divide(100.0 * affected, total, out=share, where=cop.loaded & (total > 0))
     return LiveSamples(t, cop.fz_n, cop.cop_x_mm, cop.cop_y_mm, affected, unaffected, share, cop.loaded & (total > 0))
+
+
+def recent_affected_pct(s: LiveSamples, seconds: float) -> float:
+    """Mean affected share over the loaded samples of the last ``seconds`` (s), %; NaN if none was loaded.
+
+    The mean of per-sample shares, as :func:`analysis.weight_bearing.weight_bearing` computes
+    ``affected_load_pct_bw`` with the measured-total normalisation.
+    """
+    if not seconds > 0:
+        raise ValueError(f"the averaging window must be > 0 s, got {seconds}")
+    if s.n_samples == 0:
+        return float("nan")
+    recent = s.since(float(s.t_s[-1]) - seconds)
+    shares = recent.affected_pct[recent.loaded]
+    return float(shares.mean()) if shares.size else float("nan")

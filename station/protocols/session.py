@@ -19,16 +19,19 @@ from typing import Any
 
 import numpy as np
 
+from analysis.cop import DEFAULT_MIN_FZ_N
+from analysis.weight_bearing import limb_loads_from_cell_pairs, weight_bearing
 from drivers.device import Device
 from drivers.errors import DeviceError
 from drivers.model import DeviceEvent, SampleBlock
 from recordings.metadata import Subject
+from recordings.reader import Recording
 from recordings.schema import RecordingStatus
 from recordings.writer import RecordingWriter
 from station.engine.acquisition import Acquisition, AcquisitionStats
 from station.engine.ring_buffer import RingBuffer
 
-__all__ = ["LiveSession", "SessionResult"]
+__all__ = ["LiveSession", "SessionResult", "event_at", "summarize_recording"]
 
 
 @dataclass(frozen=True)
@@ -158,3 +161,28 @@ def event_at(t_s: float, seq_of: tuple[np.ndarray, np.ndarray], code: str, label
         raise ValueError(f"no samples yet to attach event {code!r} at t = {t_s} s to")
     i = max(int(np.searchsorted(t, t_s, side="right")) - 1, 0)
     return DeviceEvent(float(t_s), int(seq[i]), code, label)
+
+
+def summarize_recording(rec: Recording) -> list[str]:
+    """Lines for the results panel: what was recorded, the training events' scores, and weight bearing
+    (mean affected / unaffected %BW and Robinson SI, :func:`analysis.weight_bearing.weight_bearing`)."""
+    duration = float(rec.t_s[-1] - rec.t_s[0]) if rec.n_samples > 1 else 0.0
+    lines = [
+        f"{rec.path.name}: {rec.protocol or 'no protocol'} ({rec.status})",
+        f"subject {rec.subject.id}, affected side {rec.subject.affected_side or 'not given'}",
+        f"{rec.device.model}: {rec.n_samples} samples over {duration:.1f} s, {rec.lost_samples} lost",
+    ]
+    lines += [f"{e.code}: {e.label}" for e in rec.events if e.code in ("score", "training_done")]
+    side = rec.subject.affected_side
+    if side in ("left", "right") and rec.device.sensor_positions_mm is not None and rec.n_samples >= 2:
+        loaded = rec.forces_n.sum(axis=1) >= DEFAULT_MIN_FZ_N
+        if np.count_nonzero(loaded) >= 2:
+            loads = limb_loads_from_cell_pairs(rec.forces_n[loaded], rec.device.sensor_positions())
+            wb = weight_bearing(loads, side)  # type: ignore[arg-type]
+            lines.append(
+                f"weight bearing ({wb.method}, {wb.normalisation}): affected {wb.affected_load_pct_bw:.1f} %BW, "
+                f"unaffected {wb.unaffected_load_pct_bw:.1f} %BW, symmetry index {wb.symmetry_index_pct:+.1f} %"
+            )
+        else:
+            lines.append("weight bearing: nobody stood on the device")
+    return lines

@@ -48,6 +48,8 @@ __all__ = [
     "UnderloadCue",
     "WeightShiftTraining",
     "alternating_targets",
+    "make_mode",
+    "parse_targets",
 ]
 
 
@@ -611,6 +613,50 @@ class UnderloadCue:
             keep = s.t_s > t
             s, under = s.since(np.nextafter(t, np.inf)), under[keep]
         return cues
+
+
+def parse_targets(text: str, radius_mm: float) -> list[CopTarget]:
+    """Targets typed by the clinician as ``x,y; x,y; ...`` in mm, each with radius ``radius_mm``.
+
+    >>> [t.describe() for t in parse_targets("60,0; -60, 0", 20)]
+    ['(+60.0, +0.0) mm r=20.0 mm', '(-60.0, +0.0) mm r=20.0 mm']
+    """
+    targets = []
+    for part in (p.strip() for p in text.split(";")):
+        if not part:
+            continue
+        xy = part.split(",")
+        try:
+            x, y = (float(v) for v in xy)
+        except ValueError:
+            raise ValueError(f"a target must be 'x,y' in mm, got {part!r}") from None
+        targets.append(CopTarget(x, y, radius_mm))
+    if not targets:
+        raise ValueError(f"no targets in {text!r}; write them as 'x,y; x,y' in mm")
+    return targets
+
+
+def make_mode(
+    name: str,
+    *,
+    band: LoadBand,
+    hold_s: float,
+    targets: list[CopTarget] | None = None,
+    body_mass_kg: float | None = None,
+    target_peak_pct_bw: float = 90.0,
+) -> TrainingMode:
+    """Build a training mode from the settings the clinician entered."""
+    if name == WeightShiftTraining.name:
+        return WeightShiftTraining(targets or alternating_targets(6), hold_s=hold_s)
+    if name == SymmetricStanceTraining.name:
+        return SymmetricStanceTraining(band, hold_s=hold_s)
+    if name == MiniSquatTraining.name:
+        return MiniSquatTraining(band)
+    if name == SteppingTraining.name:
+        if body_mass_kg is None:
+            raise ValueError("the stepping mode needs the body mass (kg) to express peaks in %BW")
+        return SteppingTraining(body_mass_kg, target_peak_pct_bw=target_peak_pct_bw)
+    raise ValueError(f"unknown training mode {name!r}; known: {', '.join(MODES)}")
 
 
 #: Training modes by name (for the GUI's mode picker and the CLI).

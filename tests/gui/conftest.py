@@ -1,0 +1,27 @@
+"""GUI test helpers: screenshots to the test's tmp dir, and to docs/images when STATION_DOCS_SCREENSHOTS=1."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("PyQt6", reason="the gui extra is part of the dev install; install balance-station[dev]")
+
+DOCS_IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images"
+
+
+@pytest.fixture
+def screenshot(tmp_path):
+    """``screenshot(widget, name)`` saves a PNG and returns its path (docs copy when asked for)."""
+
+    def save(widget, name):
+        pixmap = widget.grab()
+        assert not pixmap.isNull() and pixmap.width() > 100
+        path = tmp_path / f"{name}.png"
+        assert pixmap.save(str(path), "PNG")
+        if os.environ.get("STATION_DOCS_SCREENSHOTS") == "1":
+            DOCS_IMAGES.mkdir(parents=True, exist_ok=True)
+            assert pixmap.save(str(DOCS_IMAGES / f"{name}.png"), "PNG")
+        return path
+
+    return save
