@@ -10,6 +10,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--device", help="device spec to preselect, e.g. sim")
     parser.add_argument("--out-dir", help="folder for recordings")
     parser.add_argument("--fps", type=float, default=60.0, help="display rate, frames/s (default 60)")
+    parser.add_argument("--quit-after", type=float, metavar="SECONDS",
+                        help="close the window after this many seconds (unattended smoke runs)")
     parser.set_defaults(run=run)
 
 
@@ -23,4 +25,6 @@ def run(args: argparse.Namespace) -> int:
         argv += ["--device", args.device]
     if args.out_dir:
         argv += ["--out-dir", args.out_dir]
+    if args.quit_after is not None:
+        argv += ["--quit-after", str(args.quit_after)]
     return app.main(argv)

@@ -257,6 +257,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--device", help="device spec to preselect, e.g. sim")
     parser.add_argument("--out-dir", help="folder for recordings")
     parser.add_argument("--fps", type=float, default=60.0, help="display rate, frames/s (default 60)")
+    parser.add_argument("--quit-after", type=float, metavar="SECONDS",
+                        help="close the window after this many seconds (unattended smoke runs)")
     args = parser.parse_args(argv)
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(sys.argv[:1])
     window = MainWindow(fps=args.fps)
@@ -269,6 +271,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         window.panel.out_dir.setText(args.out_dir)
     window.resize(1500, 900)
     window.show()
+    if args.quit_after is not None:
+        QtCore.QTimer.singleShot(int(args.quit_after * 1000), window.close)
     return int(app.exec())
 
 

@@ -184,7 +184,7 @@ class LiveController(QtCore.QObject):
         self.timer.stop()
         session = self.session
         session.acquisition.stop()
-        session.acquisition.join(10.0)
+        session.acquisition.join()  # the writer drains what is queued: nothing received is lost
         self._process_new()  # the samples that arrived since the last tick
         if self.mode is not None:
             last_t = session.stats().last_t_s
