@@ -131,10 +131,12 @@ class MainWindow(QtWidgets.QMainWindow):
         self.tabs.addTab(self.results, "Results")
         dock = QtWidgets.QDockWidget("Session", self)
         dock.setWidget(self.panel)
+        self.panel.setMaximumWidth(420)
         dock.setFeatures(QtWidgets.QDockWidget.DockWidgetFeature.NoDockWidgetFeatures)
         self.addDockWidget(QtCore.Qt.DockWidgetArea.LeftDockWidgetArea, dock)
         self.setCentralWidget(self.tabs)
         self.patient_window: PatientView | None = None
+        self.mode_name = ""
         self.cues = 0
 
         self.panel.start.clicked.connect(self.start_session)
@@ -173,10 +175,12 @@ class MainWindow(QtWidgets.QMainWindow):
         except (ValueError, OSError, LookupError) as exc:
             QtWidgets.QMessageBox.warning(self, "Cannot start", str(exc))
             return None
-        show_band = band if name != "weight_shift" else None
+        show_band = band if name in ("symmetric_stance", "mini_squat") else None
+        side = subject.affected_side or "left"
+        self.mode_name = name
         for view in self._patient_views():
-            view.set_session(subject.affected_side or "left", show_band)
-        self.clinician.set_session(subject.affected_side or "left", show_band)
+            view.set_session(side, show_band, name)
+        self.clinician.set_session(side, show_band, name)
         self.panel.start.setEnabled(False)
         self.panel.stop.setEnabled(True)
         self.statusBar().showMessage(f"recording to {path}")
@@ -213,7 +217,8 @@ class MainWindow(QtWidgets.QMainWindow):
             self.patient_window = PatientView()
             self.patient_window.setWindowTitle("Balance training")
             QtGui.QShortcut(QtGui.QKeySequence("Esc"), self.patient_window, self.patient_window.close)
-        self.patient_window.set_session(self.patient.load_bars.affected_side, self.patient.load_bars.band)
+        self.patient_window.set_session(self.patient.load_bars.affected_side, self.patient.load_bars.band,
+                                        self.mode_name)
         self.patient_window.showFullScreen()
         return self.patient_window
 

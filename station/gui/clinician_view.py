@@ -11,6 +11,7 @@ from PyQt6 import QtCore, QtWidgets
 from station.gui.controller import Frame
 from station.gui.load_bars import LoadBars
 from station.gui.stabilogram import Stabilogram
+from station.gui.steps import StepChart
 from station.gui.traces import TracePlot
 from station.protocols.training import LoadBand, TrainingEvent
 
@@ -44,6 +45,10 @@ class ClinicianView(QtWidgets.QWidget):
         self.cop_traces = TracePlot(["COP x", "COP y"], ["#d62728", "#1f77b4"], window_s=window_s,
                                     y_range=(-150.0, 150.0), y_label="COP", units="mm")
         self.stabilogram = Stabilogram(cursor_px=12.0, trail=True, axes=True)
+        self.steps = StepChart()
+        self.centre = QtWidgets.QStackedWidget()
+        self.centre.addWidget(self.stabilogram)
+        self.centre.addWidget(self.steps)
         self.load_bars = LoadBars()
         self.status = QtWidgets.QLabel("no session")
         self.status.setObjectName("status")
@@ -54,7 +59,7 @@ class ClinicianView(QtWidgets.QWidget):
 
         grid = QtWidgets.QGridLayout(self)
         grid.addWidget(self.forces, 0, 0)
-        grid.addWidget(self.stabilogram, 0, 1)
+        grid.addWidget(self.centre, 0, 1)
         grid.addWidget(self.load_bars, 0, 2)
         grid.addWidget(self.cop_traces, 1, 0)
         side = QtWidgets.QVBoxLayout()
@@ -68,10 +73,12 @@ class ClinicianView(QtWidgets.QWidget):
         grid.setRowStretch(0, 1)
         grid.setRowStretch(1, 1)
 
-    def set_session(self, affected_side: str, band: LoadBand | None) -> None:
+    def set_session(self, affected_side: str, band: LoadBand | None, mode: str = "") -> None:
+        """Prepare for a session (the stepping mode shows step bars in place of the stabilogram)."""
         self.load_bars.set_affected(affected_side)
         self.load_bars.set_band(band)
         self.event_list.clear()
+        self.centre.setCurrentWidget(self.steps if mode == "stepping" else self.stabilogram)
 
     def show_frame(self, frame: Frame) -> None:
         live = frame.live
@@ -82,6 +89,9 @@ class ClinicianView(QtWidgets.QWidget):
         idx = np.arange(trail.n_samples - 1, -1, -step)[::-1]
         self.stabilogram.set_cop(trail.cop_x_mm[idx], trail.cop_y_mm[idx])
         self.stabilogram.set_target(frame.status.get("target"), frame.status.get("hold_progress", 0.0))
+        if "step_list" in frame.status:
+            self.steps.set_target(frame.status["target_peak_pct_bw"])
+            self.steps.set_steps(frame.status["step_list"]["affected"], frame.status["step_list"]["unaffected"])
         self.load_bars.set_values(frame.left_pct, frame.right_pct)
         for e in frame.events:
             self.add_event(e)

@@ -8,6 +8,7 @@ from PyQt6 import QtCore, QtGui, QtWidgets
 from station.gui.controller import Frame
 from station.gui.load_bars import LoadBars
 from station.gui.stabilogram import Stabilogram
+from station.gui.steps import StepChart
 from station.protocols.training import LoadBand
 
 __all__ = ["PatientView"]
@@ -34,12 +35,16 @@ class PatientView(QtWidgets.QWidget):
         self.hold.setRange(0, 100)
         self.hold.setTextVisible(False)
         self.stabilogram = Stabilogram(cursor_px=40.0, trail=True, axes=False)
+        self.steps = StepChart()
+        self.centre = QtWidgets.QStackedWidget()
+        self.centre.addWidget(self.stabilogram)
+        self.centre.addWidget(self.steps)
         self.load_bars = LoadBars()
         top = QtWidgets.QHBoxLayout()
         top.addWidget(self.message, 4)
         top.addWidget(self.score, 1)
         body = QtWidgets.QHBoxLayout()
-        body.addWidget(self.stabilogram, 3)
+        body.addWidget(self.centre, 3)
         body.addWidget(self.load_bars, 1)
         layout = QtWidgets.QVBoxLayout(self)
         layout.addLayout(top, 1)
@@ -60,15 +65,22 @@ class PatientView(QtWidgets.QWidget):
         super().resizeEvent(event)
         self._fonts()
 
-    def set_session(self, affected_side: str, band: LoadBand | None) -> None:
+    def set_session(self, affected_side: str, band: LoadBand | None, mode: str = "") -> None:
+        """Prepare for a session: the affected side, the load band (None: no band) and the mode's name
+        (the stepping mode shows step bars instead of the COP cursor)."""
         self.load_bars.set_affected(affected_side)
         self.load_bars.set_band(band)
+        self.centre.setCurrentWidget(self.steps if mode == "stepping" else self.stabilogram)
 
     def show_frame(self, frame: Frame) -> None:
-        live = frame.live.since(float(frame.t_s[-1]) - TRAIL_S)
-        self.stabilogram.set_cop(live.cop_x_mm, live.cop_y_mm)
         s = frame.status
-        self.stabilogram.set_target(s.get("target"), s.get("hold_progress", 0.0))
+        if "step_list" in s:
+            self.steps.set_target(s["target_peak_pct_bw"])
+            self.steps.set_steps(s["step_list"]["affected"], s["step_list"]["unaffected"])
+        else:
+            live = frame.live.since(float(frame.t_s[-1]) - TRAIL_S)
+            self.stabilogram.set_cop(live.cop_x_mm, live.cop_y_mm)
+            self.stabilogram.set_target(s.get("target"), s.get("hold_progress", 0.0))
         self.load_bars.set_values(frame.left_pct, frame.right_pct)
         if s:
             self.message.setText(s.get("message", ""))

@@ -221,7 +221,7 @@ class TrainingMode(ABC):
         return [TrainingEvent(t_s, "score", self.score_label())]
 
     def score_label(self) -> str:
-        return f"{self.name}: {self.successes} successes of {self.attempts}"
+        return f"{self.name}: {self.successes} of {self.attempts} succeeded"
 
     @abstractmethod
     def status(self) -> dict[str, Any]:
@@ -582,11 +582,14 @@ class SteppingTraining(TrainingMode):
         na, sa, pa = self.summary("affected")
         nu, su, pu = self.summary("unaffected")
         return {
-            "message": f"Step — affected peak {pa:.0f} %BW (target {self.target_peak_pct_bw:g}) vs {pu:.0f} %BW",
+            "message": "Step: load your affected leg" if na == 0
+            else f"Affected leg {pa:.0f} %BW · goal {self.target_peak_pct_bw:g} %BW",
             "successes": self.successes,
             "attempts": self.attempts,
             "hold_progress": 0.0,
             "steps": {"affected": (na, sa, pa), "unaffected": (nu, su, pu)},
+            "step_list": {limb: list(st.steps[-20:]) for limb, st in self.limbs.items()},
+            "target_peak_pct_bw": self.target_peak_pct_bw,
         }
 
 

@@ -12,14 +12,15 @@ DOCS_IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images"
 
 @pytest.fixture
 def screenshot(tmp_path):
-    """``screenshot(widget, name)`` saves a PNG and returns its path (docs copy when asked for)."""
+    """``screenshot(widget, name, docs=True)`` saves a PNG in the test's tmp dir and returns its path; with
+    STATION_DOCS_SCREENSHOTS=1 (and ``docs``) it also writes docs/images/NAME.png."""
 
-    def save(widget, name):
+    def save(widget, name, docs=True):
         pixmap = widget.grab()
         assert not pixmap.isNull() and pixmap.width() > 100
         path = tmp_path / f"{name}.png"
         assert pixmap.save(str(path), "PNG")
-        if os.environ.get("STATION_DOCS_SCREENSHOTS") == "1":
+        if docs and os.environ.get("STATION_DOCS_SCREENSHOTS") == "1":
             DOCS_IMAGES.mkdir(parents=True, exist_ok=True)
             assert pixmap.save(str(DOCS_IMAGES / f"{name}.png"), "PNG")
         return path
