@@ -6,7 +6,8 @@ The simulated board (``mean_interval_ms=1.0``: ~1 kHz, jittered like the Wii boa
 real time into the ring buffer and, unless ``--no-record``, into an HDF5 recording, exactly as in the
 station. The 60 Hz QTimer pulls, runs the training logic (symmetric stance) and redraws the clinician
 view: 4 cell forces + Fz, COP x/y traces, the COP stabilogram with trail, the load bars, status and
-events. Each frame is painted synchronously (``repaint()``) so the time measured includes rendering.
+events. Each frame is painted synchronously (``repaint()`` of the view and of every plot viewport) so
+the time measured includes rendering.
 
 * frame rate: frames painted per second of wall time, after a 1 s warm-up;
 * latency: for each frame, wall time when painting finished minus the wall time at which the newest
@@ -27,7 +28,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import numpy as np
-from PyQt6 import QtWidgets
+from PyQt6 import QtCore, QtWidgets
 
 from drivers.sim.board import SimulatedBoard
 from drivers.sim.clock import RealTimeClock
@@ -50,6 +51,7 @@ class _Clock(RealTimeClock):
 
 def run(seconds: float, draw: bool, record: bool, out_dir: Path, tag: str) -> dict[str, float]:
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication([])
+    assert app is not None  # kept alive for the run
     clock = _Clock()
     board = SimulatedBoard(seed=7, mean_interval_ms=1.0, realtime=True, clock=clock)
     view = ClinicianView()
@@ -57,12 +59,16 @@ def run(seconds: float, draw: bool, record: bool, out_dir: Path, tag: str) -> di
     view.show()
     controller = LiveController(fps=60.0)
     latencies, paint_ms, stamps = [], [], []
+    # QWidget.repaint() of the view does not reach the pyqtgraph viewports: paint those explicitly
+    viewports = [g.viewport() for g in view.findChildren(QtWidgets.QGraphicsView)]
 
     def on_frame(frame) -> None:
         if draw:
             t = time.perf_counter()
             view.show_frame(frame)
             view.repaint()
+            for viewport in viewports:
+                viewport.repaint()
             paint_ms.append(1000 * (time.perf_counter() - t))
 
     def on_drawn(t_newest: float) -> None:
@@ -78,10 +84,10 @@ def run(seconds: float, draw: bool, record: bool, out_dir: Path, tag: str) -> di
         session.acquisition.sink = None  # nothing reaches the file (it stays empty)
     mode = SymmetricStanceTraining(LoadBand(40, 60), hold_s=2.0)
     view.set_session("left", mode.band)
+    loop = QtCore.QEventLoop()
+    controller.finished.connect(lambda _result: loop.quit())
     controller.start(session, mode, "left")
-    while controller.running:
-        app.processEvents()
-        time.sleep(0.0005)
+    loop.exec()  # the station's own event loop runs until the session ends (duration reached)
     result = controller.result
     stamps_a, lat = np.array(stamps), np.array(latencies)
     keep = stamps_a >= stamps_a[0] + WARM_UP_S

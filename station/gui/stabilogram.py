@@ -49,7 +49,6 @@ class Stabilogram(pg.PlotWidget):
         if axes:
             item.setLabel("bottom", "COP x (right +)", "mm")
             item.setLabel("left", "COP y (forward +)", "mm")
-            item.showGrid(x=True, y=True, alpha=0.2)
         else:
             item.hideAxis("bottom")
             item.hideAxis("left")

@@ -42,6 +42,9 @@ class TracePlot(pg.PlotWidget):
     y_label, units : str
     max_points : int
         Points drawn per curve at most (min/max decimation beyond it).
+
+    No grid: semi-transparent grid lines cost as much to rasterise as the curves themselves
+    (benchmarks/bench_gui.py); the axis ticks and fixed ranges are the reference.
     """
 
     def __init__(
@@ -53,7 +56,7 @@ class TracePlot(pg.PlotWidget):
         y_range: tuple[float, float] = (0.0, 1000.0),
         y_label: str = "",
         units: str = "",
-        max_points: int = 1200,
+        max_points: int = 800,
         parent=None,
     ) -> None:
         super().__init__(parent=parent, background="w")
@@ -68,7 +71,6 @@ class TracePlot(pg.PlotWidget):
         item.setYRange(*y_range, padding=0)
         item.setLabel("bottom", "time", "s")
         item.setLabel("left", y_label, units)
-        item.showGrid(x=True, y=True, alpha=0.2)
         item.addLegend(offset=(5, 5), labelTextSize="8pt", colCount=len(names))
         self.curves: list[pg.PlotCurveItem] = []
         for name, color in zip(names, colors, strict=True):
