@@ -109,7 +109,8 @@ class LiveController(QtCore.QObject):
             raise RuntimeError("a session is already running; stop it first")
         info = session.device.info
         if info.layout != ChannelLayout.LOAD_CELLS or info.sensor_positions_mm is None:
-            session.stop()
+            refused = session.stop()  # nothing was acquired: the empty file is removed
+            refused.path.unlink(missing_ok=True)
             raise ValueError(
                 f"the live view needs a load-cell device with sensor positions; {info.model} is {info.layout}"
             )

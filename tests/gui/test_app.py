@@ -157,3 +157,22 @@ def test_load_bars_render_band_and_values(qtbot, screenshot):
     assert band.green() > band.red() and other != band
     with pytest.raises(ValueError, match="left or right"):
         bars.set_affected("middle")
+
+
+def test_a_six_component_plate_is_refused_and_leaves_no_file(qtbot, tmp_path, monkeypatch):
+    from drivers.model import SIX_COMPONENT_CHANNELS, SIX_COMPONENT_UNITS, ChannelLayout, DeviceInfo
+
+    class SixComponentSim(SimulatedBoard):
+        @property
+        def info(self):
+            return DeviceInfo("sim6", "six-component test plate", "X", 1000.0, SIX_COMPONENT_CHANNELS,
+                              SIX_COMPONENT_UNITS, layout=ChannelLayout.SIX_COMPONENT)
+
+    shown = []
+    monkeypatch.setattr("PyQt6.QtWidgets.QMessageBox.warning", lambda *a: shown.append(a[2]))
+    win = MainWindow(device_factory=lambda spec, subject: SixComponentSim())
+    qtbot.addWidget(win)
+    win.panel.out_dir.setText(str(tmp_path))
+    assert win.start_session() is None
+    assert "load-cell device" in shown[0] and not win.controller.running
+    assert list(tmp_path.iterdir()) == []
