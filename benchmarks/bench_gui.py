@@ -128,7 +128,7 @@ def main() -> None:
         ("paint time p50 / frame, ms", "paint_p50", "{:.1f}"),
         ("paint time p95 / frame, ms", "paint_p95", "{:.1f}"),
         ("sample rate, Hz", "rate_hz", "{:.0f}"),
-        ("samples / processed by training", "samples", "{:.0f}"),
+        ("samples acquired", "samples", "{:.0f}"),
         ("writer queue max, blocks", "queue", "{:.0f}"),
     ]
     for name, key, fmt in rows:

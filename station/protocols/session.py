@@ -180,9 +180,10 @@ class LiveSession:
 
 
 def event_at(t_s: float, seq_of: tuple[np.ndarray, np.ndarray], code: str, label: str = "") -> DeviceEvent:
-    """A :class:`DeviceEvent` at device time ``t_s`` carrying the counter of the last sample at or before it.
+    """A :class:`DeviceEvent` at device time ``t_s`` carrying the counter of the last sample at or before it
+    (of the first sample when ``t_s`` precedes them all, e.g. a deadline that passed between two blocks).
 
-    ``seq_of`` is (t_s, seq) of samples seen so far (sorted by time).
+    ``seq_of`` is (t_s, seq) of the samples the event was computed from, sorted by time.
     """
     t, seq = seq_of
     if t.size == 0:

@@ -1,11 +1,13 @@
-"""GUI test helpers: screenshots to the test's tmp dir, and to docs/images when STATION_DOCS_SCREENSHOTS=1."""
+"""GUI test helpers: screenshots to the test's tmp dir, and to docs/images when STATION_DOCS_SCREENSHOTS=1.
+
+PyQt6 comes with the dev install (``balance-station[dev]`` includes the gui extra); without it these
+tests fail at import rather than being skipped.
+"""
 
 import os
 from pathlib import Path
 
 import pytest
-
-pytest.importorskip("PyQt6", reason="the gui extra is part of the dev install; install balance-station[dev]")
 
 DOCS_IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images"
 
