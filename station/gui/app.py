@@ -22,9 +22,11 @@ from station.gui.patient_view import PatientView
 from station.protocols.session import LiveSession, SessionResult, summarize_recording
 from station.protocols.training import (
     MODES,
+    CopTarget,
     LoadBand,
     TrainingEvent,
     UnderloadCue,
+    alternating_targets,
     make_mode,
     parse_targets,
 )
@@ -73,6 +75,11 @@ class SessionPanel(QtWidgets.QWidget):
         self.band_min = QtWidgets.QDoubleSpinBox(minimum=0.0, maximum=99.0, value=45.0, suffix=" %")
         self.band_max = QtWidgets.QDoubleSpinBox(minimum=1.0, maximum=100.0, value=55.0, suffix=" %")
         self.hold = QtWidgets.QDoubleSpinBox(minimum=0.2, maximum=60.0, value=2.0, suffix=" s", decimals=1)
+        self.pattern = QtWidgets.QComboBox()
+        self.pattern.addItem("targets typed below", "typed")
+        self.pattern.addItem("rhythmic left-right", "rhythmic")
+        self.amplitude = QtWidgets.QDoubleSpinBox(minimum=10.0, maximum=200.0, value=60.0, suffix=" mm")
+        self.n_targets = QtWidgets.QSpinBox(minimum=2, maximum=100, value=10)
         self.targets = QtWidgets.QLineEdit("60,0; -60,0; 60,0; -60,0; 0,50; 0,-50")
         self.radius = QtWidgets.QDoubleSpinBox(minimum=5.0, maximum=100.0, value=25.0, suffix=" mm")
         self.peak = QtWidgets.QDoubleSpinBox(minimum=10.0, maximum=200.0, value=90.0, suffix=" %BW")
@@ -93,6 +100,9 @@ class SessionPanel(QtWidgets.QWidget):
         form.addRow("Affected share, min", self.band_min)
         form.addRow("Affected share, max", self.band_max)
         form.addRow("Hold", self.hold)
+        form.addRow("Weight-shift pattern", self.pattern)
+        form.addRow("Rhythmic amplitude", self.amplitude)
+        form.addRow("Rhythmic targets", self.n_targets)
         form.addRow("Targets x,y (mm)", self.targets)
         form.addRow("Target radius", self.radius)
         form.addRow("Step target peak", self.peak)
@@ -111,6 +121,13 @@ class SessionPanel(QtWidgets.QWidget):
 
     def band(self) -> LoadBand:
         return LoadBand(self.band_min.value(), self.band_max.value())
+
+    def cop_targets(self) -> list[CopTarget]:
+        """The weight-shift targets: typed by the clinician, or the rhythmic left-right pattern."""
+        if self.pattern.currentData() == "rhythmic":
+            return alternating_targets(self.n_targets.value(), amplitude_mm=self.amplitude.value(),
+                                       radius_mm=self.radius.value())
+        return parse_targets(self.targets.text(), self.radius.value())
 
 
 class MainWindow(QtWidgets.QMainWindow):
@@ -161,7 +178,7 @@ class MainWindow(QtWidgets.QMainWindow):
             subject = self.panel.subject()
             band = self.panel.band()
             name = self.panel.mode.currentData()
-            targets = parse_targets(self.panel.targets.text(), self.panel.radius.value())
+            targets = self.panel.cop_targets()
             mode = make_mode(name, band=band, hold_s=self.panel.hold.value(), targets=targets,
                              body_mass_kg=subject.mass_kg, target_peak_pct_bw=self.panel.peak.value())
             cue = UnderloadCue(band.min_pct, after_s=1.0) if self.panel.cue.isChecked() and band.min_pct > 0 else None

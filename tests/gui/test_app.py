@@ -1,5 +1,7 @@
 """The station GUI end to end on the simulated board, offscreen (pytest-qt; no sleeps)."""
 
+import re
+
 import numpy as np
 import pytest
 from PyQt6 import QtCore, QtGui
@@ -176,3 +178,41 @@ def test_a_six_component_plate_is_refused_and_leaves_no_file(qtbot, tmp_path, mo
     assert win.start_session() is None
     assert "load-cell device" in shown[0] and not win.controller.running
     assert list(tmp_path.iterdir()) == []
+
+
+def test_rhythmic_pattern_alternates_targets_and_is_recorded(qtbot, window):
+    win = window
+    set_mode(win, "weight_shift")
+    win.panel.pattern.setCurrentIndex(win.panel.pattern.findData("rhythmic"))
+    win.panel.amplitude.setValue(70.0)
+    win.panel.n_targets.setValue(4)
+    path = win.start_session()
+    qtbot.waitUntil(lambda: win.controller.frames >= 3, timeout=3000)
+    with qtbot.waitSignal(win.controller.finished, timeout=5000):
+        win.stop_session()
+    rec = recordings.open(path)
+    assert rec.settings["training.targets_x_mm"].tolist() == [70.0, -70.0, 70.0, -70.0]
+    assert next(e.label for e in rec.events if e.code == "target_on").startswith("target 1/4 (+70.0, +0.0) mm")
+
+
+def test_mini_squat_mode_paces_and_scores_repetitions(qtbot, tmp_path):
+    from drivers.sim.scaled_clock import ScaledClock
+
+    win = MainWindow(device_factory=lambda spec, subject: SimulatedBoard(seed=SEED, clock=ScaledClock(4.0)))
+    qtbot.addWidget(win)
+    win.panel.out_dir.setText(str(tmp_path))
+    set_mode(win, "mini_squat")
+    win.tabs.setCurrentWidget(win.patient)
+    win.show()
+    path = win.start_session()
+    qtbot.waitUntil(lambda: re.search(r"Bend your knees|Stand up", win.patient.message.text()), timeout=3000)
+    with qtbot.waitSignal(win.controller.training_event, timeout=5000,
+                          check_params_cb=lambda e: e.code in ("rep_success", "rep_fail")) as blocker:
+        pass
+    # the simulated subject keeps ~42 % on the affected limb: outside 45-55 % for most of the repetition
+    assert blocker.args[0].code == "rep_fail" and blocker.args[0].t_s == pytest.approx(4.0, abs=0.05)
+    with qtbot.waitSignal(win.controller.finished, timeout=5000):
+        win.stop_session()
+    rec = recordings.open(path)
+    assert rec.settings["training.rep_s"] == 4.0
+    assert any(e.code == "rep_fail" and "repetition 1" in e.label for e in rec.events)
