@@ -1,0 +1,146 @@
+"""Frame rate and sample-to-screen latency of the live clinician view on a simulated 1 kHz board, offscreen.
+
+Run: QT_QPA_PLATFORM=offscreen python benchmarks/bench_gui.py [--seconds 10] [--no-record]
+
+The simulated board (``mean_interval_ms=1.0``: ~1 kHz, jittered like the Wii board's timing) streams in
+real time into the ring buffer and, unless ``--no-record``, into an HDF5 recording, exactly as in the
+station. The 60 Hz QTimer pulls, runs the training logic (symmetric stance) and redraws the clinician
+view: 4 cell forces + Fz, COP x/y traces, the COP stabilogram with trail, the load bars, status and
+events. Each frame is painted synchronously (``repaint()`` of the view and of every plot viewport) so
+the time measured includes rendering.
+
+* frame rate: frames painted per second of wall time, after a 1 s warm-up;
+* latency: for each frame, wall time when painting finished minus the wall time at which the newest
+  sample drawn was due (device time on the board's real-time clock), p50 / p95 / max, ms.
+
+Baseline, measured in the same run: the same loop (pull, training logic, frame assembly) with nothing
+drawn. Ratios are printed against it; the issue's targets are >= 55 frames/s and p95 <= 25 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import numpy as np
+from PyQt6 import QtCore, QtWidgets
+
+from drivers.sim.board import SimulatedBoard
+from drivers.sim.clock import RealTimeClock
+from recordings import Subject
+from station.gui.clinician_view import ClinicianView
+from station.gui.controller import LiveController
+from station.protocols.session import LiveSession
+from station.protocols.training import LoadBand, SymmetricStanceTraining
+
+WARM_UP_S = 1.0
+
+
+class _Clock(RealTimeClock):
+    """The board's real-time clock, remembering the wall time (time.monotonic) of device time 0."""
+
+    def start(self) -> None:
+        super().start()
+        self.t0 = self._t0
+
+
+def run(seconds: float, draw: bool, record: bool, out_dir: Path, tag: str) -> dict[str, float]:
+    app = QtWidgets.QApplication.instance() or QtWidgets.QApplication([])
+    assert app is not None  # kept alive for the run
+    clock = _Clock()
+    board = SimulatedBoard(seed=7, mean_interval_ms=1.0, realtime=True, clock=clock)
+    view = ClinicianView()
+    view.resize(1400, 800)
+    view.show()
+    controller = LiveController(fps=60.0)
+    latencies, paint_ms, stamps = [], [], []
+    # QWidget.repaint() of the view does not reach the pyqtgraph viewports: paint those explicitly
+    viewports = [g.viewport() for g in view.findChildren(QtWidgets.QGraphicsView)]
+
+    def on_frame(frame) -> None:
+        if draw:
+            t = time.perf_counter()
+            view.show_frame(frame)
+            view.repaint()
+            for viewport in viewports:
+                viewport.repaint()
+            paint_ms.append(1000 * (time.perf_counter() - t))
+
+    def on_drawn(t_newest: float) -> None:
+        now = time.monotonic()
+        stamps.append(now)
+        latencies.append(1000 * (now - (clock.t0 + t_newest)))
+
+    controller.frame_ready.connect(on_frame)
+    controller.frame_drawn.connect(on_drawn)
+    path = out_dir / f"bench-{tag}.h5"
+    session = LiveSession(board, path, Subject("BENCH", 70.0, "left"), protocol="bench", duration_s=seconds)
+    if not record:
+        session.acquisition.sink = None  # nothing reaches the file (it stays empty)
+    mode = SymmetricStanceTraining(LoadBand(40, 60), hold_s=2.0)
+    view.set_session("left", mode.band)
+    loop = QtCore.QEventLoop()
+    controller.finished.connect(lambda _result: loop.quit())
+    controller.start(session, mode, "left")
+    loop.exec()  # the station's own event loop runs until the session ends (duration reached)
+    result = controller.result
+    stamps_a, lat = np.array(stamps), np.array(latencies)
+    keep = stamps_a >= stamps_a[0] + WARM_UP_S
+    fps = (keep.sum() - 1) / (stamps_a[keep][-1] - stamps_a[keep][0])
+    view.close()
+    return {
+        "fps": float(fps),
+        "lat_p50": float(np.percentile(lat[keep], 50)),
+        "lat_p95": float(np.percentile(lat[keep], 95)),
+        "lat_max": float(lat[keep].max()),
+        "paint_p50": float(np.percentile(paint_ms, 50)) if paint_ms else 0.0,
+        "paint_p95": float(np.percentile(paint_ms, 95)) if paint_ms else 0.0,
+        "rate_hz": result.stats.n_samples / max(result.stats.elapsed_s, 1e-9),
+        "samples": result.stats.n_samples,
+        "processed": controller.samples_processed,
+        "lost": result.stats.lost_samples,
+        "queue": result.stats.max_queue_depth,
+        "blocks": result.stats.n_blocks,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=10.0, help="device time per run, s (default 10)")
+    parser.add_argument("--no-record", action="store_true", help="do not write the HDF5 recording")
+    args = parser.parse_args()
+    record = not args.no_record
+    with tempfile.TemporaryDirectory() as tmp:
+        base = run(args.seconds, draw=False, record=record, out_dir=Path(tmp), tag="baseline")
+        full = run(args.seconds, draw=True, record=record, out_dir=Path(tmp), tag="full")
+    print(f"simulated 1 kHz board, {args.seconds:g} s per run, recording {'on' if record else 'off'}, offscreen")
+    print(f"{'':34s}{'baseline (no drawing)':>24s}{'clinician view':>18s}{'ratio':>8s}")
+    rows = [
+        ("frame rate, frames/s", "fps", "{:.1f}"),
+        ("latency p50, ms", "lat_p50", "{:.1f}"),
+        ("latency p95, ms", "lat_p95", "{:.1f}"),
+        ("latency max, ms", "lat_max", "{:.1f}"),
+        ("paint time p50 / frame, ms", "paint_p50", "{:.1f}"),
+        ("paint time p95 / frame, ms", "paint_p95", "{:.1f}"),
+        ("sample rate, Hz", "rate_hz", "{:.0f}"),
+        ("samples acquired", "samples", "{:.0f}"),
+        ("writer queue max, blocks", "queue", "{:.0f}"),
+    ]
+    for name, key, fmt in rows:
+        ratio = full[key] / base[key] if base[key] else float("nan")
+        print(f"{name:34s}{fmt.format(base[key]):>24s}{fmt.format(full[key]):>18s}{ratio:8.2f}")
+    for label, r in (("baseline", base), ("full", full)):
+        if r["processed"] != r["samples"] or r["lost"]:
+            print(f"WARNING {label}: {r['samples']} samples, {r['processed']} processed, {r['lost']} lost")
+    ok_fps, ok_lat = full["fps"] >= 55.0, full["lat_p95"] <= 25.0
+    verdict = {True: "met", False: "NOT met"}
+    print(f"targets: >= 55 frames/s {verdict[ok_fps]}; p95 latency <= 25 ms {verdict[ok_lat]}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,113 @@
+"""Live measures for biofeedback, computed with :mod:`analysis` on samples taken from the ring buffer.
+
+The display and the training modes need, per sample: total vertical force, centre of pressure and the
+share of the load on the affected limb. This module only calls :func:`analysis.cop.cop_from_cells` and
+:func:`analysis.weight_bearing.limb_loads_from_cell_pairs`; it adds no formula of its own except the
+per-sample share ``100·affected/(left + right)`` — the "measured total" normalisation used for standing
+weight distribution (analysis-methods.md §2.1; :func:`analysis.weight_bearing.weight_bearing`).
+
+Samples with less than ``min_fz_n`` on the device (nobody standing) are *unloaded*: their COP and
+share are NaN and ``loaded`` is False. The training modes treat them as outside every target.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from analysis.cop import DEFAULT_MIN_FZ_N, cop_from_cells
+from analysis.weight_bearing import limb_loads_from_cell_pairs
+
+__all__ = ["LiveSamples", "live_samples", "recent_affected_pct"]
+
+Side = Literal["left", "right"]
+
+
+@dataclass(frozen=True)
+class LiveSamples:
+    """Per-sample live measures (all arrays shape (n,)).
+
+    Attributes
+    ----------
+    t_s : device time, s
+    fz_n : total vertical force, N
+    cop_x_mm, cop_y_mm : centre of pressure in the device frame, mm (NaN where unloaded)
+    affected_n, unaffected_n : load under each limb (cell pairs), N
+    affected_pct : affected limb's share of the measured total, % (NaN where unloaded)
+    loaded : True where ``fz_n >= min_fz_n``
+    """
+
+    t_s: np.ndarray
+    fz_n: np.ndarray
+    cop_x_mm: np.ndarray
+    cop_y_mm: np.ndarray
+    affected_n: np.ndarray
+    unaffected_n: np.ndarray
+    affected_pct: np.ndarray
+    loaded: np.ndarray
+
+    @property
+    def n_samples(self) -> int:
+        return int(self.t_s.shape[0])
+
+    def since(self, t_s: float) -> LiveSamples:
+        """The samples with time >= ``t_s``."""
+        i = int(np.searchsorted(self.t_s, t_s, side="left"))
+        return LiveSamples(*(getattr(self, name)[i:] for name in self.__dataclass_fields__))
+
+
+def live_samples(
+    t_s: np.ndarray,
+    forces_n: np.ndarray,
+    positions_mm: np.ndarray,
+    affected_side: Side,
+    *,
+    min_fz_n: float = DEFAULT_MIN_FZ_N,
+) -> LiveSamples:
+    """Fz, COP and the affected limb's share for each sample of a four-cell (or k-cell) board.
+
+    Parameters
+    ----------
+    t_s : array_like, shape (n,)
+        Sample times, s.
+    forces_n : array_like, shape (n, k)
+        Cell forces, N.
+    positions_mm : array_like, shape (k, 2)
+        Cell positions, mm (cells with x < 0 are under the left foot).
+    affected_side : {"left", "right"}
+    min_fz_n : float
+        Below this total force (N) a sample is unloaded.
+    """
+    if affected_side not in ("left", "right"):
+        raise ValueError(f"affected_side must be 'left' or 'right', got {affected_side!r}")
+    t = np.asarray(t_s, dtype=np.float64)
+    forces = np.asarray(forces_n, dtype=np.float64)
+    if forces.ndim != 2 or forces.shape[0] != t.shape[0]:
+        raise ValueError(f"forces_n must have shape ({t.shape[0]}, k), got {forces.shape}")
+    if t.shape[0] == 0:
+        empty = np.zeros(0)
+        return LiveSamples(empty, empty, empty, empty, empty, empty, empty, np.zeros(0, dtype=bool))
+    cop = cop_from_cells(forces, positions_mm, min_fz_n=min_fz_n)
+    limbs = limb_loads_from_cell_pairs(forces, positions_mm)
+    affected, unaffected = (limbs.left_n, limbs.right_n) if affected_side == "left" else (limbs.right_n, limbs.left_n)
+    total = affected + unaffected
+    share = np.full(t.shape[0], np.nan)
+    np.divide(100.0 * affected, total, out=share, where=cop.loaded & (total > 0))
+    return LiveSamples(t, cop.fz_n, cop.cop_x_mm, cop.cop_y_mm, affected, unaffected, share, cop.loaded & (total > 0))
+
+
+def recent_affected_pct(s: LiveSamples, seconds: float) -> float:
+    """Mean affected share over the loaded samples of the last ``seconds`` (s), %; NaN if none was loaded.
+
+    The mean of per-sample shares, as :func:`analysis.weight_bearing.weight_bearing` computes
+    ``affected_load_pct_bw`` with the measured-total normalisation.
+    """
+    if not seconds > 0:
+        raise ValueError(f"the averaging window must be > 0 s, got {seconds}")
+    if s.n_samples == 0:
+        return float("nan")
+    recent = s.since(float(s.t_s[-1]) - seconds)
+    shares = recent.affected_pct[recent.loaded]
+    return float(shares.mean()) if shares.size else float("nan")
