@@ -7,12 +7,10 @@ scores — are posted with :meth:`LiveSession.post_event` into a thread-safe que
 writes them after the next block, and :meth:`LiveSession.stop` writes the rest once the writer thread
 has ended.
 
-A 1 kHz device read as it arrives gives about one sample per block, and one HDF5 append per sample
-(with its flush) costs about 1 ms: the writer would fall behind real time. The session therefore
-coalesces consecutive blocks into one append per ``coalesce_s`` of device time (by default 20 ms for
-devices faster than 200 Hz, none for slower ones). Nothing is dropped: the samples, counters and events
-are all written; what changes is the per-block table, whose rows then describe appended batches and
-keep the host arrival time of the last block of each batch.
+Every block is appended as received, so the per-block table keeps each block's host arrival time. A
+1 kHz device read as it arrives gives about one sample per block; the writer batches its HDF5 writes
+(one flush per 0.25 s of data, :class:`~recordings.writer.RecordingWriter`), so an append costs a few
+µs and the writer keeps far ahead of real time.
 """
 
 from __future__ import annotations
@@ -30,7 +28,7 @@ from analysis.cop import DEFAULT_MIN_FZ_N
 from analysis.weight_bearing import limb_loads_from_cell_pairs, weight_bearing
 from drivers.device import Device
 from drivers.errors import DeviceError
-from drivers.model import DeviceEvent, SampleBlock, concatenate_blocks
+from drivers.model import DeviceEvent, SampleBlock
 from recordings.metadata import Subject
 from recordings.reader import Recording
 from recordings.schema import RecordingStatus
@@ -70,9 +68,6 @@ class LiveSession:
         Stop by itself after this much device time, s.
     ring_seconds : float
         History kept for the display, s.
-    coalesce_s : float, optional
-        Join consecutive blocks until they span this much device time (s) before appending them to
-        the file; default 0.02 s for devices faster than 200 Hz, else 0 (every block appended as is).
     """
 
     def __init__(
@@ -86,10 +81,7 @@ class LiveSession:
         condition: str = "",
         duration_s: float | None = None,
         ring_seconds: float = 60.0,
-        coalesce_s: float | None = None,
     ) -> None:
-        if coalesce_s is not None and not coalesce_s >= 0:
-            raise ValueError(f"coalesce_s must be >= 0 s, got {coalesce_s}")
         self.device = device
         self.path = Path(path)
         self._events: queue.SimpleQueue[DeviceEvent] = queue.SimpleQueue()
@@ -102,10 +94,6 @@ class LiveSession:
         except BaseException:
             self.device.close()
             raise
-        if coalesce_s is None:
-            coalesce_s = 0.02 if device.info.nominal_rate_hz > 200.0 else 0.0
-        self.coalesce_s = float(coalesce_s)
-        self._pending_blocks: list[SampleBlock] = []
         self.acquisition = Acquisition(device, self._sink, duration_s=duration_s, ring_seconds=ring_seconds)
         self.result: SessionResult | None = None
 
@@ -141,15 +129,7 @@ class LiveSession:
             self._n_events += 1
 
     def _sink(self, block: SampleBlock) -> None:  # the writer thread
-        self._pending_blocks.append(block)
-        first = self._pending_blocks[0]
-        if float(block.t_s[-1] - first.t_s[0]) >= self.coalesce_s:
-            self._flush_blocks()
-
-    def _flush_blocks(self) -> None:
-        blocks, self._pending_blocks = self._pending_blocks, []
-        if blocks:
-            self.writer.append(blocks[0] if len(blocks) == 1 else concatenate_blocks(blocks))
+        self.writer.append(block)
         self._write_pending_events()
 
     def stop(self, timeout_s: float | None = None) -> SessionResult:
@@ -165,7 +145,7 @@ class LiveSession:
         status = RecordingStatus.INTERRUPTED
         try:
             if self.acquisition.sink_fault is None:
-                self._flush_blocks()  # the writer thread has ended: this thread may write now
+                self._write_pending_events()  # the writer thread has ended: this thread may write now
                 if self.acquisition.device_fault is None:
                     status = RecordingStatus.COMPLETE
         finally:

@@ -189,23 +189,16 @@ def test_live_session_records_samples_and_training_events(tmp_path):
         session.post_event(rec.events[0])
 
 
-def test_a_1khz_session_coalesces_appends_and_keeps_every_sample(tmp_path):
+def test_a_1khz_session_keeps_every_sample_and_every_blocks_arrival_time(tmp_path):
     board = SimulatedBoard(seed=4, mean_interval_ms=1.0)
-    default = LiveSession(SimulatedBoard(mean_interval_ms=1.0), tmp_path / "d.h5", Subject("P2"), protocol="t")
-    slow = LiveSession(SimulatedBoard(), tmp_path / "e.h5", Subject("P2"), protocol="t")
-    assert (default.coalesce_s, slow.coalesce_s) == (0.02, 0.0)  # only fast devices are coalesced by default
-    default.stop(), slow.stop()
-    session = LiveSession(board, tmp_path / "k.h5", Subject("P2"), protocol="test", duration_s=2.0, coalesce_s=0.2)
+    session = LiveSession(board, tmp_path / "k.h5", Subject("P2"), protocol="test", duration_s=2.0)
     session.start()
     session.post_event(event_at(0.0, (np.zeros(1), np.zeros(1, dtype=np.uint64)), "mark", "start"))
     result = session.stop() if session.acquisition.join(30) else pytest.fail("acquisition did not end")
     rec = recordings.open(tmp_path / "k.h5")
     assert rec.n_samples == result.stats.n_samples > 1800 and rec.lost_samples == 0
     np.testing.assert_array_equal(rec.seq, np.arange(rec.n_samples))
-    # 50 ms device blocks joined into batches spanning >= 0.2 s: 40 blocks become 10 rows (the last: 0.05 s)
-    assert result.stats.n_blocks == 40 and len(rec.block_first_sample) == 10
-    starts = rec.t_s[rec.block_first_sample.astype(int)]
-    assert np.all(np.diff(starts) >= 0.2)
+    # Every block the device delivered is one row of the per-block table, with its own arrival time.
+    assert len(rec.block_first_sample) == result.stats.n_blocks == 40
+    assert np.all(np.diff(rec.block_host_rx_s) > 0)
     assert [e.code for e in rec.events] == ["mark"]
-    with pytest.raises(ValueError, match="coalesce_s"):
-        LiveSession(SimulatedBoard(), tmp_path / "x.h5", Subject("P2"), protocol="t", coalesce_s=-1.0)
