@@ -20,16 +20,14 @@ from analysis.weight_bearing import LimbLoads, weight_bearing
 from drivers.device import Device
 from drivers.model import ChannelLayout
 from recordings.metadata import Subject
-from recordings.reader import Recording, open_recording
-from recordings.schema import RecordingStatus
-from recordings.writer import RecordingWriter
-from station.engine.acquisition import Acquisition, AcquisitionStats
+from recordings.reader import Recording
+from station.engine.acquisition import AcquisitionStats
+from station.protocols.trial import ANALYSIS_PREFIX, record_trial
 
 __all__ = ["MAT_CONTACT_FRACTION", "PROTOCOL", "StandingOutcome", "analyze_mat_feet", "analyze_standing_recording",
            "run_standing"]
 
 PROTOCOL = "standing"
-_ANALYSIS_PREFIX = "analysis."
 
 
 @dataclass(frozen=True)
@@ -46,8 +44,8 @@ def _settings_from_recording(rec: Recording) -> StandingSettings:
     names = {f.name for f in fields(StandingSettings)}
     stored: dict[str, Any] = {}
     for key, value in rec.settings.items():
-        if key.startswith(_ANALYSIS_PREFIX) and key[len(_ANALYSIS_PREFIX) :] in names:
-            name = key[len(_ANALYSIS_PREFIX) :]
+        if key.startswith(ANALYSIS_PREFIX) and key[len(ANALYSIS_PREFIX) :] in names:
+            name = key[len(ANALYSIS_PREFIX) :]
             stored[name] = None if value == "" else value
     return StandingSettings(**stored)
 
@@ -143,28 +141,17 @@ def run_standing(
     The device is opened and closed here. A device fault ends the trial early: the file is kept,
     marked ``interrupted``, and the fault is raised after the file is closed.
     """
-    if not seconds > 0:
-        raise ValueError(f"the trial duration must be > 0 s, got {seconds}")
-    if subject.affected_side is None:
-        raise ValueError("say which side is affected (left or right)")
     settings = settings or StandingSettings()
-    recorded: dict[str, tuple[Any, str]] = {"duration_s": (float(seconds), "s")}
-    recorded.update({_ANALYSIS_PREFIX + k: ("" if v is None else v, u) for k, (v, u) in settings.with_units().items()})
-    with device:
-        writer = RecordingWriter(out_path, device.info, subject, recorded, protocol=PROTOCOL, condition=condition)
-        acquisition = Acquisition(device, writer.append, duration_s=seconds)
-        status = RecordingStatus.INTERRUPTED
-        try:
-            stats = acquisition.run(progress)
-            if acquisition.sink_fault is not None:
-                raise acquisition.sink_fault
-            if acquisition.device_fault is None:
-                status = RecordingStatus.COMPLETE
-        finally:
-            writer.close(status)
-    if acquisition.device_fault is not None:
-        raise acquisition.device_fault
-    recording = open_recording(out_path)
+    recording, stats = record_trial(
+        device,
+        out_path,
+        subject,
+        protocol=PROTOCOL,
+        seconds=seconds,
+        settings={ANALYSIS_PREFIX + k: ("" if v is None else v, u) for k, (v, u) in settings.with_units().items()},
+        condition=condition,
+        progress=progress,
+    )
     try:
         result = analyze_standing_recording(recording)
     except ValueError as exc:

@@ -22,15 +22,13 @@ from analysis.weight_bearing import limb_loads_from_cell_pairs
 from drivers.device import Device
 from drivers.model import ChannelLayout
 from recordings.metadata import Subject
-from recordings.reader import Recording, open_recording
-from recordings.schema import RecordingStatus
-from recordings.writer import RecordingWriter
-from station.engine.acquisition import Acquisition, AcquisitionStats
+from recordings.reader import Recording
+from station.engine.acquisition import AcquisitionStats
+from station.protocols.trial import ANALYSIS_PREFIX, record_trial
 
 __all__ = ["PROTOCOLS", "WalkingAnalysis", "WalkingOutcome", "analyze_walking_recording", "run_walking"]
 
 PROTOCOLS = ("walking", "stepping")
-_ANALYSIS_PREFIX = "analysis."
 _SETTING_UNITS = {
     "on_threshold_n": "N",
     "off_threshold_n": "N",
@@ -72,8 +70,8 @@ def _settings_from_recording(rec: Recording) -> StanceSettings:
     names = {f.name for f in fields(StanceSettings)}
     stored: dict[str, Any] = {}
     for key, value in rec.settings.items():
-        name = key[len(_ANALYSIS_PREFIX) :]
-        if key.startswith(_ANALYSIS_PREFIX) and name in names:
+        name = key[len(ANALYSIS_PREFIX) :]
+        if key.startswith(ANALYSIS_PREFIX) and name in names:
             stored[name] = None if value == "" else value
     return StanceSettings(**stored)
 
@@ -134,30 +132,18 @@ def run_walking(
     """
     if protocol not in PROTOCOLS:
         raise ValueError(f"protocol must be one of {PROTOCOLS}, got {protocol!r}")
-    if not seconds > 0:
-        raise ValueError(f"the trial duration must be > 0 s, got {seconds}")
-    if subject.affected_side is None:
-        raise ValueError("say which side is affected (left or right)")
     settings = settings or StanceSettings()
-    recorded: dict[str, tuple[Any, str]] = {"duration_s": (float(seconds), "s")}
-    recorded.update(
-        {_ANALYSIS_PREFIX + k: ("" if v is None else v, _SETTING_UNITS[k]) for k, v in asdict(settings).items()}
+    stored = {ANALYSIS_PREFIX + k: ("" if v is None else v, _SETTING_UNITS[k]) for k, v in asdict(settings).items()}
+    recording, stats = record_trial(
+        device,
+        out_path,
+        subject,
+        protocol=protocol,
+        seconds=seconds,
+        settings=stored,
+        condition=condition,
+        progress=progress,
     )
-    with device:
-        writer = RecordingWriter(out_path, device.info, subject, recorded, protocol=protocol, condition=condition)
-        acquisition = Acquisition(device, writer.append, duration_s=seconds)
-        status = RecordingStatus.INTERRUPTED
-        try:
-            stats = acquisition.run(progress)
-            if acquisition.sink_fault is not None:
-                raise acquisition.sink_fault
-            if acquisition.device_fault is None:
-                status = RecordingStatus.COMPLETE
-        finally:
-            writer.close(status)
-    if acquisition.device_fault is not None:
-        raise acquisition.device_fault
-    recording = open_recording(out_path)
     try:
         analysis = analyze_walking_recording(recording)
     except ValueError as exc:

@@ -9,6 +9,7 @@ from typing import Any
 from analysis.standing import StandingResult
 from recordings.reader import Recording
 from station.protocols.standing import analyze_mat_feet
+from station.reports.header import ROBINSON_SI_FORMULA, recording_header
 
 __all__ = ["format_standing_table", "standing_report"]
 
@@ -18,19 +19,7 @@ def standing_report(result: StandingResult, recording: Recording) -> dict[str, A
     wb = result.weight_bearing
     sway = {k: v for k, v in asdict(result.sway).items()}
     report: dict[str, Any] = {
-        "protocol": "standing",
-        "file": str(recording.path),
-        "recording_status": recording.status,
-        "created_utc": recording.created_utc,
-        "subject_id": recording.subject.id,
-        "subject_mass_kg": recording.subject.mass_kg,
-        "condition": recording.condition,
-        "device": {
-            "driver": recording.device.driver,
-            "model": recording.device.model,
-            "serial": recording.device.serial,
-            "simulated": recording.device.simulated,
-        },
+        **recording_header(recording, "standing"),
         "body_mass_kg": result.body_mass_kg,
         "body_weight_n": result.body_weight_n,
         "affected_side": wb.affected_side,
@@ -40,7 +29,7 @@ def standing_report(result: StandingResult, recording: Recording) -> dict[str, A
         "unaffected_load_pct_bw": wb.unaffected_load_pct_bw,
         "affected_load_sd_pct_bw": wb.affected_load_sd_pct_bw,
         "symmetry_index_pct": wb.symmetry_index_pct,
-        "symmetry_index_formula": "Robinson 1987: (affected - unaffected) / (0.5 (affected + unaffected)) x 100",
+        "symmetry_index_formula": ROBINSON_SI_FORMULA,
         "limb_load_method": wb.method,
         "load_normalisation": wb.normalisation,
         "sway": sway,

@@ -16,6 +16,7 @@ from typing import Any
 from analysis.gait import LimbSummary
 from recordings.reader import Recording
 from station.protocols.walking import WalkingAnalysis
+from station.reports.header import ROBINSON_SI_FORMULA, recording_header
 
 __all__ = ["format_walking_table", "walking_report"]
 
@@ -32,19 +33,7 @@ def walking_report(analysis: WalkingAnalysis, recording: Recording) -> dict[str,
     """The report as plain JSON-ready data (units in the key names)."""
     r = analysis.result
     return {
-        "protocol": recording.protocol,
-        "file": str(recording.path),
-        "recording_status": recording.status,
-        "created_utc": recording.created_utc,
-        "subject_id": recording.subject.id,
-        "subject_mass_kg": recording.subject.mass_kg,
-        "condition": recording.condition,
-        "device": {
-            "driver": recording.device.driver,
-            "model": recording.device.model,
-            "serial": recording.device.serial,
-            "simulated": recording.device.simulated,
-        },
+        **recording_header(recording, recording.protocol),
         "affected_side": r.affected_side,
         "body_weight_n": r.body_weight_n,
         "body_weight_source": analysis.body_weight_source,
@@ -52,7 +41,7 @@ def walking_report(analysis: WalkingAnalysis, recording: Recording) -> dict[str,
         "symmetry": {name: s.symmetry_index_pct for name, s in r.symmetry.items()},
         "symmetry_ratio": {name: s.symmetry_ratio for name, s in r.symmetry.items()},
         "symmetry_angle_pct": {name: s.symmetry_angle_pct for name, s in r.symmetry.items()},
-        "symmetry_index_formula": "Robinson 1987: (affected - unaffected) / (0.5 (affected + unaffected)) x 100",
+        "symmetry_index_formula": ROBINSON_SI_FORMULA,
         "rejected": [asdict(rej) for rej in r.rejected],
         "on_threshold_n": r.on_threshold_n,
         "off_threshold_n": r.off_threshold_n,
