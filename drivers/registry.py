@@ -42,6 +42,8 @@ BUILTIN_DRIVERS: dict[str, DriverEntry] = {
     entry.name: entry
     for entry in (
         DriverEntry("sim", "drivers.sim.board:SimulatedBoard"),
+        DriverEntry("wbb", "drivers.wii.device:WiiBalanceBoard"),
+        DriverEntry("sim-wbb", "drivers.wii.device:SimulatedWiiBalanceBoard"),
     )
 }
 

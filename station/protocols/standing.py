@@ -89,6 +89,8 @@ def run_standing(
     recorded: dict[str, tuple[Any, str]] = {"duration_s": (float(seconds), "s")}
     recorded.update({_ANALYSIS_PREFIX + k: ("" if v is None else v, u) for k, (v, u) in settings.with_units().items()})
     with device:
+        # Device settings known only once it is open (e.g. a Wii board's tare and calibration).
+        recorded.update(getattr(device, "recording_settings", dict)())
         writer = RecordingWriter(out_path, device.info, subject, recorded, protocol=PROTOCOL, condition=condition)
         acquisition = Acquisition(device, writer.append, duration_s=seconds)
         status = RecordingStatus.INTERRUPTED
