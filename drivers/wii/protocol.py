@@ -332,7 +332,10 @@ def pack_reports(reports: Sequence[bytes], width: int = PACKED_WIDTH) -> tuple[n
     """
     n = len(reports)
     lengths = np.fromiter((len(r) for r in reports), dtype=np.int64, count=n)
-    joined = b"".join(bytes(r[:width]).ljust(width, b"\x00") for r in reports)
+    if n and int(lengths.min()) == int(lengths.max()) == width:
+        joined = b"".join(reports)  # the common case: every report already has the full width
+    else:
+        joined = b"".join(bytes(r[:width]).ljust(width, b"\x00") for r in reports)
     matrix = np.frombuffer(joined, dtype=np.uint8).reshape(n, width)
     return matrix, np.minimum(lengths, width)
 
@@ -388,34 +391,59 @@ def decode_sample_reports(reports: np.ndarray, lengths: np.ndarray | None = None
     n, w = m.shape
     if w < REPORT_MIN_LENGTH[0x32]:
         raise ValueError(f"reports must be at least {REPORT_MIN_LENGTH[0x32]} bytes wide, got {w}")
-    if lengths is None:
-        length = np.full(n, w, dtype=np.int64)
-    else:
-        length = np.asarray(lengths, dtype=np.int64)
-        if length.shape != (n,):
-            raise ValueError(f"lengths must have shape ({n},), got {length.shape}")
+    m = np.ascontiguousarray(m)
+
+    def field(offset: int, dtype: str, count: int = 1) -> np.ndarray:
+        # A strided view of `count` values of `dtype` at byte `offset` of every row (no copy).
+        dt = np.dtype(dtype)
+        view = np.ndarray((n, count), dtype=dt, buffer=m, offset=offset, strides=(w, dt.itemsize))
+        return view[:, 0] if count == 1 else view
+
     rid = m[:, 0]
     is32 = rid == ReportId.BUTTONS_EXT8
-    is34 = (rid == ReportId.BUTTONS_EXT19) & (w >= REPORT_MIN_LENGTH[0x34])
-    long_enough = np.where(is34, length >= REPORT_MIN_LENGTH[0x34], length >= REPORT_MIN_LENGTH[0x32])
-    all_ff8 = np.all(m[:, 3:11] == 0xFF, axis=1)
-    all_ff19 = np.all(m[:, 3:22] == 0xFF, axis=1) if w >= 22 else all_ff8
-    valid = (is32 & long_enough & ~all_ff8) | (is34 & long_enough & ~all_ff19)
-    hi = m[:, 3:11:2].astype(np.int32)
-    lo = m[:, 4:11:2].astype(np.int32)
-    raw = ((hi << 8) | lo) * valid[:, None]
-    buttons = ((m[:, 1].astype(np.uint16) << 8) | m[:, 2]) * valid
-    ext19 = valid & is34
-    temperature = np.where(ext19, m[:, 11].astype(np.int16), np.int16(-1)) if w >= 22 else np.full(n, -1, np.int16)
-    battery = np.where(ext19, m[:, 13].astype(np.int16), np.int16(-1)) if w >= 22 else np.full(n, -1, np.int16)
+    all_ff8 = field(3, "<u8") == 0xFFFFFFFFFFFFFFFF
+    if w >= REPORT_MIN_LENGTH[0x34]:
+        is34 = rid == ReportId.BUTTONS_EXT19
+        all_ff19 = (
+            all_ff8 & (field(11, "<u8") == 0xFFFFFFFFFFFFFFFF) & (field(19, "<u2") == 0xFFFF) & (m[:, 21] == 0xFF)
+        )
+        valid = (is32 & ~all_ff8) | (is34 & ~all_ff19)
+    else:
+        is34 = np.zeros(n, dtype=bool)
+        valid = is32 & ~all_ff8
+    if lengths is not None:
+        length = np.asarray(lengths)
+        if length.shape != (n,):
+            raise ValueError(f"lengths must have shape ({n},), got {length.shape}")
+        valid &= length >= np.where(is34, REPORT_MIN_LENGTH[0x34], REPORT_MIN_LENGTH[0x32])
+    all_valid = bool(valid.all())
+    # Copy the unaligned big-endian words into a contiguous block first: much faster than converting in place.
+    raw = np.ascontiguousarray(field(3, ">u2", 4)).astype(np.int32)
+    buttons = field(1, ">u2").astype(np.uint16)
+    if w >= REPORT_MIN_LENGTH[0x34]:
+        temperature = m[:, 11].astype(np.int16)
+        battery = m[:, 13].astype(np.int16)
+        ext19 = valid & is34
+        if not (all_valid and ext19.all()):
+            temperature[~ext19] = -1
+            battery[~ext19] = -1
+    else:
+        temperature = np.full(n, -1, dtype=np.int16)
+        battery = np.full(n, -1, dtype=np.int16)
+    report_id = rid.copy()
+    if not all_valid:
+        invalid = ~valid
+        raw[invalid] = 0
+        buttons[invalid] = 0
+        report_id[invalid] = 0
     return SampleArrays(
         valid=valid,
         raw=raw,
-        buttons=buttons.astype(np.uint16),
+        buttons=buttons,
         button=(buttons & BUTTON_MASK) != 0,
         temperature=temperature,
         battery=battery,
-        report_id=rid * valid.astype(np.uint8),
+        report_id=report_id,
     )
 
 
