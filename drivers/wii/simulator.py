@@ -388,7 +388,7 @@ class SimulatedWiiBoard:
     def _corrupt(self, report: bytes) -> bytes:
         kind = int(self._rng.integers(3))
         if kind == 0:
-            return report[: int(self._rng.integers(0, len(report)))]
+            return report[: int(self._rng.integers(1, len(report)))]
         if kind == 1:
             return bytes((0x3F,)) + report[1:]
         return report[:3] + b"\xff" * (len(report) - 3)
