@@ -136,7 +136,7 @@ def test_automatic_reconnect_records_the_gap() -> None:
 
 def test_init_that_never_finishes() -> None:
     device = SimulatedWiiBalanceBoard(init_never_finishes=True)
-    with pytest.raises(DeviceTimeout, match="never finished initialisation.*ext-init-1"):
+    with pytest.raises(DeviceTimeout, match=r"never finished initialisation.*ext-init-1"):
         device.open()
     assert device.state == "closed"
 
@@ -157,7 +157,7 @@ def test_no_board_attached(monkeypatch) -> None:
     monkeypatch.setattr(dev, "find_hidraw_nodes", lambda: [])
     monkeypatch.setattr(dev, "find_evdev_nodes", lambda: [])
     assert WiiBalanceBoard.find() == []
-    with pytest.raises(DeviceNotFound, match="no Wii Balance Board found.*SYNC"):
+    with pytest.raises(DeviceNotFound, match=r"no Wii Balance Board found.*SYNC"):
         WiiBalanceBoard().open()
     with pytest.raises(DeviceNotFound, match="no hidraw node of a Wii Balance Board"):
         WiiBalanceBoard(transport="hidraw").open()
