@@ -44,6 +44,8 @@ BUILTIN_DRIVERS: dict[str, DriverEntry] = {
         DriverEntry("sim", "drivers.sim.board:SimulatedBoard"),
         DriverEntry("wbb", "drivers.wii.device:WiiBalanceBoard"),
         DriverEntry("sim-wbb", "drivers.wii.device:SimulatedWiiBalanceBoard"),
+        DriverEntry("wbb2", "drivers.wii.dual:DualWiiBalanceBoard"),
+        DriverEntry("sim-wbb2", "drivers.wii.dual:SimulatedDualWiiBalanceBoard"),
     )
 }
 

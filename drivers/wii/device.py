@@ -34,7 +34,7 @@ from drivers.device import Device, FoundDevice
 from drivers.errors import DeviceDisconnected, DeviceError, DeviceNotFound, DeviceTimeout
 from drivers.model import ClockSource, DeviceEvent, DeviceInfo, SampleBlock
 from drivers.sim.board import WBB_SENSOR_POSITIONS_MM, parse_bool
-from drivers.sim.clock import FastClock, RealTimeClock
+from drivers.sim.clock import FastClock, RealTimeClock, SimClock
 from drivers.sim.subject import StandingSubject
 from drivers.wii import protocol as p
 from drivers.wii.simulator import SimulatedWiiBoard
@@ -716,6 +716,8 @@ class SimulatedWiiBalanceBoard(WiiBalanceBoard):
         reconnect_after_s: float | None = None,
         init_never_finishes: bool = False,
         subject: StandingSubject | None = None,
+        foot: str | None = None,
+        clock: SimClock | None = None,
         **options: Any,
     ) -> None:
         super().__init__(address, **options)
@@ -740,7 +742,9 @@ class SimulatedWiiBalanceBoard(WiiBalanceBoard):
             "disconnect_at_s": disconnect_at_s,
             "reconnect_after_s": reconnect_after_s,
             "init_never_finishes": init_never_finishes,
+            "foot": foot,
         }
+        self._clock = clock
         # Validate the simulator's parameters now (constructors do no I/O, but bad values fail early).
         self.board = SimulatedWiiBoard(self.subject, **self._board_kwargs)
         self._sim_transport: SimTransport | None = None
@@ -753,8 +757,8 @@ class SimulatedWiiBalanceBoard(WiiBalanceBoard):
         # One transport (and one simulated clock) per device: the board's time never runs backwards
         # across close() and open().
         if self._sim_transport is None:
-            clock = RealTimeClock() if self.realtime else FastClock()
-            self._sim_transport = SimTransport(self.board, clock)
+            clock = self._clock or (RealTimeClock() if self.realtime else FastClock())
+            self._sim_transport = SimTransport(self.board, clock, start_clock=self._clock is None)
         return self._sim_transport
 
     def _nominal_rate_hz(self) -> float:

@@ -95,6 +95,9 @@ class SimulatedWiiBoard:
         Probability that a data report is lost on the air (0-1).
     bad_report_rate : float
         Probability that a data report arrives corrupted (truncated, unknown ID, or all-0xFF).
+    foot : {None, "left", "right"}
+        None: the subject stands on this board with both feet. "left"/"right": only that foot stands
+        on this board, centred on it (two boards, one per foot; Clark 2011).
     button_presses_s : sequence of float
         Times at which the front button is pressed (held 0.15 s).
     status_every_s : float or None
@@ -130,7 +133,10 @@ class SimulatedWiiBoard:
         battery_ext: int = 0x9E,
         battery_status: int = 0xC6,
         battery_drain_per_hour: float = 4.0,
+        foot: str | None = None,
     ) -> None:
+        if foot not in (None, "left", "right"):
+            raise ValueError(f"foot must be None, 'left' or 'right', got {foot!r}")
         if calibration not in ("real", "nice"):
             raise ValueError(f"calibration must be 'real' or 'nice', got {calibration!r}")
         if not 0.0 <= dropout < 1.0 or not 0.0 <= bad_report_rate < 1.0:
@@ -142,6 +148,7 @@ class SimulatedWiiBoard:
         if status_every_s is not None and not status_every_s > 0:
             raise ValueError(f"status_every_s must be > 0, got {status_every_s}")
         self.subject = subject
+        self.foot = foot
         self.step_on_s = float(step_on_s)
         self.mean_interval_s = mean_interval_ms / 1000.0
         self.zero_offset_kg = np.asarray(zero_offset_kg, dtype=np.float64)
@@ -410,9 +417,13 @@ class SimulatedWiiBoard:
             on = t >= self.step_on_s
             if np.any(on):
                 truth = self.subject.sample(t[on])
-                u = truth.cop_x_mm / _HALF_WIDTH_MM
+                if self.foot is None:
+                    fz, u = truth.fz_n, truth.cop_x_mm / _HALF_WIDTH_MM
+                else:  # one foot, centred medio-laterally on this board (two-board set-up)
+                    fz = truth.left_n if self.foot == "left" else truth.right_n
+                    u = np.zeros_like(fz)
                 v = truth.cop_y_mm / _HALF_DEPTH_MM
-                quarter = truth.fz_n / STANDARD_GRAVITY_M_S2 / 4.0
+                quarter = fz / STANDARD_GRAVITY_M_S2 / 4.0
                 kg[on] = np.column_stack(
                     [quarter * (1 + u) * (1 + v), quarter * (1 + u) * (1 - v),
                      quarter * (1 - u) * (1 + v), quarter * (1 - u) * (1 - v)]

@@ -389,12 +389,12 @@ class SimTransport(Transport):
 
     name = "sim"
 
-    def __init__(self, board: Any, clock: SimClock, block_s: float = 0.05) -> None:
+    def __init__(self, board: Any, clock: SimClock, block_s: float = 0.05, start_clock: bool = True) -> None:
         self.board = board
         self.clock = clock
         self.block_s = float(block_s)
         self._open = False
-        self._started = False
+        self._started = not start_clock  # a clock shared by several boards is started by their owner
         self._dead = False
 
     @property

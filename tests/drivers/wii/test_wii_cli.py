@@ -64,3 +64,12 @@ def test_udev_rules_command_prints_every_shipped_rules_file(tmp_path: Path) -> N
         assert f"# ---- {path.name} ----" in done.stdout
         assert path.read_text().strip() in done.stdout
     assert 'KERNEL=="hidraw*", KERNELS=="0005:057E:0306.*"' in done.stdout
+
+
+def test_assess_standing_on_two_simulated_boards(tmp_path: Path) -> None:
+    done = _station("assess", "standing", "--device", "sim-wbb2", "--seconds", "20", "--affected", "left",
+                    "--mass", "68", "--json", "--out", str(tmp_path / "two.h5"), cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["body_mass_kg"] == pytest.approx(68.0, abs=0.5)
+    assert report["affected_load_pct_bw"] == pytest.approx(42.0, abs=1.0)  # one board under each foot
