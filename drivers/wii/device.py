@@ -59,6 +59,13 @@ NOMINAL_RATE_HZ = 100.0
 #: An empty board reads within this of zero (total, kg); more during the tare means someone is on it.
 TARE_MAX_LOAD_KG = 20.0
 MIN_TARE_S = 2.0
+#: How the subject stands on the board (protocol-clarifications.md, orientation): "standard" = steps on from
+#: the power-button edge and faces away from it (power button behind the heels); "reversed" = faces the
+#: power button, which rotates the board frame by 180° (left and right swap, so do front and back).
+ORIENTATIONS = {
+    "standard": "subject faces away from the power button (power button behind the heels)",
+    "reversed": "subject faces the power button (board frame rotated 180 degrees)",
+}
 EVDEV_CAVEAT = "evdev: kernel-calibrated 10 g units, clamped at 0, fuzz-filtered; not fit for sway research"
 
 
@@ -66,6 +73,13 @@ def _report_mode(text: str) -> int:
     value = int(text, 0)
     if value not in (0x32, 0x34):
         raise ValueError(f"report_mode must be 0x32 or 0x34, got {text!r}")
+    return value
+
+
+def _orientation(text: str) -> str:
+    value = text.strip().lower()
+    if value not in ORIENTATIONS:
+        raise ValueError(f"orientation must be one of {', '.join(ORIENTATIONS)}, got {text!r}")
     return value
 
 
@@ -128,6 +142,7 @@ class WiiBalanceBoard(Device):
         "reconnect_s": (float, "how long to try reconnecting after a dropout, s"),
         "init_timeout_s": (float, "timeout of each initialisation step, s"),
         "check_crc": (parse_bool, "read 0xA40060 to verify the calibration CRC"),
+        "orientation": (_orientation, "standard (power button behind the heels) or reversed"),
     }
 
     def __init__(
@@ -143,6 +158,7 @@ class WiiBalanceBoard(Device):
         reconnect_s: float = 10.0,
         init_timeout_s: float = 2.0,
         check_crc: bool = True,
+        orientation: str = "standard",
     ) -> None:
         super().__init__()
         if tare_s != 0 and not tare_s >= MIN_TARE_S:
@@ -165,6 +181,7 @@ class WiiBalanceBoard(Device):
         self.reconnect_s = float(reconnect_s)
         self.init_timeout_s = float(init_timeout_s)
         self.check_crc = bool(check_crc)
+        self.orientation = _orientation(orientation)
         self._transport: Transport | None = None
         self._info: DeviceInfo | None = None
         self.calibration: p.Calibration | None = None
@@ -286,7 +303,7 @@ class WiiBalanceBoard(Device):
             nominal_rate_hz=self._nominal_rate_hz(),
             channel_names=CHANNELS,
             channel_units=("N", "N", "N", "N"),
-            sensor_positions_mm=WBB_SENSOR_POSITIONS_MM,
+            sensor_positions_mm=self.sensor_positions_mm(),
             surface_size_mm=(433.0, 238.0),
             clock=ClockSource.HOST_ARRIVAL,
             firmware=f"{transport.name}; report {self.report_mode:#04x}" if not evdev else "evdev",
@@ -296,6 +313,14 @@ class WiiBalanceBoard(Device):
 
     def _nominal_rate_hz(self) -> float:
         return NOMINAL_RATE_HZ
+
+    def sensor_positions_mm(self) -> tuple[tuple[float, float], ...]:
+        """(x, y) of TR, BR, TL, BL in the subject's frame (x to the right, y forward), mm.
+
+        Standard orientation: TR = right forefoot (+216.5, +119). Reversed: rotated by 180°.
+        """
+        sign = 1.0 if self.orientation == "standard" else -1.0
+        return tuple((sign * x, sign * y) for x, y in WBB_SENSOR_POSITIONS_MM)
 
     def _start(self) -> None:
         self._drain()
@@ -333,6 +358,7 @@ class WiiBalanceBoard(Device):
         out: dict[str, tuple[Any, str]] = {
             "wbb.transport": (self.transport.name if self._transport else self.transport_name, ""),
             "wbb.report_mode": (self.report_mode, ""),
+            "wbb.orientation": (f"{self.orientation}: {ORIENTATIONS[self.orientation]}", ""),
             "wbb.timestamps": ("host monotonic arrival time; seq is a host counter", ""),
             "wbb.conversion": ("two-segment 0/17/34 kg interpolation, no clamping; N = kg x 9.80665", ""),
             "wbb.tare_method": ("kg domain: mean unloaded load subtracted per sensor (W8)" if self.tare else "none",
@@ -743,6 +769,7 @@ class SimulatedWiiBalanceBoard(WiiBalanceBoard):
             "reconnect_after_s": reconnect_after_s,
             "init_never_finishes": init_never_finishes,
             "foot": foot,
+            "reversed_subject": self.orientation == "reversed",
         }
         self._clock = clock
         # Validate the simulator's parameters now (constructors do no I/O, but bad values fail early).

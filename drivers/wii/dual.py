@@ -30,7 +30,6 @@ import numpy as np
 from drivers.device import Device, FoundDevice
 from drivers.errors import DeviceError, DeviceNotFound
 from drivers.model import ClockSource, DeviceEvent, DeviceInfo, SampleBlock
-from drivers.sim.board import WBB_SENSOR_POSITIONS_MM
 from drivers.sim.clock import FastClock, RealTimeClock
 from drivers.wii.device import CHANNELS, SimulatedWiiBalanceBoard, WiiBalanceBoard
 
@@ -137,8 +136,8 @@ class DualWiiBalanceBoard(Device):
 
     def _make_info(self) -> DeviceInfo:
         half = self.spacing_mm / 2.0
-        positions = tuple((x - half, y) for x, y in WBB_SENSOR_POSITIONS_MM) + tuple(
-            (x + half, y) for x, y in WBB_SENSOR_POSITIONS_MM
+        positions = tuple((x - half, y) for x, y in self.left.sensor_positions_mm()) + tuple(
+            (x + half, y) for x, y in self.right.sensor_positions_mm()
         )
         left, right = self.left.info, self.right.info
         return DeviceInfo(

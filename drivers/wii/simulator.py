@@ -98,6 +98,8 @@ class SimulatedWiiBoard:
     foot : {None, "left", "right"}
         None: the subject stands on this board with both feet. "left"/"right": only that foot stands
         on this board, centred on it (two boards, one per foot; Clark 2011).
+    reversed_subject : bool
+        The subject stands facing the power button (the board frame rotated by 180°).
     button_presses_s : sequence of float
         Times at which the front button is pressed (held 0.15 s).
     status_every_s : float or None
@@ -134,6 +136,7 @@ class SimulatedWiiBoard:
         battery_status: int = 0xC6,
         battery_drain_per_hour: float = 4.0,
         foot: str | None = None,
+        reversed_subject: bool = False,
     ) -> None:
         if foot not in (None, "left", "right"):
             raise ValueError(f"foot must be None, 'left' or 'right', got {foot!r}")
@@ -149,6 +152,7 @@ class SimulatedWiiBoard:
             raise ValueError(f"status_every_s must be > 0, got {status_every_s}")
         self.subject = subject
         self.foot = foot
+        self.reversed_subject = bool(reversed_subject)
         self.step_on_s = float(step_on_s)
         self.mean_interval_s = mean_interval_ms / 1000.0
         self.zero_offset_kg = np.asarray(zero_offset_kg, dtype=np.float64)
@@ -423,6 +427,8 @@ class SimulatedWiiBoard:
                     fz = truth.left_n if self.foot == "left" else truth.right_n
                     u = np.zeros_like(fz)
                 v = truth.cop_y_mm / _HALF_DEPTH_MM
+                if self.reversed_subject:  # the subject faces the power button: board frame rotated 180°
+                    u, v = -u, -v
                 quarter = fz / STANDARD_GRAVITY_M_S2 / 4.0
                 kg[on] = np.column_stack(
                     [quarter * (1 + u) * (1 + v), quarter * (1 + u) * (1 - v),

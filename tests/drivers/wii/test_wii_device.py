@@ -196,3 +196,18 @@ def test_options_are_checked() -> None:
         WiiBalanceBoard.from_options("", {"report_mode": "0x30"})
     with pytest.raises(ValueError, match="transport"):
         WiiBalanceBoard.from_options("", {"transport": "usb"})
+
+
+def test_reversed_orientation_keeps_the_limbs_right() -> None:
+    # The subject faces the power button: the right foot stands on the board's TL/BL corners.
+    device = SimulatedWiiBalanceBoard(mass_kg=70.0, affected_side="right", affected_share_pct=35.0, seed=8,
+                                      orientation="reversed")
+    block = _record(device, 8.0)
+    kg = block.forces_n.astype(np.float64) / STANDARD_GRAVITY_M_S2
+    board_left_pct = 100 * kg[:, 2:].sum() / kg.sum()  # TL + BL carry the right foot
+    assert board_left_pct == pytest.approx(35.0, abs=0.5)
+    positions = device.info.sensor_positions()
+    right_cells = positions[:, 0] > 0  # the subject's right in the recorded geometry
+    assert right_cells.tolist() == [False, False, True, True]
+    assert 100 * kg[:, right_cells].sum() / kg.sum() == pytest.approx(35.0, abs=0.5)
+    assert device.recording_settings()["wbb.orientation"][0].startswith("reversed")
