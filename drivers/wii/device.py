@@ -299,7 +299,7 @@ class WiiBalanceBoard(Device):
         return DeviceInfo(
             driver=self.DRIVER,
             model=model,
-            serial=transport.address,
+            serial=getattr(transport, "uniq", "") or transport.address,  # the Bluetooth address when known
             nominal_rate_hz=self._nominal_rate_hz(),
             channel_names=CHANNELS,
             channel_units=("N", "N", "N", "N"),
@@ -641,7 +641,7 @@ class WiiBalanceBoard(Device):
             transport.close()
             self._wait(0.5)
             try:
-                transport.open()
+                transport.reopen()
                 if transport.kind == "reports":
                     old = self.calibration
                     self._initialise()

@@ -39,7 +39,9 @@ __all__ = [
     "SimTransport",
     "Transport",
     "find_evdev_nodes",
+    "find_hidraw_by_uniq",
     "find_hidraw_nodes",
+    "hidraw_uniq",
 ]
 
 _MAX_REPORT = 64
@@ -84,6 +86,10 @@ class Transport(ABC):
         """Current time on the clock the arrival stamps use, s."""
         return time.monotonic()
 
+    def reopen(self) -> None:
+        """Connect again after a link drop (by default: ``open()`` at the same address)."""
+        self.open()
+
 
 # -- hidraw (Linux) ----------------------------------------------------------------------------------------
 
@@ -114,6 +120,21 @@ def find_hidraw_nodes(sys_class: str = "/sys/class/hidraw") -> list[tuple[str, s
     return found
 
 
+def hidraw_uniq(path: str, sys_class: str = "/sys/class/hidraw") -> str:
+    """The HID_UNIQ (the board's Bluetooth address) of /dev/hidrawN, or "" when unknown."""
+    return _uevent(Path(sys_class) / os.path.basename(path) / "device" / "uevent").get("HID_UNIQ", "")
+
+
+def find_hidraw_by_uniq(uniq: str, sys_class: str = "/sys/class/hidraw") -> str | None:
+    """The /dev/hidrawN of the Wii device with Bluetooth address ``uniq`` (its node number changes on reconnect)."""
+    if not uniq:
+        return None
+    for path, _ in find_hidraw_nodes(sys_class):
+        if hidraw_uniq(path, sys_class).lower() == uniq.lower():
+            return path
+    return None
+
+
 class HidrawTransport(Transport):
     """``/dev/hidrawN`` on Linux. Reads and writes whole reports (report ID first)."""
 
@@ -122,6 +143,19 @@ class HidrawTransport(Transport):
     def __init__(self, path: str) -> None:
         self.path = path
         self._fd: int | None = None
+        self.uniq = ""  # the board's Bluetooth address, read at the first open
+
+    def reopen(self) -> None:
+        """Open again after a link drop: the node may have a new number; find it by Bluetooth address."""
+        try:
+            self.open()
+            return
+        except DeviceNotFound:
+            moved = find_hidraw_by_uniq(self.uniq)
+            if moved is None or moved == self.path:
+                raise
+        self.path = moved
+        self.open()
 
     @property
     def address(self) -> str:
@@ -130,6 +164,7 @@ class HidrawTransport(Transport):
     def open(self) -> None:
         try:
             self._fd = os.open(self.path, os.O_RDWR | os.O_NONBLOCK)
+            self.uniq = self.uniq or hidraw_uniq(self.path)
         except FileNotFoundError:
             raise DeviceNotFound(
                 f"{self.path} does not exist: is the board connected (press its red SYNC button)?"

@@ -211,3 +211,32 @@ def test_reversed_orientation_keeps_the_limbs_right() -> None:
     assert right_cells.tolist() == [False, False, True, True]
     assert 100 * kg[:, right_cells].sum() / kg.sum() == pytest.approx(35.0, abs=0.5)
     assert device.recording_settings()["wbb.orientation"][0].startswith("reversed")
+
+
+def test_hidraw_reconnect_finds_the_board_by_bluetooth_address(tmp_path, monkeypatch) -> None:
+    def node(name: str, uniq: str) -> None:
+        d = tmp_path / name / "device"
+        d.mkdir(parents=True)
+        (d / "uevent").write_text(f"HID_ID=0005:0000057E:00000306\nHID_NAME=Nintendo RVL-WBC-01\nHID_UNIQ={uniq}\n")
+
+    node("hidraw4", "00:1f:32:aa:bb:cc")
+    node("hidraw7", "00:1f:32:11:22:33")
+    assert wt.hidraw_uniq("/dev/hidraw7", str(tmp_path)) == "00:1f:32:11:22:33"
+    assert wt.find_hidraw_by_uniq("00:1F:32:11:22:33", str(tmp_path)) == "/dev/hidraw7"
+    assert wt.find_hidraw_by_uniq("00:1f:32:00:00:00", str(tmp_path)) is None
+    # The old node is gone after the drop; reopen() follows the board to its new node.
+    transport = wt.HidrawTransport("/dev/hidraw-gone")
+    transport.uniq = "00:1f:32:11:22:33"
+    opened = []
+    monkeypatch.setattr(wt, "find_hidraw_by_uniq", lambda uniq: "/dev/hidraw7")
+    real_open = wt.HidrawTransport.open
+
+    def fake_open(self) -> None:
+        if self.path == "/dev/hidraw7":
+            opened.append(self.path)
+            return
+        real_open(self)
+
+    monkeypatch.setattr(wt.HidrawTransport, "open", fake_open)
+    transport.reopen()
+    assert transport.path == "/dev/hidraw7" and opened == ["/dev/hidraw7"]
