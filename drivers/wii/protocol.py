@@ -78,6 +78,7 @@ __all__ = [
     "raw_to_kernel_10g",
     "raw_to_kg",
     "status_battery_pct",
+    "wii_fit_temperature_correction",
 ]
 
 #: Nintendo's USB/Bluetooth vendor id and the Wii Remote / Balance Board product id (§1.1).
@@ -629,6 +630,30 @@ def raw_to_kernel_10g(raw: np.ndarray, cal: Calibration) -> np.ndarray:
     low = cdiv((v - c0) * 1700, c17 - c0)
     high = cdiv((v - c17) * 1700, c34 - c17) + 1700
     return np.where(v <= c0, 0, np.where(v < c17, low, high))
+
+
+def wii_fit_temperature_correction(kg: np.ndarray, temperature: np.ndarray, reference_temperature: int) -> np.ndarray:
+    """Wii Fit's temperature and gravity correction, as quoted by the 2025 kernel RFC (notes §1.6).
+
+    ``m' = 0.9990813732 · m · (1 − 0.0007 · (T − T_ref))`` with T the 0x34 E8 byte and T_ref the byte at
+    0xA40060 (≈ −0.98 % per 14 units). Not applied by the driver (the bytes are recorded); offered for
+    analysis. Note the constant 0.99908 also rescales to local gravity as Wii Fit does.
+
+    Parameters
+    ----------
+    kg : array_like, shape (n, ...)
+        Load, kg.
+    temperature : array_like, shape (n,)
+        E8 temperature byte per sample.
+    reference_temperature : int
+        Byte at 0xA40060.
+    """
+    m = np.asarray(kg, dtype=np.float64)
+    temp = np.asarray(temperature, dtype=np.float64)
+    if temp.shape != m.shape[:1]:
+        raise ValueError(f"one temperature per sample: kg has {m.shape[:1]} samples, temperature {temp.shape}")
+    factor = 0.9990813732 * (1.0 - 0.0007 * (temp - float(reference_temperature)))
+    return m * factor.reshape((-1,) + (1,) * (m.ndim - 1))
 
 
 def status_battery_pct(battery_raw: int) -> int:

@@ -305,3 +305,12 @@ def test_fuzz_vectorised_decoder_equals_the_scalar_decoder(batch: list[bytes]) -
             assert dec.button[i] == one.button
             assert dec.temperature[i] == (-1 if one.temperature is None else one.temperature)
             assert dec.battery[i] == (-1 if one.battery is None else one.battery)
+
+
+def test_wii_fit_temperature_correction() -> None:
+    kg = np.array([[10.0, 20.0, 0.0, -1.0], [10.0, 20.0, 0.0, -1.0]])
+    out = p.wii_fit_temperature_correction(kg, np.array([0x1A, 0x1A + 14]), 0x1A)
+    np.testing.assert_allclose(out[0], kg[0] * 0.9990813732)
+    np.testing.assert_allclose(out[1], kg[1] * 0.9990813732 * (1 - 0.0098))  # −0.98 % per 14 units
+    with pytest.raises(ValueError, match="one temperature per sample"):
+        p.wii_fit_temperature_correction(kg, np.array([1]), 0x1A)
