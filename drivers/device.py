@@ -90,6 +90,13 @@ class Device(ABC):
             kwargs["address"] = address
         return cls(**kwargs)
 
+    def recording_settings(self) -> dict[str, tuple[Any, str]]:
+        """Settings of the opened device to store with a recording: name -> (value, unit).
+
+        For what is known only after ``open()``: a tare, a calibration, the board's orientation.
+        """
+        return {}
+
     # -- state machine ----------------------------------------------------------------------------
 
     @property

@@ -35,7 +35,10 @@ def record_trial(
     condition: str = "",
     progress: Callable[[AcquisitionStats], None] | None = None,
 ) -> tuple[Recording, AcquisitionStats]:
-    """Record ``seconds`` of device time with every setting (name -> (value, unit)), then read the file back."""
+    """Record ``seconds`` of device time with every setting (name -> (value, unit)), then read the file back.
+
+    The device's own ``recording_settings()`` (tare, calibration, orientation, ...) are stored too.
+    """
     if not seconds > 0:
         raise ValueError(f"the trial duration must be > 0 s, got {seconds}")
     if subject.affected_side is None:
@@ -43,6 +46,7 @@ def record_trial(
     recorded: dict[str, tuple[Any, str]] = {"duration_s": (float(seconds), "s")}
     recorded.update(settings)
     with device:
+        recorded.update(device.recording_settings())  # known once the device is open (tare, calibration)
         writer = RecordingWriter(out_path, device.info, subject, recorded, protocol=protocol, condition=condition)
         acquisition = Acquisition(device, writer.append, duration_s=seconds)
         status = RecordingStatus.INTERRUPTED

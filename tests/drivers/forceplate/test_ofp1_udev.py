@@ -55,4 +55,5 @@ def test_no_rule_makes_the_plate_world_writable() -> None:
 
 def test_rules_ship_as_package_data() -> None:
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    assert "udev/*.rules" in config["tool"]["setuptools"]["package-data"]["station"]
+    assert "*.rules" in config["tool"]["setuptools"]["package-data"]["station.udev"]
+    assert (ROOT / "station" / "udev" / "__init__.py").is_file()  # a package, so its data is installed

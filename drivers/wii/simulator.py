@@ -1,0 +1,459 @@
+"""A byte-exact simulated Wii Balance Board at the HID report level (wii-balance-board.md §1.12).
+
+The board receives output reports (hidraw framing) with :meth:`SimulatedWiiBoard.handle_output` and
+produces input reports with :meth:`SimulatedWiiBoard.reports_until`, each stamped with the simulated
+time at which it would arrive. It behaves as the notes describe a real board:
+
+* register memory 0xA40000..0xA400FF with a calibration block and a correct CRC: the real board's
+  block from §1.5 (Carl Kenner's dump, CRC 0x5E40E9B6, reference temperature 0x1A) or the "nice"
+  Dolphin-style block (0 / 17 / 34 kg = 10000 / 11700 / 13400 counts, byte 0x20 = 0x01, ref. temp. 0x19);
+  EEPROM space of 0x1700 zero bytes (top address byte ignored);
+* 0x15 → ``20 BB BB LF 00 00 VV``, after which the data reporting mode (DRM) falls back to 0x30;
+* 0x16 → the write is applied and acked ``22 BB BB 16 00``; writes outside memory or with a bad size
+  are acked with error 0x04;
+* 0x17 → 16-byte 0x21 chunks with the right SE nibble and address low word; out of bounds → E = 8;
+* extension bytes read 0xFF until 0x55 → 0xA400F0 and then 0x00 → 0xA400FB are written;
+* the DRM (0x30 / 0x32 / 0x34) decides the data reports; 0x30 reports come only when the button
+  changes; data reports come at a jittered cadence (mean ≈ 83 Hz, within 60-100 Hz, with bursts
+  and late reports), with optional dropouts and corrupted reports;
+* the front button (``BB2 & 0x08``), a temperature byte, and batteries that drain.
+
+The physics: a :class:`~drivers.sim.subject.StandingSubject` steps on at ``step_on_s``; its force and
+COP are spread over the four corners by the bilinear rule (Dolphin ``CenterOfBalanceToSensors``),
+plus an optional per-sensor zero offset (old boards: ±1 kg), then turned into counts with the
+inverse of the two-segment calibration and ~1.5 counts of noise.
+
+Faults: ``disconnect_at_s`` (the link drops; ``reconnect_after_s`` later the board can be reached again
+and has forgotten its state, as after a power cycle), ``init_never_finishes`` (extension-init
+writes are never acked), ``dropout`` and ``bad_report_rate``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from drivers.sim.subject import STANDARD_GRAVITY_M_S2, StandingSubject
+from drivers.wii import protocol as p
+
+__all__ = ["NICE_CALIBRATION_BLOCK", "REAL_CALIBRATION_BLOCK", "REAL_REF_TEMP", "SimulatedWiiBoard"]
+
+#: Carl Kenner's real-board block 0xA40020..0xA4003F (§1.5), CRC 0x5E40E9B6 with ``1a 01`` at 0xA40060.
+REAL_CALIBRATION_BLOCK = bytes.fromhex(
+    "10690000" "07c33cf8048c296b" "0ed243840b3a3069" "15e94a1011ef376e" "5e40e9b6"
+)
+REAL_REF_TEMP = bytes.fromhex("1a01")
+
+
+def _nice_block() -> tuple[bytes, bytes]:
+    cal = b"".join(v.to_bytes(2, "big") for v in [10000] * 4 + [11700] * 4 + [13400] * 4)
+    head = bytes((0x01, 0x69, 0x00, 0x00))
+    ref = bytes((0x19, 0x01))
+    crc = p.calibration_crc(head + cal + b"\0\0\0\0", ref)
+    return head + cal + crc.to_bytes(4, "big"), ref
+
+
+#: The Dolphin-style block of §1.12 with a correct CRC, and its reference temperature bytes.
+NICE_CALIBRATION_BLOCK, NICE_REF_TEMP = _nice_block()
+
+_HALF_WIDTH_MM = 216.5
+_HALF_DEPTH_MM = 119.0
+_REPLY_LATENCY_S = 0.001
+_EEPROM_SIZE = 0x1700
+_WRITE_ERROR = 0x04
+_READ_OUT_OF_BOUNDS = 0x08
+_BUTTON_HOLD_S = 0.15
+
+
+@dataclass
+class _Link:
+    down_at: float | None = None
+    back_at: float | None = None
+
+
+class SimulatedWiiBoard:
+    """A simulated balance board speaking the HID protocol byte for byte.
+
+    Parameters
+    ----------
+    subject : StandingSubject or None
+        The person who steps on; None leaves the board empty.
+    step_on_s : float
+        Simulated time at which the subject steps on, s.
+    calibration : {"real", "nice"}
+        Which calibration block is in register memory.
+    seed : int
+        Seed of the timing, noise and fault generator.
+    mean_interval_ms : float
+        Typical interval between data reports, ms (12 ms ≈ 83 Hz).
+    zero_offset_kg : 4 floats
+        Load each sensor reads on an empty board, kg (TR, BR, TL, BL).
+    noise_counts : float
+        Standard deviation of the sensor noise, counts.
+    dropout : float
+        Probability that a data report is lost on the air (0-1).
+    bad_report_rate : float
+        Probability that a data report arrives corrupted (truncated, unknown ID, or all-0xFF).
+    foot : {None, "left", "right"}
+        None: the subject stands on this board with both feet. "left"/"right": only that foot stands
+        on this board, centred on it (two boards, one per foot; Clark 2011).
+    reversed_subject : bool
+        The subject stands facing the power button (the board frame rotated by 180°).
+    button_presses_s : sequence of float
+        Times at which the front button is pressed (held 0.15 s).
+    status_every_s : float or None
+        Send an unsolicited 0x20 status report this often (as on a battery or extension change);
+        each one resets the DRM to 0x30, so a driver must re-send 0x12.
+    disconnect_at_s, reconnect_after_s : float or None
+        Link drop time, and how long the board stays unreachable afterwards (None: for good).
+    init_never_finishes : bool
+        Never ack the extension-init writes.
+    battery_ext, battery_status : int
+        Initial battery bytes of 0x34 (E10) and 0x20 (VV).
+    battery_drain_per_hour : float
+        Battery byte units lost per hour of simulated time.
+    """
+
+    def __init__(
+        self,
+        subject: StandingSubject | None = None,
+        *,
+        step_on_s: float = 0.0,
+        calibration: str = "real",
+        seed: int = 0,
+        mean_interval_ms: float = 12.0,
+        zero_offset_kg: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0),
+        noise_counts: float = 1.5,
+        dropout: float = 0.0,
+        bad_report_rate: float = 0.0,
+        button_presses_s: tuple[float, ...] = (),
+        status_every_s: float | None = None,
+        disconnect_at_s: float | None = None,
+        reconnect_after_s: float | None = None,
+        init_never_finishes: bool = False,
+        battery_ext: int = 0x9E,
+        battery_status: int = 0xC6,
+        battery_drain_per_hour: float = 4.0,
+        foot: str | None = None,
+        reversed_subject: bool = False,
+    ) -> None:
+        if foot not in (None, "left", "right"):
+            raise ValueError(f"foot must be None, 'left' or 'right', got {foot!r}")
+        if calibration not in ("real", "nice"):
+            raise ValueError(f"calibration must be 'real' or 'nice', got {calibration!r}")
+        if not 0.0 <= dropout < 1.0 or not 0.0 <= bad_report_rate < 1.0:
+            raise ValueError(f"dropout and bad_report_rate must be within [0, 1), got {dropout}, {bad_report_rate}")
+        if not 5.0 <= mean_interval_ms <= 100.0:
+            raise ValueError(f"mean_interval_ms must be within 5-100 ms, got {mean_interval_ms}")
+        if len(zero_offset_kg) != 4:
+            raise ValueError(f"zero_offset_kg needs 4 values (TR, BR, TL, BL), got {len(zero_offset_kg)}")
+        if status_every_s is not None and not status_every_s > 0:
+            raise ValueError(f"status_every_s must be > 0, got {status_every_s}")
+        self.subject = subject
+        self.foot = foot
+        self.reversed_subject = bool(reversed_subject)
+        self.step_on_s = float(step_on_s)
+        self.mean_interval_s = mean_interval_ms / 1000.0
+        self.zero_offset_kg = np.asarray(zero_offset_kg, dtype=np.float64)
+        self.noise_counts = float(noise_counts)
+        self.dropout = float(dropout)
+        self.bad_report_rate = float(bad_report_rate)
+        self.button_presses_s = tuple(sorted(float(t) for t in button_presses_s))
+        self.status_every_s = status_every_s
+        self.init_never_finishes = bool(init_never_finishes)
+        self.battery_drain_per_hour = float(battery_drain_per_hour)
+        self._battery_ext0 = int(battery_ext)
+        self._battery_status0 = int(battery_status)
+        self._rng = np.random.default_rng([seed, 0x57B])
+        block, ref = (REAL_CALIBRATION_BLOCK, REAL_REF_TEMP) if calibration == "real" else (
+            NICE_CALIBRATION_BLOCK, NICE_REF_TEMP)
+        self._registers = bytearray(256)
+        self._registers[0x20:0x40] = block
+        self._registers[0x60:0x62] = ref
+        self._registers[0xFA:0x100] = p.BALANCE_BOARD_EXTENSION_ID
+        self.calibration = p.parse_calibration(block[4:28])
+        self.reference_temperature = ref[0]
+        self._eeprom = bytearray(_EEPROM_SIZE)
+        self._link = _Link(disconnect_at_s, None if disconnect_at_s is None or reconnect_after_s is None
+                           else disconnect_at_s + reconnect_after_s)
+        self.transcript: list[tuple[str, float, bytes]] = []  #: ("out"/"in", t_s, report), data reports excluded
+        self.data_reports_sent = 0
+        self.data_reports_dropped = 0
+        self.data_reports_corrupted = 0
+        self._next_status_t = status_every_s if status_every_s else np.inf
+        self._power_on(0.0)
+
+    # -- state --------------------------------------------------------------------------------------
+
+    def _power_on(self, t_s: float) -> None:
+        """State after power-on or reconnect: DRM 0x30, extension not initialised, LEDs off."""
+        self.drm = 0x30
+        self.continuous = False
+        self.leds = 0
+        self.ext_initialised = False
+        self._init_step = 0
+        self._pending: list[tuple[float, bytes]] = []
+        self._next_data_t = t_s
+        self._last_button = False
+        self._gen_t = t_s
+
+    def battery_bytes(self, t_s: float) -> tuple[int, int]:
+        """(E10 ext battery, 0x20 VV) at simulated time ``t_s``."""
+        drop = int(self.battery_drain_per_hour * t_s / 3600.0)
+        return max(self._battery_ext0 - drop, 0), max(self._battery_status0 - drop, 0)
+
+    def button_at(self, t: np.ndarray) -> np.ndarray:
+        """Front button held at times ``t`` (bool array)."""
+        t = np.asarray(t, dtype=np.float64)
+        held = np.zeros(t.shape, dtype=bool)
+        for press in self.button_presses_s:
+            held |= (t >= press) & (t < press + _BUTTON_HOLD_S)
+        return held
+
+    def link_up(self, t_s: float) -> bool:
+        """Whether the board can be reached at ``t_s``."""
+        down, back = self._link.down_at, self._link.back_at
+        if down is None or t_s < down:
+            return True
+        return back is not None and t_s >= back
+
+    def reconnect(self, t_s: float) -> None:
+        """A host connects again after a link drop: the board starts from its power-on state."""
+        if not self.link_up(t_s):
+            raise ConnectionError("the simulated board is out of reach")
+        self._power_on(t_s)
+
+    @property
+    def disconnect_at_s(self) -> float | None:
+        return self._link.down_at
+
+    # -- output reports -----------------------------------------------------------------------------
+
+    def handle_output(self, report: bytes, t_s: float) -> None:
+        """Receive one output report at simulated time ``t_s`` and queue the board's replies."""
+        data = bytes(report)
+        self._generate_until(t_s)
+        self.transcript.append(("out", t_s, data))
+        if not data:
+            return
+        t_reply = t_s + _REPLY_LATENCY_S
+        rid = data[0]
+        if rid == p.ReportId.LEDS and len(data) >= 2:
+            self.leds = data[1] >> 4
+        elif rid == p.ReportId.REPORTING_MODE and len(data) >= 3:
+            if data[2] in (0x30, 0x32, 0x34):
+                self.drm = data[2]
+                self.continuous = bool(data[1] & 0x04)
+                self._next_data_t = max(self._next_data_t, t_reply)
+            else:
+                self._reply(t_reply, self._ack(rid, _WRITE_ERROR))
+        elif rid == p.ReportId.STATUS_REQUEST:
+            self._send_status(t_reply)
+        elif rid == p.ReportId.WRITE_MEMORY and len(data) >= 22:
+            self._write(data, t_reply)
+        elif rid == p.ReportId.READ_MEMORY and len(data) >= 7:
+            self._read(data, t_reply)
+        else:
+            self._reply(t_reply, self._ack(rid, _WRITE_ERROR))
+
+    def _buttons(self, t_s: float) -> tuple[int, int]:
+        return 0x00, p.BUTTON_MASK if self.button_at(np.array([t_s]))[0] else 0x00
+
+    def _ack(self, rid: int, error: int, t_s: float = 0.0) -> bytes:
+        return bytes((p.ReportId.ACK, *self._buttons(t_s), rid, error))
+
+    def _reply(self, t_s: float, report: bytes) -> None:
+        self._pending.append((t_s, report))
+
+    def _send_status(self, t_s: float) -> None:
+        _, vv = self.battery_bytes(t_s)
+        lf = 0x02 | (self.leds << 4) | (0x01 if vv < 0x40 else 0x00)
+        self._reply(t_s, bytes((p.ReportId.STATUS, *self._buttons(t_s), lf, 0x00, 0x00, vv)))
+        self.drm = 0x30  # the board resets the DRM after every status report
+
+    def _write(self, data: bytes, t_s: float) -> None:
+        register = bool(data[1] & 0x04)
+        address = int.from_bytes(data[2:5], "big")
+        size = data[5]
+        if not 1 <= size <= 16:
+            self._reply(t_s, self._ack(p.ReportId.WRITE_MEMORY, _WRITE_ERROR, t_s))
+            return
+        payload = data[6 : 6 + size]
+        if register:
+            if address >> 8 != 0xA400 or (address & 0xFF) + size > 0x100:
+                self._reply(t_s, self._ack(p.ReportId.WRITE_MEMORY, _WRITE_ERROR, t_s))
+                return
+            offset = address & 0xFF
+            if self.init_never_finishes and offset in (0xF0, 0xFB):
+                return  # the fault: silence
+            self._registers[offset : offset + size] = payload
+            if offset == 0xF0 and payload[0] == 0x55:
+                self._init_step = 1
+            elif offset == 0xFB and payload[0] == 0x00 and self._init_step == 1:
+                self.ext_initialised = True
+        else:
+            offset = address & 0xFFFF
+            if offset + size > _EEPROM_SIZE:
+                self._reply(t_s, self._ack(p.ReportId.WRITE_MEMORY, _WRITE_ERROR, t_s))
+                return
+            self._eeprom[offset : offset + size] = payload
+        self._reply(t_s, self._ack(p.ReportId.WRITE_MEMORY, 0x00, t_s))
+
+    def _read(self, data: bytes, t_s: float) -> None:
+        register = bool(data[1] & 0x04)
+        address = int.from_bytes(data[2:5], "big")
+        size = int.from_bytes(data[5:7], "big")
+        bb = self._buttons(t_s)
+        if register:
+            memory = bytearray(self._registers)
+            if not self.ext_initialised:
+                memory[0xFA:0x100] = b"\xff" * 6
+            in_bounds = address >> 8 == 0xA400 and (address & 0xFF) + size <= 0x100
+            offset = address & 0xFF
+        else:
+            memory = self._eeprom
+            offset = address & 0xFFFF
+            in_bounds = offset + size <= _EEPROM_SIZE
+        if not in_bounds or size == 0:
+            head = bytes((p.ReportId.READ_DATA, *bb, _READ_OUT_OF_BOUNDS)) + (address & 0xFFFF).to_bytes(2, "big")
+            self._reply(t_s, head + b"\x00" * 16)
+            return
+        for start in range(0, size, 16):
+            n = min(16, size - start)
+            chunk = bytes(memory[offset + start : offset + start + n]).ljust(16, b"\x00")
+            se = ((n - 1) << 4) | 0x0
+            addr_low = ((address + start) & 0xFFFF).to_bytes(2, "big")
+            self._reply(t_s, bytes((p.ReportId.READ_DATA, *bb, se)) + addr_low + chunk)
+
+    # -- input reports ------------------------------------------------------------------------------
+
+    def next_event_s(self) -> float:
+        """Simulated time of the next report the board will send on its own (inf: none planned)."""
+        pending = min((t for t, _ in self._pending), default=np.inf)
+        data = self._next_data_t if self.drm in (0x32, 0x34) else np.inf
+        return float(min(pending, data, self._next_status_t))
+
+    def reports_until(self, t_s: float) -> list[tuple[float, bytes]]:
+        """Every input report the board sends up to simulated time ``t_s``, in time order."""
+        self._generate_until(t_s)
+        due = [(t, r) for t, r in self._pending if t <= t_s]
+        self._pending = [(t, r) for t, r in self._pending if t > t_s]
+        due.sort(key=lambda item: item[0])
+        for t, r in due:
+            if r[0] not in (0x32, 0x34):
+                self.transcript.append(("in", t, r))
+        return due
+
+    def _generate_until(self, t_s: float) -> None:
+        """Generate data reports (and unsolicited status reports) up to ``t_s`` into the queue."""
+        while self._gen_t < t_s:
+            end = min(t_s, self._next_status_t)
+            self._generate_data(end)
+            self._gen_t = end
+            if end >= self._next_status_t:
+                self._send_status(self._next_status_t)
+                self._next_status_t += self.status_every_s or np.inf
+
+    def _intervals(self, n: int) -> np.ndarray:
+        rng = self._rng
+        base = self.mean_interval_s
+        kind = rng.random(n)
+        normal = np.clip(rng.normal(base, 0.12 * base, n), 0.5 * base, 1.5 * base)
+        burst = rng.uniform(0.1 * base, 0.4 * base, n)
+        late = rng.uniform(1.5 * base, 2.8 * base, n)
+        return np.where(kind < 0.85, normal, np.where(kind < 0.94, burst, late))
+
+    def _generate_data(self, t_end: float) -> None:
+        if self.drm == 0x30:
+            self._button_changes(self._gen_t, t_end)
+            self._next_data_t = max(self._next_data_t, t_end)
+            return
+        if self._next_data_t > t_end:
+            return
+        n_guess = int((t_end - self._next_data_t) / self.mean_interval_s * 1.5) + 8
+        steps = self._intervals(n_guess)
+        t = self._next_data_t + np.concatenate([[0.0], np.cumsum(steps[:-1])])
+        n = int(np.searchsorted(t, t_end, side="right"))
+        while n == t.size:  # (rare) the guess was short: extend
+            more = self._intervals(n_guess)
+            t = np.concatenate([t, t[-1] + np.cumsum(more)])
+            n = int(np.searchsorted(t, t_end, side="right"))
+        self._next_data_t = float(t[n])
+        t = t[:n]
+        if n == 0:
+            return
+        matrix = self._data_matrix(t)
+        kept = self._rng.random(n) >= self.dropout
+        corrupt = self._rng.random(n) < self.bad_report_rate
+        self.data_reports_dropped += int(np.sum(~kept))
+        width = 22 if self.drm == 0x34 else 11
+        for i in np.flatnonzero(kept):
+            report = matrix[i, :width].tobytes()
+            if corrupt[i]:
+                report = self._corrupt(report)
+                self.data_reports_corrupted += 1
+            self._pending.append((float(t[i]), report))
+            self.data_reports_sent += 1
+
+    def _corrupt(self, report: bytes) -> bytes:
+        kind = int(self._rng.integers(3))
+        if kind == 0:
+            return report[: int(self._rng.integers(1, len(report)))]
+        if kind == 1:
+            return bytes((0x3F,)) + report[1:]
+        return report[:3] + b"\xff" * (len(report) - 3)
+
+    def _button_changes(self, t0: float, t1: float) -> None:
+        """In DRM 0x30 (not continuous) the board reports only when the button changes."""
+        edges = sorted({e for s in self.button_presses_s for e in (s, s + _BUTTON_HOLD_S) if t0 <= e < t1})
+        for edge in edges:
+            held = bool(self.button_at(np.array([edge]))[0])
+            if held != self._last_button:
+                self._last_button = held
+                self._pending.append((edge, bytes((0x30, 0x00, p.BUTTON_MASK if held else 0x00))))
+
+    def cell_kg(self, t: np.ndarray) -> np.ndarray:
+        """True load per sensor (TR, BR, TL, BL) at times ``t``, kg, zero offset included."""
+        t = np.asarray(t, dtype=np.float64)
+        kg = np.zeros((t.size, 4))
+        if self.subject is not None:
+            on = t >= self.step_on_s
+            if np.any(on):
+                truth = self.subject.sample(t[on])
+                if self.foot is None:
+                    fz, u = truth.fz_n, truth.cop_x_mm / _HALF_WIDTH_MM
+                else:  # one foot, centred medio-laterally on this board (two-board set-up)
+                    fz = truth.left_n if self.foot == "left" else truth.right_n
+                    u = np.zeros_like(fz)
+                v = truth.cop_y_mm / _HALF_DEPTH_MM
+                if self.reversed_subject:  # the subject faces the power button: board frame rotated 180°
+                    u, v = -u, -v
+                quarter = fz / STANDARD_GRAVITY_M_S2 / 4.0
+                kg[on] = np.column_stack(
+                    [quarter * (1 + u) * (1 + v), quarter * (1 + u) * (1 - v),
+                     quarter * (1 - u) * (1 + v), quarter * (1 - u) * (1 - v)]
+                )
+        return kg + self.zero_offset_kg
+
+    def kg_to_counts(self, kg: np.ndarray) -> np.ndarray:
+        """Inverse of the two-segment conversion (float counts, no noise)."""
+        c0, c17, c34 = self.calibration.points
+        kg = np.asarray(kg, dtype=np.float64)
+        return np.where(kg < 17.0, c0 + kg * (c17 - c0) / 17.0, c17 + (kg - 17.0) * (c34 - c17) / 17.0)
+
+    def _data_matrix(self, t: np.ndarray) -> np.ndarray:
+        n = t.size
+        m = np.zeros((n, 22), dtype=np.uint8)
+        m[:, 0] = self.drm
+        m[:, 2] = np.where(self.button_at(t), p.BUTTON_MASK, 0)
+        if not self.ext_initialised:
+            m[:, 3:] = 0xFF
+            return m
+        counts = self.kg_to_counts(self.cell_kg(t)) + self._rng.normal(0.0, self.noise_counts, (n, 4))
+        raw = np.clip(np.rint(counts), 0, 0xFFFF).astype(np.uint16)
+        m[:, 3:11] = raw.astype(">u2").view(np.uint8).reshape(n, 8)
+        m[:, 11] = self.reference_temperature
+        ext_battery, _ = self.battery_bytes(float(t[0]))
+        m[:, 13] = ext_battery
+        return m
