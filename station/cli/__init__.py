@@ -44,6 +44,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.run(args) or 0)
+    except BrokenPipeError:  # e.g. `station ... | head`: the reader has gone, nothing left to say
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("station: interrupted", file=sys.stderr)
         return 130

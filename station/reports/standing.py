@@ -67,13 +67,13 @@ def format_standing_table(report: dict[str, Any]) -> str:
         f"File: {report['file']} ({report['recording_status']})",
         "",
         "Weight bearing",
-        f"  Affected limb ({side}):     {_fmt(report['affected_load_pct_bw'])} % body weight"
+        f"  {'Affected limb (' + side + '):':<27}{_fmt(report['affected_load_pct_bw']):>5} % body weight"
         f"  ({_fmt(report['affected_load_n'], 0)} N, SD over time {_fmt(report['affected_load_sd_pct_bw'])} %)",
-        f"  Unaffected limb ({other}):  {_fmt(report['unaffected_load_pct_bw'])} % body weight"
+        f"  {'Unaffected limb (' + other + '):':<27}{_fmt(report['unaffected_load_pct_bw']):>5} % body weight"
         f"  ({_fmt(report['unaffected_load_n'], 0)} N)",
-        f"  Symmetry index (Robinson): {_fmt(report['symmetry_index_pct'])} %"
+        f"  {'Symmetry index (Robinson):':<27}{_fmt(report['symmetry_index_pct']):>5} %"
         "   (0 = symmetric, negative = affected limb takes less)",
-        f"  Body mass measured:        {_fmt(report['body_mass_kg'])} kg"
+        f"  {'Body mass measured:':<27}{_fmt(report['body_mass_kg']):>5} kg"
         + (f"   (entered: {_fmt(entered)} kg)" if entered is not None else ""),
         f"  Limb loads from {report['limb_load_method'].replace('_', ' ')}, %BW of the measured total",
         "",
