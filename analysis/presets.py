@@ -56,7 +56,8 @@ __all__ = [
 
 QUIJOUX_QUIRKS_FIXED = (
     "total power integrates the PSD (sum times delta f, mm²), not the plain sum of PSD bins",
-    "the 95 % ellipse is named a prediction ellipse (F distribution), not a confidence ellipse",
+    "the 95 % ellipse is named a prediction ellipse (F distribution), not a confidence ellipse, and uses the "
+    "unbiased covariance: the companion code's confidence_ellipse_area uses 1/N moments, (N-1)/N of this area",
     "vfy (variance divided by the mean AP position in plate coordinates) is not reported",
     "purge_artefact (dropping samples before 0.1 s, the first and last sample and 1-2 sample spikes) "
     "is not applied: resampling keeps every recorded sample",

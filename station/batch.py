@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import dataclasses
+import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
@@ -35,6 +36,7 @@ __all__ = [
     "dask_executor",
     "find_recordings",
     "metric_rows",
+    "process_pool",
     "run_batch",
 ]
 
@@ -158,7 +160,7 @@ def run_batch(
     preset : str
         A name from :data:`analysis.presets.PRESETS`.
     executor : concurrent.futures.Executor, optional
-        Where the tasks run; default a ``ProcessPoolExecutor`` with the machine's CPU count.
+        Where the tasks run; default :func:`process_pool` with the machine's CPU count.
     errors_out : path, optional
         Errors CSV (``file, error``); default ``out`` with ``.errors.csv``. Always written.
     progress : text stream, optional
@@ -175,7 +177,7 @@ def run_batch(
     results: dict[str, tuple[list[dict[str, Any]] | None, str]] = {}
     bar = _Progress(len(files), progress)
     own = executor is None
-    pool = executor if executor is not None else ProcessPoolExecutor()
+    pool = executor if executor is not None else process_pool()
     try:
         futures = [pool.submit(task, str(f), preset) for f in files]
         for future in as_completed(futures):
@@ -199,6 +201,11 @@ def run_batch(
                 metrics.writerow([_text(row[c]) for c in COLUMNS])
     n_failed = sum(rows is None for rows, _ in results.values())
     return BatchSummary(len(files), len(files) - n_failed, n_failed, out_path, errors_path)
+
+
+def process_pool(workers: int | None = None) -> ProcessPoolExecutor:
+    """A local process pool whose workers are started with ``spawn`` (no fork of a threaded parent)."""
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"))
 
 
 @contextlib.contextmanager

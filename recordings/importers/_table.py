@@ -83,6 +83,13 @@ def read_table(
     except ValueError:
         has_header = True
     if has_header:
+        merged: list[str] = []
+        for f in fields:  # "Fz [N]" split on whitespace: the unit token belongs to the name before it
+            if merged and f and f[0] in "[(" and f[-1] in "])":
+                merged[-1] += f
+            else:
+                merged.append(f)
+        fields = merged
         names, units = [], []
         for field in fields:
             match = _NAME_UNIT.match(field)

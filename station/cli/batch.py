@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from analysis.presets import PRESETS
-from station.batch import dask_executor, run_batch
+from station.batch import dask_executor, process_pool, run_batch
 
 
 def _workers(text: str) -> int:
@@ -42,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
         with dask_executor(args.scheduler, workers=args.workers) as executor:
             summary = go(executor)
     else:
-        with ProcessPoolExecutor(max_workers=args.workers) as executor:
+        with process_pool(args.workers) as executor:
             summary = go(executor)
     print(f"wrote {summary.metrics_csv}: {summary.n_ok} of {summary.n_files} recordings; "
           f"{summary.n_failed} failed (see {summary.errors_csv})")
