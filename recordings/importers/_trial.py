@@ -83,6 +83,8 @@ class ImportedTrial:
         How the source's axes and units became the station's, in words.
     extra_settings : dict
         More name -> (value, unit) settings to store (e.g. the C3D platform type).
+    surface_size_mm : (width, depth) or None
+        The plate's surface, mm, when the source states it (C3D corners).
     """
 
     t_s: np.ndarray
@@ -91,6 +93,7 @@ class ImportedTrial:
     source_file: str
     axis_mapping: str
     extra_settings: dict[str, tuple[object, str]] = field(default_factory=dict)
+    surface_size_mm: tuple[float, float] | None = None
 
     def __post_init__(self) -> None:
         n = self.t_s.shape[0]
@@ -145,7 +148,7 @@ def write_recording(
             driver=f"import-{trial.source_format}", model=f"{trial.source_format} import (one six-component plate)",
             serial="", nominal_rate_hz=trial.rate_hz, channel_names=SIX_COMPONENT_CHANNELS,
             channel_units=SIX_COMPONENT_UNITS, layout=ChannelLayout.SIX_COMPONENT, origin_offset_mm=(0.0, 0.0, 0.0),
-            clock=ClockSource.DEVICE,
+            clock=ClockSource.DEVICE, surface_size_mm=trial.surface_size_mm,
         )
     else:
         forces, positions = _virtual_cells(trial.plates)
