@@ -194,3 +194,29 @@ def test_cli_import_error_is_one_line(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "missing column 'Fx'" in err
     assert not (tmp_path / "x.h5").exists()
+
+
+def test_imported_recordings_replay_and_export_like_any_other(tmp_path):
+    from recordings.replay import ReplayDevice, ReplayFinished
+
+    s = known_signal(300)
+    write_hbedb(tmp_path / "h.txt", s)
+    out = write_recording(read_trial(tmp_path / "h.txt", "hbedb"), tmp_path / "h.h5", Subject("S1"))
+    rec = open_recording(out)
+    blocks = []
+    with ReplayDevice(str(out)) as device:
+        device.start()
+        while True:
+            try:
+                block = device.read(0.1)
+            except ReplayFinished:
+                break
+            if block is not None:
+                blocks.append(block)
+    replayed = np.concatenate([b.forces_n for b in blocks])
+    assert replayed.tobytes() == rec.forces_n.tobytes()
+    assert main(["export", str(out), "--to", "csv", "--out", str(tmp_path / "h.csv")]) == 0
+    lines = (tmp_path / "h.csv").read_text().splitlines()
+    columns = next(line for line in lines if not line.startswith("#"))
+    assert columns.startswith("t_s,seq,Fx,Fy,Fz,Mx,My,Mz")
+    assert sum(1 for line in lines if line[:1].isdigit()) == 300
