@@ -127,3 +127,18 @@ def test_unsupported_type_and_bad_units_are_clear(tmp_path):
     (tmp_path / "junk.c3d").write_bytes(b"not a c3d")
     with pytest.raises(ValueError, match=r"junk\.c3d"):
         read_trial(tmp_path / "junk.c3d", "c3d")
+
+
+def test_plate_size_lets_a_text_import_export_to_c3d(tmp_path):
+    from tests.recordings.importers._files import known_signal, write_hbedb
+
+    s = known_signal(200)
+    write_hbedb(tmp_path / "h.txt", s)
+    out = tmp_path / "h.h5"
+    assert main(["import", str(tmp_path / "h.txt"), "--format", "hbedb", "--plate-size", "400,600",
+                 "--out", str(out)]) == 0
+    assert open_recording(out).device.surface_size_mm == (400.0, 600.0)
+    assert main(["export", str(out), "--to", "c3d", "--out", str(tmp_path / "h.c3d")]) == 0
+    plate = read_trial(tmp_path / "h.c3d", "c3d").plates[0]
+    np.testing.assert_allclose(plate.cop_x_mm, 10 * s["ml_cm"], atol=1e-3)
+    np.testing.assert_allclose(plate.cop_y_mm, 10 * s["ap_cm"], atol=1e-3)
