@@ -257,7 +257,13 @@ def run_preset(t_s: np.ndarray, ml_mm: np.ndarray, ap_mm: np.ndarray, preset: st
         if preset not in PRESETS:
             raise ValueError(f"unknown preset {preset!r}: choose one of {', '.join(PRESETS)}")
         preset = PRESETS[preset]
-    cop = preprocess_cop(t_s, ml_mm, ap_mm, preset.preprocess)
+    try:
+        cop = preprocess_cop(t_s, ml_mm, ap_mm, preset.preprocess)
+    except ValueError as exc:
+        if preset.preprocess.resample_hz is None and "irregular" in str(exc):
+            raise ValueError(f"the {preset.name} preset takes a uniformly sampled COP and {exc.args[0].split(':')[0]}: "
+                             "use a preset that resamples with SWARII (quijoux2021, default)") from None
+        raise
     sway = sway_measures(cop.ml_mm, cop.ap_mm, fs_hz=cop.fs_hz)
     frequency: SwayFrequency | None = None
     note = ""
@@ -276,6 +282,11 @@ def preset_report(result: PresetResult) -> dict[str, Any]:
     sway = asdict(result.sway)
     sway["mean_power_frequency_hz"] = result.mean_power.mean_power_frequency_hz
     cop = result.preprocessed
+    published = None
+    if result.preset.name == "hbedb":  # the units of the BDS reference table (analysis-methods.md §1.7)
+        published = {"area_cm2": result.sway.ellipse95_area_mm2 / 100.0,
+                     "velocity_cm_s": result.sway.mean_velocity_mm_s / 10.0,
+                     "mfreq_hz": result.mean_power.mean_power_frequency_hz}
     return {
         "preset": result.preset.name,
         "description": result.preset.description,
@@ -290,6 +301,7 @@ def preset_report(result: PresetResult) -> dict[str, Any]:
         "mean_power_frequency": asdict(result.mean_power),
         "sway_frequency": None if result.frequency is None else _frequency_dict(result.frequency),
         "sway_frequency_note": result.frequency_note,
+        "published_units": published,
     }
 
 

@@ -77,6 +77,8 @@ def test_hbedb_matches_the_bds_pipeline(seed):
     copy_cm = np.cumsum(rng.normal(0, 0.015, N)) - 1.0  # ML
     area_cm2, velocity_cm_s, mfreq_hz = bds_reference(copx_cm, copy_cm, FS)
     res = run_preset(T, 10 * copy_cm, 10 * copx_cm, "hbedb")
+    published = preset_report(res)["published_units"]
+    assert rel(published["area_cm2"], area_cm2) < 1e-9 and rel(published["velocity_cm_s"], velocity_cm_s) < 1e-9
     assert rel(res.sway.ellipse95_area_mm2 / 100, area_cm2) < 1e-9
     assert rel(res.sway.mean_velocity_mm_s / 10, velocity_cm_s) < 1e-9
     assert rel(res.mean_power.mean_power_frequency_hz, mfreq_hz) < 1e-9
@@ -168,7 +170,7 @@ def test_prieto1996_hand_computed_slow_sinusoid_passes_unchanged():
 
 def test_prieto1996_refuses_an_irregular_clock():
     t = np.cumsum(np.random.default_rng(0).uniform(0.004, 0.03, 500))
-    with pytest.raises(ValueError, match="irregular"):
+    with pytest.raises(ValueError, match=r"prieto1996 preset takes a uniformly sampled COP.*quijoux2021"):
         run_preset(t, np.sin(t), np.cos(t), "prieto1996")
 
 
