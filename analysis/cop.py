@@ -17,7 +17,7 @@ import numpy as np
 
 from analysis._checks import as_float_array, check_positive
 
-__all__ = ["DEFAULT_MIN_FZ_N", "CopResult", "cop_from_cells"]
+__all__ = ["DEFAULT_MIN_FZ_N", "CopResult", "cop_from_cells", "cop_from_six_component"]
 
 #: Default loaded threshold, N (about 1 kg): below it the COP is undefined.
 DEFAULT_MIN_FZ_N = 10.0
@@ -85,3 +85,53 @@ def cop_from_cells(forces_n: np.ndarray, positions_mm: np.ndarray, *, min_fz_n: 
     with np.errstate(divide="ignore", invalid="ignore"):
         cop = np.where(loaded[:, None], moments / fz[:, None], np.nan)
     return CopResult(fz_n=fz, cop_x_mm=cop[:, 0], cop_y_mm=cop[:, 1], loaded=loaded, min_fz_n=float(min_fz_n))
+
+
+def cop_from_six_component(
+    forces: np.ndarray, origin_offset_mm: tuple[float, float, float] | np.ndarray = (0.0, 0.0, 0.0), *,
+    min_fz_n: float = DEFAULT_MIN_FZ_N,
+) -> CopResult:
+    """Vertical force and COP of a six-component plate.
+
+    The plate frame is the device frame (x medio-lateral + right, y antero-posterior + forward, z up; origin
+    at the centre of the top surface). The moments are about the plate's true origin O, which lies at
+    ``origin_offset_mm`` = (ox, oy, oz) from the surface centre (oz < 0: below the surface). For a force F
+    acting at (COPx, COPy, 0), M = (P − O) × F gives::
+
+        COPx = ox + (−My − oz·Fx) / Fz,    COPy = oy + (Mx − oz·Fy) / Fz
+
+    (with oz = −az this is the OFP-1 formula of ``drivers/forceplate/calibration.py``; moments in N·m are
+    converted to N·mm).
+
+    Parameters
+    ----------
+    forces : array_like, shape (n, 6)
+        Fx, Fy, Fz in N and Mx, My, Mz in N·m.
+    origin_offset_mm : (ox, oy, oz)
+        Position of the moment origin relative to the surface centre, mm.
+    min_fz_n : float
+        COP only where Fz >= this, N.
+
+    Examples
+    --------
+    700 N pressing 20 mm right of and 50 mm in front of the centre, moments about the surface centre:
+
+    >>> r = cop_from_six_component(np.array([[0.0, 0.0, 700.0, 700.0 * 0.05, -700.0 * 0.02, 0.0]]))
+    >>> round(float(r.cop_x_mm[0]), 9), round(float(r.cop_y_mm[0]), 9)
+    (20.0, 50.0)
+    """
+    f = as_float_array("forces", forces, 2)
+    if f.shape[1] != 6:
+        raise ValueError(f"six-component forces must have shape (n, 6) Fx Fy Fz Mx My Mz, got {f.shape}")
+    offset = np.asarray(origin_offset_mm, dtype=np.float64).reshape(-1)
+    if offset.shape != (3,) or not np.all(np.isfinite(offset)):
+        raise ValueError(f"origin_offset_mm must be 3 finite numbers (mm), got {origin_offset_mm!r}")
+    check_positive("min_fz_n", min_fz_n)
+    ox, oy, oz = offset
+    fx, fy, fz = f[:, 0], f[:, 1], f[:, 2]
+    mx_nmm, my_nmm = f[:, 3] * 1000.0, f[:, 4] * 1000.0
+    loaded = fz >= min_fz_n
+    safe = np.where(loaded, fz, 1.0)
+    cop_x = np.where(loaded, ox + (-my_nmm - oz * fx) / safe, np.nan)
+    cop_y = np.where(loaded, oy + (mx_nmm - oz * fy) / safe, np.nan)
+    return CopResult(fz_n=fz.copy(), cop_x_mm=cop_x, cop_y_mm=cop_y, loaded=loaded, min_fz_n=float(min_fz_n))
