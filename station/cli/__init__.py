@@ -14,7 +14,7 @@ from typing import NoReturn
 from drivers.errors import DeviceError
 from recordings.errors import RecordingError
 from station import __version__
-from station.cli import analyze, assess, devices, export, gui, recover
+from station.cli import analyze, assess, devices, export, gui, patients, recover, report, scores, sessions
 
 __all__ = ["main"]
 
@@ -34,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
-    for module in (devices, assess, analyze, recover, export, gui):
+    for module in (devices, assess, analyze, recover, export, gui, patients, sessions, scores, report):
         module.add_parser(commands)
     return parser
 
