@@ -41,7 +41,8 @@ def _no_data(ax, text: str) -> None:
 def stabilogram_png(traces: Sequence[CopTrace | None], ellipses: Sequence[tuple[float, float, float] | None],
                     half_range_mm: float) -> bytes:
     """COP ML vs AP of each trial with its 95 % prediction ellipse (semi-axes mm, angle deg), fixed axes."""
-    fig = Figure(figsize=(3.2, 3.2), layout="constrained")
+    fig = Figure(figsize=(3.2, 3.2))
+    fig.subplots_adjust(left=0.19, right=0.97, bottom=0.14, top=0.92)
     ax = fig.add_subplot()
     drawn = 0
     for i, (trace, ell) in enumerate(zip(traces, ellipses, strict=True)):
@@ -71,7 +72,8 @@ def stabilogram_png(traces: Sequence[CopTrace | None], ellipses: Sequence[tuple[
 
 def cop_series_png(traces: Sequence[CopTrace | None]) -> bytes:
     """COP ML and AP over time, every trial, about the trial's mean."""
-    fig = Figure(figsize=(4.2, 3.2), layout="constrained")
+    fig = Figure(figsize=(4.2, 3.2))
+    fig.subplots_adjust(left=0.13, right=0.98, bottom=0.13, top=0.92, hspace=0.12)
     axes = fig.subplots(2, 1, sharex=True)
     for i, trace in enumerate(traces):
         if trace is None:
@@ -93,7 +95,8 @@ def cop_series_png(traces: Sequence[CopTrace | None]) -> bytes:
 def load_bars_png(affected: tuple[float, float | None], unaffected: tuple[float, float | None], side: str,
                   target: Band, normal: Band) -> bytes:
     """Per-limb load, %BW (mean ± SD over trials) with the target and normal bands of the affected limb."""
-    fig = Figure(figsize=(4.2, 2.4), layout="constrained")
+    fig = Figure(figsize=(4.2, 2.4))
+    fig.subplots_adjust(left=0.13, right=0.98, bottom=0.13, top=0.9)
     ax = fig.add_subplot()
     other = "right" if side == "left" else "left"
     ax.axhspan(normal.low_pct, normal.high_pct, color="#bbbbbb", alpha=0.5, label="normal band")
@@ -116,7 +119,8 @@ def load_bars_png(affected: tuple[float, float | None], unaffected: tuple[float,
 
 def walking_peaks_png(a: Assessment) -> bytes:
     """Affected vs unaffected per-step peaks and valley, %BW: each trial's mean ± SD over its steps."""
-    fig = Figure(figsize=(4.2, 2.8), layout="constrained")
+    fig = Figure(figsize=(4.2, 2.8))
+    fig.subplots_adjust(left=0.13, right=0.98, bottom=0.17, top=0.9)
     ax = fig.add_subplot()
     names = ("peak1_pct_bw", "valley_pct_bw", "peak2_pct_bw")
     n = len(a.trials)
@@ -140,7 +144,8 @@ def walking_curves_png(a: Assessment) -> bytes:
     """Mean time-normalised stance curves ± SD (pooled over trials: mean of means, root-mean-square SD)."""
     import numpy as np
 
-    fig = Figure(figsize=(4.2, 2.8), layout="constrained")
+    fig = Figure(figsize=(4.2, 2.8))
+    fig.subplots_adjust(left=0.13, right=0.98, bottom=0.17, top=0.9)
     ax = fig.add_subplot()
     for limb, colour in (("affected", AFFECTED), ("unaffected", UNAFFECTED)):
         means = np.array([t.result["steps"][limb]["mean_curve_pct_bw"] for t in a.trials], dtype=float)
@@ -164,7 +169,8 @@ def progress_png(measures: Sequence[ProgressMeasure]) -> bytes:
     n = max(len(measures), 1)
     cols = 2 if n > 1 else 1
     rows = math.ceil(n / cols)
-    fig = Figure(figsize=(7.2, 1.55 * rows), layout="constrained")
+    fig = Figure(figsize=(7.2, 1.55 * rows))
+    fig.subplots_adjust(left=0.08, right=0.99, bottom=0.3 / rows, top=1 - 0.2 / rows, hspace=0.45, wspace=0.2)
     axes = fig.subplots(rows, cols, squeeze=False).ravel()
     for ax, m in zip(axes, measures, strict=False):
         base = m.baseline.mean

@@ -10,6 +10,7 @@ import base64
 import csv
 import io
 import math
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -55,7 +56,27 @@ def _data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
-def _standing_figures(a: Assessment, model: ReportModel, traces: list, half_range: float) -> dict[str, str]:
+class _Images:
+    """Figures as ``data:`` URIs (self-contained HTML) or as PNG files in a scratch directory (PDF route).
+
+    WeasyPrint's HTML parser reads megabytes of base64 slowly, so the PDF route points it at files instead.
+    """
+
+    def __init__(self, directory: Path | None = None) -> None:
+        self.directory = directory
+        self.count = 0
+
+    def add(self, png: bytes) -> str:
+        if self.directory is None:
+            return _data_uri(png)
+        self.count += 1
+        path = self.directory / f"figure{self.count}.png"
+        path.write_bytes(png)
+        return path.as_uri()
+
+
+def _standing_figures(a: Assessment, model: ReportModel, traces: list, half_range: float,
+                      images: _Images) -> dict[str, str]:
     ellipses = []
     for t in a.trials:
         sway = t.result.get("sway", {})
@@ -64,14 +85,14 @@ def _standing_figures(a: Assessment, model: ReportModel, traces: list, half_rang
     aff = next(r for r in a.rows if r.spec.key == "affected_load_pct_bw")
     unaff = next(r for r in a.rows if r.spec.key == "unaffected_load_pct_bw")
     return {
-        "stabilogram": _data_uri(figures.stabilogram_png(traces, ellipses, half_range)),
-        "cop": _data_uri(figures.cop_series_png(traces)),
-        "bars": _data_uri(figures.load_bars_png((aff.mean, aff.sd), (unaff.mean, unaff.sd), model.affected_side,
-                                                model.settings.target_band, model.settings.normal_band)),
+        "stabilogram": images.add(figures.stabilogram_png(traces, ellipses, half_range)),
+        "cop": images.add(figures.cop_series_png(traces)),
+        "bars": images.add(figures.load_bars_png((aff.mean, aff.sd), (unaff.mean, unaff.sd), model.affected_side,
+                                                 model.settings.target_band, model.settings.normal_band)),
     }
 
 
-def _figures(model: ReportModel) -> tuple[dict[str, dict[str, str]], float, str | None]:
+def _figures(model: ReportModel, images: _Images) -> tuple[dict[str, dict[str, str]], float, str | None]:
     traces: dict[str, list] = {}
     extent = 0.0
     for a in model.assessments:
@@ -85,12 +106,12 @@ def _figures(model: ReportModel) -> tuple[dict[str, dict[str, str]], float, str 
     figs: dict[str, dict[str, str]] = {}
     for a in model.assessments:
         if a.protocol == "standing":
-            figs[a.key] = _standing_figures(a, model, traces[a.key], half_range)
+            figs[a.key] = _standing_figures(a, model, traces[a.key], half_range, images)
         else:
-            figs[a.key] = {"peaks": _data_uri(figures.walking_peaks_png(a)),
-                           "curves": _data_uri(figures.walking_curves_png(a))}
+            figs[a.key] = {"peaks": images.add(figures.walking_peaks_png(a)),
+                           "curves": images.add(figures.walking_curves_png(a))}
     measures = model.progress + model.scores
-    progress = _data_uri(figures.progress_png(measures)) if model.has_progress_page and measures else None
+    progress = images.add(figures.progress_png(measures)) if model.has_progress_page and measures else None
     return figs, half_range, progress
 
 
@@ -106,9 +127,10 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def render_html(model: ReportModel, *, csv_name: str = "report.csv", embed_csv: bool = True) -> str:
+def render_html(model: ReportModel, *, csv_name: str = "report.csv", embed_csv: bool = True,
+                _images: _Images | None = None) -> str:
     """The report as one self-contained HTML document (figures as PNG data URIs; the CSV as a download link)."""
-    figs, half_range, progress = _figures(model)
+    figs, half_range, progress = _figures(model, _images or _Images())
     csv_text = tidy_csv(model)
     href = "data:text/csv;base64," + base64.b64encode(csv_text.encode("utf-8")).decode("ascii") if embed_csv else None
     context: dict[str, Any] = {
@@ -143,9 +165,11 @@ def write_report(model: ReportModel, out: str | Path) -> RenderedReport:
         raise ValueError(
             "PDF reports need WeasyPrint: pip install 'balance-station[reports]' (or write --out report.html)"
         ) from None
-    html = render_html(model, csv_name=csv_path.name, embed_csv=False)
-    document = weasyprint.HTML(string=html, base_url=str(out.parent)).render()
-    attachment = weasyprint.Attachment(string=csv_text, name=csv_path.name, description="tidy CSV of every number")
-    document.write_pdf(out, attachments=[attachment])
+    with tempfile.TemporaryDirectory(prefix="station-report-") as scratch:
+        html = render_html(model, csv_name=csv_path.name, embed_csv=False, _images=_Images(Path(scratch)))
+        document = weasyprint.HTML(string=html, base_url=scratch).render()
+        attachment = weasyprint.Attachment(string=csv_text, name=csv_path.name,
+                                           description="tidy CSV of every number")
+        document.write_pdf(out, attachments=[attachment])  # reads the figure files: inside the with
     return RenderedReport(out, csv_path, len(document.pages))
 
