@@ -169,7 +169,7 @@ def progress_png(measures: Sequence[ProgressMeasure]) -> bytes:
     n = max(len(measures), 1)
     cols = 2 if n > 1 else 1
     rows = math.ceil(n / cols)
-    fig = Figure(figsize=(7.2, 1.55 * rows))
+    fig = Figure(figsize=(7.2, 1.35 * rows))
     fig.subplots_adjust(left=0.08, right=0.99, bottom=0.3 / rows, top=1 - 0.2 / rows, hspace=0.45, wspace=0.2)
     axes = fig.subplots(rows, cols, squeeze=False).ravel()
     for ax, m in zip(axes, measures, strict=False):

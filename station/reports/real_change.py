@@ -72,21 +72,20 @@ def judge_change(delta: float, *, mdc: float | None, patient_limit: float | None
     size = abs(delta)
     u = f" {unit}" if unit else ""
     if mdc is None and patient_limit is None:
-        return Verdict(delta, None, None, False, "cannot judge: no published MDC and fewer than 2 trials per session")
+        return Verdict(delta, None, None, False, "cannot judge: no published MDC and no trial-to-trial variation "
+                                                 "(raw change only)")
     parts = []
     fired = []
     if mdc is not None:
         beat = size > mdc
-        parts.append(f"published MDC {mdc:.3g}{u} {'exceeded' if beat else 'not exceeded'}")
+        parts.append(f"{'beats' if beat else 'within'} published MDC {mdc:.3g}{u}")
         fired.append(beat)
-    else:
-        parts.append("no published MDC")
     if patient_limit is not None:
         beat = size > patient_limit
-        parts.append(f"patient's variation {patient_limit:.3g}{u} {'exceeded' if beat else 'not exceeded'}")
+        parts.append(f"{'beats' if beat else 'within'} own variation {patient_limit:.3g}{u}")
         fired.append(beat)
-    else:
-        parts.append("no trial-to-trial variation (single measurement)")
+    parts.append("no published MDC" if mdc is None else "")
+    parts.append("single rating, no trial-to-trial variation" if patient_limit is None else "")
     real = all(fired)
-    head = "real change" if real else "not a real change"
-    return Verdict(delta, mdc, patient_limit, real, f"{head}: " + "; ".join(parts))
+    head = "real change" if real else "no real change"
+    return Verdict(delta, mdc, patient_limit, real, f"{head}: " + "; ".join(p for p in parts if p))

@@ -27,16 +27,18 @@ def test_patient_threshold_by_hand():
 
 def test_both_rules_must_fire_and_the_verdict_names_them():
     both = judge_change(2.0, mdc=1.10, patient_limit=1.6, unit="s")
-    assert both.real and "published MDC 1.1 s exceeded" in both.rule
-    assert "patient's variation 1.6 s exceeded" in both.rule
+    assert both.rule == "real change: beats published MDC 1.1 s; beats own variation 1.6 s"
+    assert both.real
     only_mdc = judge_change(1.5, mdc=1.10, patient_limit=1.6, unit="s")
-    assert not only_mdc.real and "patient's variation 1.6 s not exceeded" in only_mdc.rule
+    assert not only_mdc.real
+    assert only_mdc.rule == "no real change: beats published MDC 1.1 s; within own variation 1.6 s"
     only_patient = judge_change(-1.0, mdc=1.10, patient_limit=0.5, unit="s")
-    assert not only_patient.real and "published MDC 1.1 s not exceeded" in only_patient.rule
+    assert not only_patient.real and "within published MDC 1.1 s; beats own variation 0.5 s" in only_patient.rule
     assert only_patient.band == 1.10
     patient_only = judge_change(-8.0, mdc=None, patient_limit=0.5, unit="%BW")
-    assert patient_only.real and patient_only.rule.startswith("real change: no published MDC")
+    assert patient_only.real and patient_only.rule == "real change: beats own variation 0.5 %BW; no published MDC"
     score_only = judge_change(1.2, mdc=1.10, patient_limit=None, unit="s")
-    assert score_only.real and "single measurement" in score_only.rule
+    assert score_only.real and score_only.rule == ("real change: beats published MDC 1.1 s; single rating, no "
+                                                   "trial-to-trial variation")
     nothing = judge_change(30.0, mdc=None, patient_limit=None)
     assert not nothing.real and nothing.rule.startswith("cannot judge")

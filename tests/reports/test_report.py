@@ -60,8 +60,8 @@ def test_real_change_flagged_for_the_improving_patient_only(built):
     # the TUG score: published MDC 1.10 s, single rating per session
     tug = next(m for m in model_from_store(store, improving).scores if m.key == "tug_s")
     assert [p.verdict.real for p in tug.points[1:]] == [False, False, True, True, True]  # Δ 0.5, 1.0, 1.5, ...
-    assert tug.points[3].verdict.rule == ("real change: published MDC 1.1 s exceeded; no trial-to-trial "
-                                          "variation (single measurement)")
+    assert tug.points[3].verdict.rule == ("real change: beats published MDC 1.1 s; single rating, no "
+                                          "trial-to-trial variation")
 
 
 def _check_png(b64: str) -> None:
