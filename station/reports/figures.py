@@ -54,8 +54,8 @@ def stabilogram_png(traces: Sequence[CopTrace | None], ellipses: Sequence[tuple[
             major, minor, angle = ell
             ax.add_patch(Ellipse((0, 0), 2 * major, 2 * minor, angle=angle, fill=False, color=colour, lw=1.2,
                                  label=f"trial {i + 1}"))
-    if drawn == 0:
-        _no_data(ax, "recordings not available:\nellipses only")
+    if drawn < len(traces):
+        _no_data(ax, f"{len(traces) - drawn} recording(s) moved or changed:\nellipse only")
     ax.set_xlim(-half_range_mm, half_range_mm)
     ax.set_ylim(-half_range_mm, half_range_mm)
     ax.set_aspect("equal")
@@ -81,8 +81,8 @@ def cop_series_png(traces: Sequence[CopTrace | None]) -> bytes:
         colour = TRIAL_COLOURS[i % len(TRIAL_COLOURS)]
         axes[0].plot(trace.t_s, trace.ml_mm, lw=0.6, color=colour)
         axes[1].plot(trace.t_s, trace.ap_mm, lw=0.6, color=colour, label=f"trial {i + 1}")
-    if all(t is None for t in traces):
-        _no_data(axes[0], "recordings not available")
+    if any(t is None for t in traces):
+        _no_data(axes[0], "recording(s) moved or changed since registration")
     axes[0].set_ylabel("ML, mm", fontsize=8)
     axes[1].set_ylabel("AP, mm", fontsize=8)
     axes[1].set_xlabel("time, s", fontsize=8)
@@ -134,7 +134,7 @@ def walking_peaks_png(a: Assessment) -> bytes:
                    label=f"{limb}" if i == 0 else None)
     ax.set_xticks(range(3), ["first peak", "valley", "second peak"], fontsize=7)
     ax.set_ylabel("% body weight", fontsize=8)
-    ax.set_title("Per-step loading, affected vs unaffected (mean ± SD of steps, per trial)", fontsize=8)
+    ax.set_title("Per-step loading (mean ± SD of steps, each trial)", fontsize=8)
     ax.tick_params(labelsize=7)
     ax.legend(fontsize=6)
     return _png(fig)

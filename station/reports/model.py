@@ -54,9 +54,12 @@ class ReportSettings:
 
 @dataclass
 class TrialData:
+    """A trial on a page: its stored result, and the recording (with the SHA-256 it was registered under)."""
+
     trial_id: str
     result: dict[str, Any]
     path: str | None
+    sha256: str | None = None
 
 
 @dataclass
@@ -239,7 +242,8 @@ def model_from_store(store: Store, patient_id: str, settings: ReportSettings | N
         age = int(session.date[:4]) - patient.birth_year if patient.birth_year else None
         groups: dict[tuple[str, str], list[TrialData]] = defaultdict(list)
         for trial in store.trials(session.id):
-            groups[(trial.protocol, trial.condition)].append(TrialData(str(trial.id), trial.result, trial.path))
+            groups[(trial.protocol, trial.condition)].append(TrialData(str(trial.id), trial.result, trial.path,
+                                                                             trial.sha256))
         for (protocol, condition), trials in groups.items():
             assessments.append(_assessment(patient.id, no, session.date, session.place, protocol, condition,
                                            trials, age, settings))

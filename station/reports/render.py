@@ -97,7 +97,8 @@ def _figures(model: ReportModel, images: _Images) -> tuple[dict[str, dict[str, s
     extent = 0.0
     for a in model.assessments:
         if a.protocol == "standing":
-            traces[a.key] = [cop_trace(t.path, t.result.get("settings", {})) if t.path else None for t in a.trials]
+            traces[a.key] = [cop_trace(t.path, t.result.get("settings", {}), t.sha256) if t.path else None
+                            for t in a.trials]
             for tr in traces[a.key]:
                 if tr is not None:
                     extent = max(extent, float(abs(tr.ml_mm).max()), float(abs(tr.ap_mm).max()))

@@ -28,11 +28,12 @@ class CopTrace:
     ap_mm: np.ndarray
 
 
-def cop_trace(path: str | Path, settings: dict[str, Any]) -> CopTrace | None:
-    """The trace of a standing recording, or None when the file is gone."""
+def cop_trace(path: str | Path, settings: dict[str, Any], sha256: str | None = None) -> CopTrace | None:
+    """The trace of a standing recording, or None when the file is gone or is not the registered one."""
     from recordings.reader import open_recording
+    from station.store.register import file_sha256
 
-    if not Path(path).exists():
+    if not Path(path).exists() or (sha256 is not None and file_sha256(path) != sha256):
         return None
     rec = open_recording(path)
     names = {f.name for f in fields(StandingSettings)}

@@ -7,6 +7,7 @@ import csv
 import io
 import math
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -192,3 +193,25 @@ def test_report_of_recordings_with_a_walking_page(tmp_path, built):
     peak = next(r for r in walking.rows if r.spec.key == "steps.affected.peak1_pct_bw")
     assert peak.values == [walking.trials[0].result["steps"]["affected"]["peak1_pct_bw"]]
     assert "fewer than 3 trials recorded" in html  # one walking trial
+
+
+def test_a_moved_or_changed_recording_is_not_drawn_but_its_numbers_stay(tmp_path, built):
+    store = built[0]
+    pid = store.add_patient(affected_side="left", mass_kg=70.0).id
+    sid = add_standing_session(store, pid, tmp_path, "2026-05-01", 43.0, trials=3)
+    first, second, _ = store.trials(sid)
+    Path(first.path).unlink()
+    with open(second.path, "ab") as f:  # changed bytes: no longer the registered recording
+        f.write(b"\0")
+    model = model_from_store(store, pid)
+    html = render_html(model)
+    spans = {k: float(v) for k, v, _ in SPAN.findall(html)}
+    assert spans[f"{first.id}:affected_load_pct_bw"] == first.result["affected_load_pct_bw"]
+    for _, b64 in IMG.findall(html):
+        _check_png(b64)
+    from station.reports.traces import cop_trace
+
+    assert cop_trace(first.path, first.settings, first.sha256) is None
+    assert cop_trace(second.path, second.settings, second.sha256) is None
+    third = store.trials(sid)[2]
+    assert cop_trace(third.path, third.settings, third.sha256) is not None
