@@ -23,6 +23,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     add.add_argument("--session", type=int, help="session id (default: the session of --date at --place)")
     add.add_argument("--date", help="session date YYYY-MM-DD (default today, UTC)")
     add.add_argument("--place", choices=("clinic", "home"), default="clinic")
+    add.add_argument("--clinician", default="", help="who ran the session (for a new session)")
     add_store_option(add)
     add.set_defaults(run=_add)
 
@@ -42,7 +43,7 @@ def _add(args: argparse.Namespace) -> int:
                 raise ValueError(f"session {session.id} belongs to another patient, not {args.patient}")
         else:
             date = args.date or _dt.datetime.now(_dt.UTC).date().isoformat()
-            session = store.session_for(args.patient, date, place=args.place)
+            session = store.session_for(args.patient, date, place=args.place, clinician=args.clinician)
         for name, value in values:  # check every score before storing any
             if name not in INSTRUMENTS:
                 raise ValueError(f"unknown clinical score {name!r}; known: {', '.join(INSTRUMENTS)}")

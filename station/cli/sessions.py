@@ -22,6 +22,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     imp.add_argument("files", nargs="+", type=Path, metavar="FILE.h5")
     imp.add_argument("--session", type=int, help="session id (default: the recording day's session)")
     imp.add_argument("--place", choices=("clinic", "home"), default="clinic")
+    imp.add_argument("--clinician", default="", help="who ran the session (for a new session)")
     add_store_option(imp)
     imp.set_defaults(run=_import)
 
@@ -39,7 +40,8 @@ def _list(args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace) -> int:
     with open_store(args) as store:
         for path in args.files:
-            trial = register_recording(store, args.patient, path, session_id=args.session, place=args.place)
+            trial = register_recording(store, args.patient, path, session_id=args.session, place=args.place,
+                                       clinician=args.clinician)
             print(f"{path}: trial {trial.id} of session {trial.session_id}")
     return 0
 

@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import pypdf
 import pytest
 from matplotlib import image as mpimg
 
@@ -129,7 +130,6 @@ def test_tidy_csv_holds_the_stored_results(built, tmp_path):
 
 
 def test_pdf_pages_figures_and_attached_csv(built, tmp_path):
-    pypdf = pytest.importorskip("pypdf", reason="pypdf comes with the dev extra")
     store, improving, _, _ = built
     rendered = write_report(model_from_store(store, improving), tmp_path / "r.pdf")
     reader = pypdf.PdfReader(rendered.path)

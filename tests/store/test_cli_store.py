@@ -60,3 +60,24 @@ def test_clear_errors(tmp_path, capsys, monkeypatch):
     with pytest.raises(SystemExit):
         main(["report", pid, "--out", "r.html", "--target-band", "60,40"])
     assert "LOW < HIGH" in capsys.readouterr().err
+
+
+def test_import_recordings_into_a_home_session(tmp_path, capsys):
+    from drivers import registry
+    from recordings.metadata import Subject
+    from station.protocols.standing import run_standing
+
+    store = tmp_path / "s.sqlite3"
+    code, out, _ = _run(capsys, "patients", "add", "--affected", "left", "--store", str(store))
+    pid = out.strip()
+    path = tmp_path / "home.h5"
+    run_standing(registry.create("sim", {"seed": 5}), path, Subject(pid, 70.0, "left"), seconds=12.0)
+    code, out, err = _run(capsys, "sessions", "import", pid, str(path), "--place", "home", "--clinician", "remote",
+                          "--store", str(store))
+    assert code == 0, err
+    assert out.strip() == f"{path}: trial 1 of session 1"
+    with Store(store) as s:
+        session = s.session(1)
+        assert (session.place, session.clinician, session.n_trials) == ("home", "remote", 1)
+    code, _, err = _run(capsys, "sessions", "import", pid, str(path), "--store", str(store))
+    assert code == 1 and "already registered as trial 1 of session 1" in err
