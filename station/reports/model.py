@@ -95,6 +95,11 @@ class Assessment:
         return f"S{self.session_no}:{self.protocol}:{self.condition}"
 
     @property
+    def affected_side(self) -> str:
+        """The painful side the analysis used (stored in each result)."""
+        return str(self.trials[0].result.get("affected_side", ""))
+
+    @property
     def few_trials(self) -> bool:
         return len(self.trials) < RECOMMENDED_TRIALS
 

@@ -87,7 +87,7 @@ def _standing_figures(a: Assessment, model: ReportModel, traces: list, half_rang
     return {
         "stabilogram": images.add(figures.stabilogram_png(traces, ellipses, half_range)),
         "cop": images.add(figures.cop_series_png(traces)),
-        "bars": images.add(figures.load_bars_png((aff.mean, aff.sd), (unaff.mean, unaff.sd), model.affected_side,
+        "bars": images.add(figures.load_bars_png((aff.mean, aff.sd), (unaff.mean, unaff.sd), a.affected_side,
                                                  model.settings.target_band, model.settings.normal_band)),
     }
 

@@ -130,7 +130,10 @@ class Store:
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One write transaction (BEGIN IMMEDIATE ... COMMIT); rolled back on any exception."""
-        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:  # another process holds the write lock past the timeout
+            raise StoreError(f"{self.path} is busy or read-only: {exc}") from exc
         try:
             yield self._db
         except BaseException:

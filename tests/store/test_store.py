@@ -116,3 +116,22 @@ def test_register_stores_hash_result_and_settings_and_refuses_duplicates(tmp_pat
     with pytest.raises(StoreError, match=f"recorded for subject '{pid}', not patient {other}"):
         register_recording(store, other, _record(tmp_path, pid, "t2.h5", seed=2))
     assert len(store.trials(trial.session_id)) == 1
+
+
+def test_a_file_that_is_not_a_store_is_refused(tmp_path):
+    bogus = tmp_path / "notes.sqlite3"
+    bogus.write_text("this is not a database\n" * 100)
+    with pytest.raises(StoreError, match="is not a usable station store"):
+        Store(bogus)
+
+
+def test_a_locked_store_says_busy(tmp_path):
+    path = tmp_path / "s.sqlite3"
+    holder = Store(path)
+    waiting = Store(path, timeout_s=0.05)
+    with holder.transaction():
+        with pytest.raises(StoreError, match="busy or read-only"):
+            waiting.add_patient(affected_side="left")
+    assert waiting.add_patient(affected_side="left").affected_side == "left"
+    holder.close()
+    waiting.close()
