@@ -14,9 +14,11 @@ import pypdf
 import pytest
 from matplotlib import image as mpimg
 
+from recordings.reader import open_recording
 from station.reports.metrics import metric_value
 from station.reports.model import ReportSettings, model_from_files, model_from_store
 from station.reports.render import render_html, write_report
+from station.store.register import analysis_result
 from tests.reports._build import CONDITION, add_standing_session, build_two_patients
 
 SPAN = re.compile(r'<span class="n" data-key="([^"]+)" data-value="([^"]+)">([^<]*)</span>')
@@ -96,6 +98,11 @@ def test_html_pages_figures_and_every_number(built):
             checked += 1
         assert text.lstrip("+") == f"{float(value):.{len(text.split('.')[1]) if '.' in text else 0}f}".lstrip("+")
     assert checked == sum(len(a.trials) * len(a.rows) for a in model.assessments)
+    # and the stored results are what the analysis of each HDF5 file gives (first session, re-analysed now)
+    for trial in store.trials(store.sessions(improving)[0].id):
+        fresh = analysis_result(open_recording(trial.path))
+        for row in model.assessments[0].rows:
+            assert metric_value(fresh, row.spec.key) == metric_value(trial.result, row.spec.key), row.spec.key
     # session means and SDs from the stored trial values, computed here independently
     values = dict((k, float(v)) for k, v, _ in spans)
     for no, group in enumerate(_session_values(store, improving, "affected_load_pct_bw"), start=1):
