@@ -7,6 +7,7 @@ import datetime as _dt
 import json
 import math
 import os
+import re
 import secrets
 import sqlite3
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ __all__ = ["Patient", "Score", "Session", "Store", "StoreError", "Trial", "new_p
 
 _BASE32 = "ABCDEFGHJKMNPQRSTVWXYZ23456789"  # no I, L, O, U, 0, 1: nothing to misread
 PLACES = ("clinic", "home")
+_ID = re.compile(f"BS-[{_BASE32}]{{8}}")
 
 
 class StoreError(ValueError):
@@ -183,6 +185,9 @@ class Store:
             raise StoreError(f"year of birth must be within 1900-{this_year}, got {birth_year}")
         if sex not in (None, "female", "male", "other"):
             raise StoreError(f"sex is female, male or other, got {sex!r}")
+        if patient_id is not None and not _ID.fullmatch(patient_id):
+            raise StoreError(f"patient ids are random pseudonyms like {new_patient_id()} (moving a patient between "
+                             f"stores keeps the id); {patient_id!r} is not one")
         pid = patient_id or new_patient_id()
         with self.transaction() as db:
             if db.execute("SELECT 1 FROM patients WHERE id = ?", (pid,)).fetchone():

@@ -60,7 +60,11 @@ def test_bad_input_is_rejected_clearly(tmp_path):
         store.add_session("BS-NOBODY00", "2026-01-01")
     with pytest.raises(StoreError, match="unknown patient"):
         store.sessions("BS-NOBODY00")
+    with pytest.raises(StoreError, match=r"random pseudonyms like BS-.*'Jane Doe' is not one"):
+        store.add_patient(affected_side="left", patient_id="Jane Doe")
     pid = store.add_patient(affected_side="right").id
+    with pytest.raises(StoreError, match=f"patient {pid} already exists"):
+        store.add_patient(affected_side="right", patient_id=pid)
     with pytest.raises(StoreError, match="YYYY-MM-DD"):
         store.add_session(pid, "15/01/2026")
     with pytest.raises(StoreError, match="clinic or at home"):
