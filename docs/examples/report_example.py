@@ -1,7 +1,7 @@
 """Make the example report shown in docs/reports.md: a simulated patient over six clinic sessions and a
 home session, then the PDF and PNG images of its first and progress pages.
 
-Run from the repository root: python docs/examples/report_example.py OUT_DIR
+Run from the repository root: PYTHONPATH=. python docs/examples/report_example.py OUT_DIR
 (the PNGs need pypdfium2: pip install pypdfium2)
 """
 
