@@ -14,7 +14,21 @@ from typing import NoReturn
 from drivers.errors import DeviceError
 from recordings.errors import RecordingError
 from station import __version__
-from station.cli import analyze, assess, batch, devices, export, gui, importer, recover, udev
+from station.cli import (
+    analyze,
+    assess,
+    batch,
+    devices,
+    export,
+    gui,
+    importer,
+    patients,
+    recover,
+    report,
+    scores,
+    sessions,
+    udev,
+)
 
 __all__ = ["main"]
 
@@ -34,7 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
-    for module in (devices, assess, analyze, recover, export, gui, importer, batch, udev):
+    modules = (devices, assess, analyze, recover, export, gui, importer, batch, patients, sessions, scores, report, udev)
+    for module in modules:
         module.add_parser(commands)
     return parser
 

@@ -12,6 +12,7 @@ from analysis.standing import StandingSettings
 from drivers import registry
 from recordings.metadata import Subject
 from station.cli._args import key_value, positive_float
+from station.cli._store import add_store_option, apply_patient, register_outcome
 from station.cli.recover import unfinished_hint
 from station.engine.acquisition import AcquisitionStats
 from station.protocols.standing import run_standing
@@ -44,6 +45,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         "--device-option", type=key_value, action="append", default=[], metavar="KEY=VALUE",
         help="driver option, repeatable (e.g. seed=3, dropout=0.01 for the simulator)",
     )
+    standing.add_argument("--patient", metavar="ID", help="stored patient: their id, side and mass; trial registered")
+    add_store_option(standing)
     standing.set_defaults(run=run_standing_command)
 
 
@@ -67,6 +70,8 @@ def _progress_printer(total_s: float):
 
 
 def run_standing_command(args: argparse.Namespace) -> int:
+    if args.patient:
+        apply_patient(args)
     options: dict[str, object] = {}
     name, _ = registry.parse_spec(args.device)
     cls = registry.driver_class(name)
@@ -94,6 +99,8 @@ def run_standing_command(args: argparse.Namespace) -> int:
     if progress is not None:
         print(file=sys.stderr)
     report = standing_report(outcome.result, outcome.recording)
+    if args.patient:
+        print(register_outcome(args, outcome.path, report), file=sys.stderr)
     if args.json:
         print(json.dumps(report))
     else:

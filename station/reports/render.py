@@ -1,0 +1,176 @@
+"""Render a :class:`~station.reports.model.ReportModel` to HTML (Jinja2) or PDF (WeasyPrint), plus the tidy CSV.
+
+Every printed number is wrapped in ``<span class="n" data-key=... data-value=...>`` carrying the exact value it
+was formatted from, so tests (and curious researchers) can check each one against the stored result.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+import math
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from station.reports import figures
+from station.reports.model import RECOMMENDED_TRIALS, Assessment, ReportModel
+from station.reports.references import HBEDB_SOURCE
+from station.reports.traces import cop_trace
+
+__all__ = ["RenderedReport", "render_html", "tidy_csv", "write_report"]
+
+CSV_HEADER = ("subject", "session", "trial", "metric", "value", "unit")
+_MIN_HALF_RANGE_MM = 10.0
+
+
+@dataclass(frozen=True)
+class RenderedReport:
+    path: Path
+    csv_path: Path
+    pages: int | None  # known for PDF
+
+
+def tidy_csv(model: ReportModel) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(CSV_HEADER)
+    for row in model.csv_rows():
+        writer.writerow([*row[:4], repr(row[4]), row[5]])
+    return buf.getvalue()
+
+
+def _num(value: float | None, digits: int, key: str, signed: bool = False) -> Markup:
+    if value is None or not math.isfinite(value):
+        return Markup('<span class="n na" data-key="{}">–</span>').format(key)
+    text = f"{value:+.{digits}f}" if signed else f"{value:.{digits}f}"
+    return Markup('<span class="n" data-key="{}" data-value="{}">{}</span>').format(key, repr(float(value)), text)
+
+
+def _data_uri(png: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+class _Images:
+    """Figures as ``data:`` URIs (self-contained HTML) or as PNG files in a scratch directory (PDF route).
+
+    WeasyPrint's HTML parser reads megabytes of base64 slowly, so the PDF route points it at files instead.
+    """
+
+    def __init__(self, directory: Path | None = None) -> None:
+        self.directory = directory
+        self.count = 0
+
+    def add(self, png: bytes) -> str:
+        if self.directory is None:
+            return _data_uri(png)
+        self.count += 1
+        path = self.directory / f"figure{self.count}.png"
+        path.write_bytes(png)
+        return path.as_uri()
+
+
+def _standing_figures(a: Assessment, model: ReportModel, traces: list, half_range: float,
+                      images: _Images) -> dict[str, str]:
+    ellipses = []
+    for t in a.trials:
+        sway = t.result.get("sway", {})
+        ellipses.append((sway["ellipse95_semi_major_mm"], sway["ellipse95_semi_minor_mm"], sway["ellipse95_angle_deg"])
+                        if "ellipse95_semi_major_mm" in sway else None)
+    aff = next(r for r in a.rows if r.spec.key == "affected_load_pct_bw")
+    unaff = next(r for r in a.rows if r.spec.key == "unaffected_load_pct_bw")
+    return {
+        "stabilogram": images.add(figures.stabilogram_png(traces, ellipses, half_range)),
+        "cop": images.add(figures.cop_series_png(traces)),
+        "bars": images.add(figures.load_bars_png((aff.mean, aff.sd), (unaff.mean, unaff.sd), a.affected_side,
+                                                 model.settings.target_band, model.settings.normal_band)),
+    }
+
+
+def _figures(model: ReportModel, images: _Images) -> tuple[dict[str, dict[str, str]], float, str | None]:
+    traces: dict[str, list] = {}
+    extent = 0.0
+    for a in model.assessments:
+        if a.protocol == "standing":
+            traces[a.key] = [cop_trace(t.path, t.result.get("settings", {}), t.sha256) if t.path else None
+                            for t in a.trials]
+            for tr in traces[a.key]:
+                if tr is not None:
+                    extent = max(extent, float(abs(tr.ml_mm).max()), float(abs(tr.ap_mm).max()))
+    # one scale for every stabilogram of the report, so shapes compare across sessions
+    half_range = max(_MIN_HALF_RANGE_MM, 5.0 * math.ceil(extent / 5.0))
+    figs: dict[str, dict[str, str]] = {}
+    for a in model.assessments:
+        if a.protocol == "standing":
+            figs[a.key] = _standing_figures(a, model, traces[a.key], half_range, images)
+        else:
+            figs[a.key] = {"peaks": images.add(figures.walking_peaks_png(a)),
+                           "curves": images.add(figures.walking_curves_png(a))}
+    measures = model.progress + model.scores
+    progress = images.add(figures.progress_png(measures)) if model.has_progress_page and measures else None
+    return figs, half_range, progress
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("station.reports", "templates"),
+        autoescape=jinja2.select_autoescape(["html", "j2"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals["num"] = _num
+    return env
+
+
+def render_html(model: ReportModel, *, csv_name: str = "report.csv", embed_csv: bool = True,
+                _images: _Images | None = None) -> str:
+    """The report as one self-contained HTML document (figures as PNG data URIs; the CSV as a download link)."""
+    figs, half_range, progress = _figures(model, _images or _Images())
+    csv_text = tidy_csv(model)
+    href = "data:text/csv;base64," + base64.b64encode(csv_text.encode("utf-8")).decode("ascii") if embed_csv else None
+    context: dict[str, Any] = {
+        "model": model,
+        "figs": figs,
+        "half_range": f"{half_range:g}",
+        "progress_fig": progress,
+        "recommended": RECOMMENDED_TRIALS,
+        "hbedb_source": HBEDB_SOURCE,
+        "csv_name": csv_name,
+        "csv_href": href,
+    }
+    return _environment().get_template("clinical.html.j2").render(context)
+
+
+def write_report(model: ReportModel, out: str | Path) -> RenderedReport:
+    """Write ``out`` (``.html`` or ``.pdf``) and the tidy CSV beside it (``<stem>.csv``)."""
+    out = Path(out)
+    suffix = out.suffix.lower()
+    if suffix not in (".html", ".htm", ".pdf"):
+        raise ValueError(f"the report is written as .html or .pdf, got {out.name!r}")
+    csv_path = out.with_suffix(".csv")
+    csv_text = tidy_csv(model)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    csv_path.write_text(csv_text, encoding="utf-8")
+    if suffix != ".pdf":
+        out.write_text(render_html(model, csv_name=csv_path.name), encoding="utf-8")
+        return RenderedReport(out, csv_path, None)
+    try:
+        import weasyprint
+    except ImportError:
+        raise ValueError(
+            "PDF reports need WeasyPrint: pip install 'balance-station[reports]' (or write --out report.html)"
+        ) from None
+    with tempfile.TemporaryDirectory(prefix="station-report-") as scratch:
+        html = render_html(model, csv_name=csv_path.name, embed_csv=False, _images=_Images(Path(scratch)))
+        document = weasyprint.HTML(string=html, base_url=scratch).render()
+        attachment = weasyprint.Attachment(string=csv_text, name=csv_path.name,
+                                           description="tidy CSV of every number")
+        document.write_pdf(out, attachments=[attachment])  # reads the figure files: inside the with
+    return RenderedReport(out, csv_path, len(document.pages))
+
