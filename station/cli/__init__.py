@@ -48,7 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
-    modules = (devices, assess, analyze, recover, export, gui, importer, batch, patients, sessions, scores, report, udev)
+    modules = (devices, assess, analyze, recover, export, gui, importer, batch, patients, sessions, scores, report)
+    modules += (udev,)
     for module in modules:
         module.add_parser(commands)
     return parser
