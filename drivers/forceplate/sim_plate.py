@@ -14,7 +14,7 @@ from drivers.forceplate.calibration import Layout
 from drivers.forceplate.device import ForcePlate
 from drivers.forceplate.pair import PlatePair
 from drivers.forceplate.usb_sim import LOAD_CELL_POSITIONS_MM, FaultPlan, SimulatedPlateBackend
-from drivers.sim.board import parse_bool
+from drivers.options import parse_bool, parse_side
 from drivers.sim.clock import FastClock, RealTimeClock
 from drivers.sim.subject import StandingSubject
 
@@ -30,12 +30,6 @@ def _layout(text: str) -> Layout:
     raise ValueError(f"expected load_cells or six_component, got {text!r}")
 
 
-def _side(text: str) -> str:
-    value = text.strip().lower()
-    if value not in ("left", "right"):
-        raise ValueError(f"expected left or right, got {text!r}")
-    return value
-
 
 class SimulatedForcePlate(ForcePlate):
     """An OFP-1 plate simulated behind pyusb, with a simulated person standing on it.
@@ -49,7 +43,7 @@ class SimulatedForcePlate(ForcePlate):
     OPTIONS: ClassVar[Mapping[str, tuple[Callable[[str], Any], str]]] = {
         **ForcePlate.OPTIONS,
         "mass_kg": (float, "body mass of the simulated subject, kg"),
-        "affected_side": (_side, "painful side of the simulated subject: left or right"),
+        "affected_side": (parse_side, "painful side of the simulated subject: left or right"),
         "affected_share_pct": (float, "mean % of body weight on the affected limb"),
         "seed": (int, "random seed"),
         "layout": (_layout, "load_cells (4 cells, default) or six_component (Fx..Mz)"),
@@ -112,7 +106,7 @@ class SimulatedPlatePair(PlatePair):
     OPTIONS: ClassVar[Mapping[str, tuple[Callable[[str], Any], str]]] = {
         **PlatePair.OPTIONS,
         "mass_kg": (float, "body mass of the simulated subject, kg"),
-        "affected_side": (_side, "painful side of the simulated subject: left or right"),
+        "affected_side": (parse_side, "painful side of the simulated subject: left or right"),
         "affected_share_pct": (float, "mean % of body weight on the affected limb"),
         "stance_width_mm": (float, "distance between the feet's centres of pressure, mm"),
         "seed": (int, "random seed"),

@@ -33,7 +33,7 @@ from drivers.mat.footprints import SIM_NEWTON_PER_COUNT
 from drivers.mat.protocol import DO_P4864, ArrivalTimer, ChecksumPolicy, FrameFormat, FrameParser
 from drivers.mat.transport import SerialTransport, list_candidate_ports
 from drivers.model import ClockSource, DeviceInfo, SampleBlock
-from drivers.sim.board import parse_bool
+from drivers.options import parse_bool, parse_side
 from drivers.sim.subject import StandingSubject
 
 __all__ = ["PressureMat", "SimulatedPressureMat", "do_p4864_candidate_table"]
@@ -229,12 +229,6 @@ class PressureMat(Device):
             self._transport = None
 
 
-def _side(text: str) -> str:
-    value = text.strip().lower()
-    if value not in ("left", "right"):
-        raise ValueError(f"expected left or right, got {text!r}")
-    return value
-
 
 class SimulatedPressureMat(PressureMat):
     """A simulated DO-P4864 on a pseudo-terminal, read through the real serial driver.
@@ -245,7 +239,7 @@ class SimulatedPressureMat(PressureMat):
 
     OPTIONS: ClassVar[Mapping[str, tuple[Callable[[str], Any], str]]] = {
         "mass_kg": (float, "body mass of the simulated subject, kg"),
-        "affected_side": (_side, "painful side of the simulated subject: left or right"),
+        "affected_side": (parse_side, "painful side of the simulated subject: left or right"),
         "affected_share_pct": (float, "mean % of body weight on the affected limb"),
         "stance_width_mm": (float, "distance between the feet's centres of pressure, mm (touching: ~100)"),
         "seed": (int, "random seed"),

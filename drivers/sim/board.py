@@ -28,10 +28,11 @@ import numpy as np
 
 from drivers.device import Device, FoundDevice
 from drivers.model import ClockSource, DeviceInfo, SampleBlock
+from drivers.options import parse_bool, parse_side
 from drivers.sim.clock import FastClock, RealTimeClock, SimClock
 from drivers.sim.subject import STANDARD_GRAVITY_M_S2, StandingSubject, SubjectTruth
 
-__all__ = ["WBB_SENSOR_POSITIONS_MM", "SimulatedBoard", "parse_bool"]
+__all__ = ["WBB_SENSOR_POSITIONS_MM", "SimulatedBoard"]
 
 #: Wii Balance Board cell positions in wire order TR, BR, TL, BL, mm (protocol-clarifications.md).
 WBB_SENSOR_POSITIONS_MM: tuple[tuple[float, float], ...] = (
@@ -50,21 +51,6 @@ _NOISE_COUNTS = 1.5
 _FAST_BLOCK_S = 0.05
 
 
-def parse_bool(text: str) -> bool:
-    """Parse yes/no, true/false, on/off, 1/0."""
-    value = text.strip().lower()
-    if value in ("1", "true", "yes", "on"):
-        return True
-    if value in ("0", "false", "no", "off"):
-        return False
-    raise ValueError(f"expected true/false, got {text!r}")
-
-
-def _side(text: str) -> str:
-    value = text.strip().lower()
-    if value not in ("left", "right"):
-        raise ValueError(f"expected left or right, got {text!r}")
-    return value
 
 
 class SimulatedBoard(Device):
@@ -90,7 +76,7 @@ class SimulatedBoard(Device):
 
     OPTIONS: ClassVar[Mapping[str, tuple[Callable[[str], Any], str]]] = {
         "mass_kg": (float, "body mass of the simulated subject, kg"),
-        "affected_side": (_side, "painful side of the simulated subject: left or right"),
+        "affected_side": (parse_side, "painful side of the simulated subject: left or right"),
         "affected_share_pct": (float, "mean % of body weight on the affected limb"),
         "stance_width_mm": (float, "distance between the feet's centres of pressure, mm"),
         "empty": (parse_bool, "nobody on the board"),

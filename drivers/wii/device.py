@@ -33,7 +33,8 @@ import numpy as np
 from drivers.device import Device, FoundDevice
 from drivers.errors import DeviceDisconnected, DeviceError, DeviceNotFound, DeviceTimeout
 from drivers.model import ClockSource, DeviceEvent, DeviceInfo, SampleBlock
-from drivers.sim.board import WBB_SENSOR_POSITIONS_MM, parse_bool
+from drivers.options import parse_bool, parse_side
+from drivers.sim.board import WBB_SENSOR_POSITIONS_MM
 from drivers.sim.clock import FastClock, RealTimeClock, SimClock
 from drivers.sim.subject import StandingSubject
 from drivers.wii import protocol as p
@@ -682,12 +683,6 @@ def _float_tuple(text: str) -> tuple[float, ...]:
         raise ValueError(f"expected comma-separated numbers, got {text!r}") from None
 
 
-def _side(text: str) -> str:
-    value = text.strip().lower()
-    if value not in ("left", "right"):
-        raise ValueError(f"expected left or right, got {text!r}")
-    return value
-
 
 class SimulatedWiiBalanceBoard(WiiBalanceBoard):
     """``sim-wbb``: a :class:`WiiBalanceBoard` talking to the byte-exact simulator over :class:`SimTransport`.
@@ -700,7 +695,7 @@ class SimulatedWiiBalanceBoard(WiiBalanceBoard):
     OPTIONS: ClassVar[Mapping[str, tuple[Callable[[str], Any], str]]] = {
         **WiiBalanceBoard.OPTIONS,
         "mass_kg": (float, "body mass of the simulated subject, kg"),
-        "affected_side": (_side, "painful side of the simulated subject: left or right"),
+        "affected_side": (parse_side, "painful side of the simulated subject: left or right"),
         "affected_share_pct": (float, "mean % of body weight on the affected limb"),
         "stance_width_mm": (float, "distance between the feet's centres of pressure, mm"),
         "empty": (parse_bool, "nobody on the board"),
