@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ from drivers.model import ChannelLayout
 from recordings.metadata import Subject
 from recordings.reader import Recording
 from station.engine.acquisition import AcquisitionStats
-from station.protocols.trial import ANALYSIS_PREFIX, record_trial
+from station.protocols.trial import analysis_settings_from_recording, analysis_settings_to_store, record_trial
 
 __all__ = ["MAT_CONTACT_FRACTION", "PROTOCOL", "StandingOutcome", "analyze_mat_feet", "analyze_standing_recording",
            "run_standing"]
@@ -40,14 +40,6 @@ class StandingOutcome:
     stats: AcquisitionStats
 
 
-def _settings_from_recording(rec: Recording) -> StandingSettings:
-    names = {f.name for f in fields(StandingSettings)}
-    stored: dict[str, Any] = {}
-    for key, value in rec.settings.items():
-        if key.startswith(ANALYSIS_PREFIX) and key[len(ANALYSIS_PREFIX) :] in names:
-            name = key[len(ANALYSIS_PREFIX) :]
-            stored[name] = None if value == "" else value
-    return StandingSettings(**stored)
 
 
 def analyze_standing_recording(rec: Recording, settings: StandingSettings | None = None) -> StandingResult:
@@ -65,7 +57,7 @@ def analyze_standing_recording(rec: Recording, settings: StandingSettings | None
         rec.forces_n,
         rec.device.sensor_positions(),
         side,  # type: ignore[arg-type]
-        settings or _settings_from_recording(rec),
+        settings or analysis_settings_from_recording(rec, StandingSettings),
     )
 
 
@@ -148,7 +140,7 @@ def run_standing(
         subject,
         protocol=PROTOCOL,
         seconds=seconds,
-        settings={ANALYSIS_PREFIX + k: ("" if v is None else v, u) for k, (v, u) in settings.with_units().items()},
+        settings=analysis_settings_to_store(settings.with_units()),
         condition=condition,
         progress=progress,
     )

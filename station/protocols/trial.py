@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from typing import Any
+from dataclasses import fields
+from typing import Any, TypeVar
 
 from drivers.device import Device
 from recordings.metadata import Subject
@@ -18,10 +19,28 @@ from recordings.schema import RecordingStatus
 from recordings.writer import RecordingWriter
 from station.engine.acquisition import Acquisition, AcquisitionStats
 
-__all__ = ["ANALYSIS_PREFIX", "record_trial"]
+__all__ = ["ANALYSIS_PREFIX", "analysis_settings_from_recording", "analysis_settings_to_store", "record_trial"]
 
 #: Analysis settings are stored in a recording's settings under this prefix ("analysis.lowpass_hz").
 ANALYSIS_PREFIX = "analysis."
+
+_Settings = TypeVar("_Settings")
+
+
+def analysis_settings_to_store(with_units: Mapping[str, tuple[Any, str]]) -> dict[str, tuple[Any, str]]:
+    """Analysis settings (name -> (value, unit)) as recording settings: prefixed, None stored as ""."""
+    return {ANALYSIS_PREFIX + k: ("" if v is None else v, u) for k, (v, u) in with_units.items()}
+
+
+def analysis_settings_from_recording(rec: Recording, settings_class: type[_Settings]) -> _Settings:
+    """Rebuild a settings dataclass from the analysis settings stored in ``rec`` ("" read back as None)."""
+    names = {f.name for f in fields(settings_class)}  # type: ignore[arg-type]
+    stored: dict[str, Any] = {}
+    for key, value in rec.settings.items():
+        name = key[len(ANALYSIS_PREFIX) :]
+        if key.startswith(ANALYSIS_PREFIX) and name in names:
+            stored[name] = None if value == "" else value
+    return settings_class(**stored)
 
 
 def record_trial(

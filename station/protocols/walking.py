@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -24,7 +23,7 @@ from drivers.model import ChannelLayout
 from recordings.metadata import Subject
 from recordings.reader import Recording
 from station.engine.acquisition import AcquisitionStats
-from station.protocols.trial import ANALYSIS_PREFIX, record_trial
+from station.protocols.trial import analysis_settings_from_recording, analysis_settings_to_store, record_trial
 
 __all__ = ["PROTOCOLS", "WalkingAnalysis", "WalkingOutcome", "analyze_walking_recording", "run_walking"]
 
@@ -66,14 +65,6 @@ class WalkingOutcome:
     stats: AcquisitionStats
 
 
-def _settings_from_recording(rec: Recording) -> StanceSettings:
-    names = {f.name for f in fields(StanceSettings)}
-    stored: dict[str, Any] = {}
-    for key, value in rec.settings.items():
-        name = key[len(ANALYSIS_PREFIX) :]
-        if key.startswith(ANALYSIS_PREFIX) and name in names:
-            stored[name] = None if value == "" else value
-    return StanceSettings(**stored)
 
 
 def analyze_walking_recording(rec: Recording, settings: StanceSettings | None = None) -> WalkingAnalysis:
@@ -108,7 +99,7 @@ def analyze_walking_recording(rec: Recording, settings: StanceSettings | None = 
         fs_hz=fs,
         body_weight_n=body_weight,
         affected_side=side,  # type: ignore[arg-type]
-        settings=settings or _settings_from_recording(rec),
+        settings=settings or analysis_settings_from_recording(rec, StanceSettings),
         t0_s=float(rec.t_s[0]),
     )
     return WalkingAnalysis(result, source, fs, float(rec.t_s[-1] - rec.t_s[0]), rec.n_samples)
@@ -133,7 +124,7 @@ def run_walking(
     if protocol not in PROTOCOLS:
         raise ValueError(f"protocol must be one of {PROTOCOLS}, got {protocol!r}")
     settings = settings or StanceSettings()
-    stored = {ANALYSIS_PREFIX + k: ("" if v is None else v, _SETTING_UNITS[k]) for k, v in asdict(settings).items()}
+    stored = analysis_settings_to_store({k: (v, _SETTING_UNITS[k]) for k, v in asdict(settings).items()})
     recording, stats = record_trial(
         device,
         out_path,
