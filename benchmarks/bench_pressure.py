@@ -1,7 +1,7 @@
 """Benchmark: segmentation + per-foot measures of 48 × 64 pressure frames, vectorised vs a per-pixel loop.
 
 Run: ``python benchmarks/bench_pressure.py [n_frames]``. Prints frames/s of
-:func:`analysis.pressure.foot_loading` on simulated standing frames (feet apart and touching), the
+:func:`analysis.pressure_feet.foot_loading` on simulated standing frames (feet apart and touching), the
 multiple of the DO-P4864's 20.7 Hz frame rate it reaches on one core (target >= 20x), and the ratio
 against a plain-Python per-pixel implementation (flood fill with 8-connectivity, per-foot sums) timed
 in the same run on the same frames. Both must give the same per-foot forces.
@@ -20,7 +20,8 @@ from collections import deque  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-from analysis.pressure import calibrate_linear, foot_loading  # noqa: E402
+from analysis.pressure import calibrate_linear  # noqa: E402
+from analysis.pressure_feet import foot_loading  # noqa: E402
 from drivers.mat.footprints import SIM_NEWTON_PER_COUNT, forces_to_counts, standing_forces  # noqa: E402
 from drivers.mat.protocol import DO_P4864  # noqa: E402
 from drivers.sim.subject import StandingSubject  # noqa: E402

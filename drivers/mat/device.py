@@ -7,7 +7,7 @@ A mat yields :class:`~drivers.model.SampleBlock` objects with one sample per fra
   row-major order (channel ``r07c12`` is row 7, column 12) at the cell's centre (x + right, y forward,
   origin at the mat centre, subject facing row 0). Channels are plain load cells, so the standing
   pipeline computes the exact pressure-weighted COP and the left/right split at the mat's midline;
-  per-foot loading from foot segmentation comes from :mod:`analysis.pressure` on the same forces;
+  per-foot loading from foot segmentation comes from :mod:`analysis.pressure_feet` on the same forces;
 * ``t_s`` on the host arrival clock (the mat has no clock) and ``seq`` counting frames the mat sent,
   with gaps where frames were lost as judged from arrival timing
   (:class:`~drivers.mat.protocol.ArrivalTimer`).

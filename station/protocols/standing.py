@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from analysis.pressure import foot_loading
+from analysis.pressure_feet import foot_loading
 from analysis.standing import StandingResult, StandingSettings, analyze_standing
 from analysis.weight_bearing import LimbLoads, weight_bearing
 from drivers.device import Device
@@ -73,7 +73,7 @@ def _mean_or_none(values: np.ndarray) -> float | None:
 def analyze_mat_feet(rec: Recording) -> dict[str, Any] | None:
     """Per-foot loading of a pressure-mat recording (None for other devices).
 
-    The recorded per-cell forces (N) are segmented into feet by :func:`analysis.pressure.foot_loading`
+    The recorded per-cell forces (N) are segmented into feet by :func:`analysis.pressure_feet.foot_loading`
     (8-connected contact regions, the two heaviest named by COP x, touching feet split at the valley of
     the medio-lateral contact profile). The contact threshold is ``MAT_CONTACT_FRACTION`` of the median
     over frames of the highest cell force. Loads are reported as the affected/unaffected limb with the

@@ -9,11 +9,10 @@ from analysis.pressure import (
     cell_centres_mm,
     centre_of_pressure,
     contact_area_mm2,
-    detect_steps,
-    foot_loading,
-    segment_feet,
     total_force,
 )
+from analysis.pressure_feet import foot_loading, segment_feet
+from analysis.pressure_walkway import detect_steps
 from benchmarks.bench_pressure import loop_foot_measures
 from drivers.mat.footprints import (
     SIM_NEWTON_PER_COUNT,
