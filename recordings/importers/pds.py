@@ -1,8 +1,8 @@
 """The PDS two-plate format (dos Santos, Fukuchi, Fukuchi & Duarte 2017, PeerJ 5:e3626), as the real files are.
 
 One trial per ``PDSnnCSRgrf.txt`` file: a tab-separated header line, then one row per sample at 100 Hz. The
-header of the published files, verbatim (read in regifukuchi/datasets ``PDS/data/PDS13OR1grf.txt`` and the
-other ``PDS13*grf.txt`` files, commit f17e4e77; the data set is figshare 10.6084/m9.figshare.4525082)::
+header of the published files, verbatim (read in regifukuchi/datasets ``PDS/data/PDS13OR1grf.txt`` and
+``PDS13CF2grf.txt``, commit f17e4e77: the same line in both; the data set is figshare 10.6084/m9.figshare.4525082)::
 
     Time RGRF_X RGRF_Y RGRF_Z LGRF_X LGRF_Y LGRF_Z GRFNET_X GRFNET_Y GRFNET_Z RCOP_X RCOP_Y RCOP_Z
     LCOP_X LCOP_Y LCOP_Z COPNET_X COPNET_Y COPNET_Z RFREEMOMENT_Y LFREEMOMENT_Y
@@ -13,9 +13,9 @@ The axes and signs, as checked on those files:
 * **Y vertical, up**: ``RGRF_Y`` ≈ 274 N, ``LGRF_Y`` ≈ 363 N, ``GRFNET_Y`` ≈ 637 N (the reaction on the
   subject, positive), and ``RCOP_Y = LCOP_Y = 0`` (the plates' surface).
 * **Z medio-lateral, + to the subject's right**: the right plate's ``RCOP_Z`` ≈ +0.086 m and the left's
-  ``LCOP_Z`` ≈ −0.087 m; the feet's shear reactions point to the midline (``RGRF_Z`` ≈ −11 N,
-  ``LGRF_Z`` ≈ +11 N); in the subject's kinematics file (``PDS13static.txt``) the right heel marker's Z is
-  larger than the left one's.
+  ``LCOP_Z`` ≈ −0.087 m (PDS13OR1; +0.117 / −0.121 m in PDS13CF2); the feet's shear reactions point to the
+  midline (``RGRF_Z`` ≈ −11 N, ``LGRF_Z`` ≈ +11 N; −28 / +28 N); in the subject's kinematics file
+  (``PDS13static.txt``) the right heel marker's Z is larger than the left one's.
 * **X antero-posterior, + forward**: in ``PDS13static.txt`` the toe markers lie at larger X than the heel
   markers (``R.MT2_X`` ≈ −0.24 m, ``R.Heel_X`` ≈ −0.44 m), and with Y up and Z right a right-handed frame
   has X forward (the ISB convention). This is read from the kinematics of the same laboratory frame; the
