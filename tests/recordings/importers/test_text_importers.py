@@ -35,6 +35,7 @@ def test_hbedb_import_maps_axes_and_units(tmp_path):
     np.testing.assert_allclose(rec.forces_n[:, 2], s["fz"], rtol=1e-7)
     np.testing.assert_allclose(rec.forces_n[:, 0], s["fy"], atol=1e-5)  # Fx(station) = Fy(file): ML
     np.testing.assert_allclose(rec.forces_n[:, 1], s["fx"], atol=1e-5)
+    np.testing.assert_allclose(rec.forces_n[:, 5], s["mz"], atol=1e-6)  # the file's Mz, stored as it is
     np.testing.assert_allclose(rec.t_s, s["t"], rtol=0, atol=0)
 
 
