@@ -17,6 +17,7 @@ from recordings.importers import read_trial, write_recording  # noqa: E402
 from recordings.importers.c3d_platforms import ORIGIN_Z_AS_STORED, ORIGIN_Z_NEGATED  # noqa: E402
 from recordings.metadata import Subject  # noqa: E402
 from recordings.reader import open_recording  # noqa: E402
+from station.cli import main  # noqa: E402
 from tests.recordings.importers.test_c3d_import import CORNERS_DOWN, plate_channels, write_c3d  # noqa: E402
 
 A_MM, B_MM, AZ0_MM = 210.0, 260.0, -41.0
@@ -118,10 +119,14 @@ def test_kistler_import_becomes_a_recording_with_the_same_cop(tmp_path):
     assert rec.settings["import.c3d_platform_type"] == 3
 
 
-def test_malformed_type3_parameters_are_clear(tmp_path):
+def test_malformed_type3_parameters_are_clear(tmp_path, capsys):
     cop, force, tz = known_load(50)
     channels = kistler_channels(cop, force, tz)
     write_kistler(tmp_path / "six.c3d", channels[:6])
+    assert main(["import", str(tmp_path / "six.c3d"), "--format", "c3d", "--out", str(tmp_path / "six.h5")]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "type 3 needs 8 (Fx12 Fx34 Fy14 Fy23 Fz1 Fz2 Fz3 Fz4)" in err
+    assert not (tmp_path / "six.h5").exists()
     with pytest.raises(ValueError, match=r"six\.c3d: FORCE_PLATFORM:CHANNEL lists 6 channels per platform, type 3 "
                                          r"needs 8 \(Fx12 Fx34 Fy14 Fy23 Fz1 Fz2 Fz3 Fz4\)"):
         read_trial(tmp_path / "six.c3d", "c3d")
