@@ -172,3 +172,19 @@ def test_type2_free_moment_is_the_moment_at_the_cop(tmp_path):
     theirs = ezc3d.c3d(str(tmp_path / "tz.c3d"), extract_forceplat_data=True)["data"]["platform"][0]
     np.testing.assert_allclose(plate.mz_nm * 1000.0, -np.asarray(theirs["Tz"])[2], rtol=0, atol=1e-4)
     np.testing.assert_allclose(plate.cop_x_mm, np.asarray(theirs["center_of_pressure"])[0], atol=1e-6)
+
+
+def test_type4_calibration_matrix_orientation_agrees_with_ezc3d(tmp_path):
+    cop = np.vstack([np.linspace(-40, 40, 100), np.linspace(60, -20, 100)])
+    force = np.vstack([8 + 0 * cop[0], -6 + 0 * cop[0], 700 + 10 * np.sin(cop[0])])
+    channels, origin = plate_channels(cop, force, 40.0, True)
+    cal = np.diag([2.0, 2.0, 4.0, 0.5, 0.5, 0.25])
+    cal[0, 4], cal[3, 1] = 0.05, -0.02  # not symmetric: a transposed matrix would move the COP
+    write_c3d(tmp_path / "t4.c3d", 4, np.linalg.solve(cal, channels), ["V"] * 3 + ["Nmm"] * 3, origin, CORNERS_DOWN,
+              cal=cal)
+    plate = read_trial(tmp_path / "t4.c3d", "c3d").plates[0]
+    assert np.max(np.abs(plate.cop_x_mm - cop[0])) < 1e-3 and np.max(np.abs(plate.cop_y_mm - cop[1])) < 1e-3
+    theirs = ezc3d.c3d(str(tmp_path / "t4.c3d"), extract_forceplat_data=True)["data"]["platform"][0]
+    their_cop = np.asarray(theirs["center_of_pressure"])
+    np.testing.assert_allclose(plate.cop_x_mm, their_cop[0], atol=1e-6)
+    np.testing.assert_allclose(plate.cop_y_mm, their_cop[1], atol=1e-6)
