@@ -54,7 +54,8 @@ class PlateSeries:
     fx_n, fy_n : ndarray (n,)
         Shear forces, N (zeros when the source has none).
     mz_nm : ndarray (n,)
-        Free moment about z, N·m (zeros when the source has none).
+        Free moment about the vertical at the COP (Tz), N·m (zeros when the source has none). The stored
+        six-component Mz about the surface centre adds x·Fy − y·Fx to it.
     """
 
     fz_n: np.ndarray
@@ -112,9 +113,11 @@ class ImportedTrial:
 
 
 def _six_component(plate: PlateSeries) -> np.ndarray:
-    fz = plate.fz_n
-    return np.column_stack([plate.fx_n, plate.fy_n, fz, fz * plate.cop_y_mm / 1000.0, -fz * plate.cop_x_mm / 1000.0,
-                            plate.mz_nm])
+    """Fx Fy Fz (N), Mx My Mz (N·m) about the surface centre of a force F at the COP (x, y, 0) plus the free
+    moment Tz: M = (y·Fz, −x·Fz, x·Fy − y·Fx + Tz)."""
+    fz, x_m, y_m = plate.fz_n, plate.cop_x_mm / 1000.0, plate.cop_y_mm / 1000.0
+    return np.column_stack([plate.fx_n, plate.fy_n, fz, fz * y_m, -fz * x_m,
+                            plate.mz_nm + x_m * plate.fy_n - y_m * plate.fx_n])
 
 
 def _virtual_cells(plates: tuple[PlateSeries, ...]) -> tuple[np.ndarray, tuple[tuple[float, float], ...]]:

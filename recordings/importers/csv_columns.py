@@ -3,8 +3,8 @@
 ``station import FILE --format csv --columns t=Time,fz=Fz,cop_x=COPy,cop_y=COPx --units cm``: each key is a
 station quantity, each value a column name of the file's header (case-insensitive); a leading ``-``
 negates the column (to flip an axis). Keys: ``t`` (s), ``fz`` (N), ``cop_x`` (medio-lateral, + right),
-``cop_y`` (antero-posterior, + forward) are required; ``fx``, ``fy`` (N) and ``mz`` (N·m) are optional
-(zeros otherwise). ``--units`` is the COP's length unit: mm, cm or m.
+``cop_y`` (antero-posterior, + forward) are required; ``fx``, ``fy`` (N) and ``mz`` (the free moment about the
+vertical at the COP, N·m) are optional (zeros otherwise). ``--units`` is the COP's length unit: mm, cm or m.
 """
 
 from __future__ import annotations

@@ -8,7 +8,8 @@ Mapping onto the station frame (x = ML + right, y = AP + forward, mm): ``x = 10Â
 Fx(station) = Fy(file), Fy(station) = Fx(file), Fz as given (must be positive: compressive). The signs are
 taken as in the file (COPx + anterior, COPy + right, the AMTI right-handed plate frame with z down); no
 sway measure depends on them. The file's Mx, My are about the transducer origin, whose offset the format
-does not give, so the stored moments are rebuilt from the file's COP (see :mod:`._trial`); Mz is copied.
+does not give, so the stored moments are rebuilt from the file's COP (see :mod:`._trial`); Mz is stored as
+it is.
 """
 
 from __future__ import annotations
@@ -47,13 +48,17 @@ def read_hbedb(path: str | os.PathLike[str]) -> ImportedTrial:
     fz = table.column("Fz")
     if not np.mean(fz) >= MIN_MEAN_FZ_N:
         raise ValueError(f"{p.name}: mean Fz is {np.mean(fz):.1f} N; HBEDB has Fz > 0 (someone on the plate)")
+    x_mm, y_mm = 10.0 * table.column("COPy"), 10.0 * table.column("COPx")
+    fx, fy = table.column("Fy"), table.column("Fx")
     plate = PlateSeries(
         fz_n=fz,
-        cop_x_mm=10.0 * table.column("COPy"),
-        cop_y_mm=10.0 * table.column("COPx"),
-        fx_n=table.column("Fy"),
-        fy_n=table.column("Fx"),
-        mz_nm=table.column("Mz"),
+        cop_x_mm=x_mm,
+        cop_y_mm=y_mm,
+        fx_n=fx,
+        fy_n=fy,
+        # the free moment that makes the stored Mz about the surface centre equal the file's Mz (a vertical
+        # offset of the transducer origin does not change Mz; a horizontal one is not given by the format)
+        mz_nm=table.column("Mz") - (x_mm * fy - y_mm * fx) / 1000.0,
     )
     return ImportedTrial(
         t_s=table.column("Time"),

@@ -14,7 +14,8 @@ from station.cli import main  # noqa: E402
 FS = 200.0
 
 
-def write_c3d(path, plate_type, data, units, origin, corners, cal=None):
+def write_c3d(path, plate_type, data, units, origin, corners, cal=None, extra=None):
+    """One force platform over analog channels 1..k (k = data rows); ``origin=None`` leaves ORIGIN empty."""
     c = ezc3d.c3d()
     k, n = data.shape
     c["parameters"]["POINT"]["RATE"]["value"] = [FS]
@@ -28,12 +29,15 @@ def write_c3d(path, plate_type, data, units, origin, corners, cal=None):
     c.add_parameter("FORCE_PLATFORM", "TYPE", [plate_type])
     c.add_parameter("FORCE_PLATFORM", "ZERO", [1, 0])
     c.add_parameter("FORCE_PLATFORM", "CORNERS", corners[:, :, None])
-    c.add_parameter("FORCE_PLATFORM", "ORIGIN", np.asarray(origin, float)[:, None])
-    c.add_parameter("FORCE_PLATFORM", "CHANNEL", np.arange(1.0, 7.0)[:, None])
+    if origin is not None:
+        c.add_parameter("FORCE_PLATFORM", "ORIGIN", np.asarray(origin, float)[:, None])
+    c.add_parameter("FORCE_PLATFORM", "CHANNEL", np.arange(1.0, k + 1.0)[:, None])
     if cal is not None:
         c.add_parameter("FORCE_PLATFORM", "CAL_MATRIX", cal[:, :, None])
+    for name, values in (extra or {}).items():
+        c.add_parameter("FORCE_PLATFORM", name, values)
     for name, values in (("USED", [1]), ("TYPE", [plate_type]), ("ZERO", [1, 0]),
-                         ("CHANNEL", np.arange(1, 7)[:, None])):
+                         ("CHANNEL", np.arange(1, k + 1)[:, None])):
         param = c["parameters"]["FORCE_PLATFORM"][name]  # INT, not the FLOAT add_parameter makes (§3.3)
         param["type"] = 2
         param["value"] = np.asarray(values, dtype=int)
@@ -118,9 +122,9 @@ def test_c3d_export_of_an_import_reimports_the_same_cop(tmp_path):
 def test_unsupported_type_and_bad_units_are_clear(tmp_path):
     cop, force = subject_trajectory(50)
     channels, origin = plate_channels(cop, force, 40.0, False)
-    write_c3d(tmp_path / "t3.c3d", 3, channels, ["N"] * 3 + ["Nmm"] * 3, origin, CORNERS_UP)
-    with pytest.raises(ValueError, match="type 3 is not supported"):
-        read_trial(tmp_path / "t3.c3d", "c3d")
+    write_c3d(tmp_path / "t5.c3d", 5, channels, ["N"] * 3 + ["Nmm"] * 3, origin, CORNERS_UP)
+    with pytest.raises(ValueError, match="type 5 is not supported"):
+        read_trial(tmp_path / "t5.c3d", "c3d")
     write_c3d(tmp_path / "u.c3d", 2, channels, ["N"] * 3 + ["kgf"] * 3, origin, CORNERS_UP)
     with pytest.raises(ValueError, match="'ch4' has unit 'kgf'; a moment must be in Nmm or Nm"):
         read_trial(tmp_path / "u.c3d", "c3d")

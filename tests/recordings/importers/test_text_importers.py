@@ -15,7 +15,7 @@ from recordings.metadata import Subject
 from recordings.reader import open_recording
 from station.cli import main
 from station.protocols.standing import analyze_standing_recording
-from tests.recordings.importers._files import FS, known_signal, write_hbedb, write_pds
+from tests.recordings.importers._files import FS, PDS_HEADER, known_signal, write_hbedb, write_pds
 
 # float32 storage of Fz and of the moments rebuilt from the COP: the COP comes back within ~1e-7 relative
 COP_ATOL_MM = 1e-4
@@ -35,6 +35,7 @@ def test_hbedb_import_maps_axes_and_units(tmp_path):
     np.testing.assert_allclose(rec.forces_n[:, 2], s["fz"], rtol=1e-7)
     np.testing.assert_allclose(rec.forces_n[:, 0], s["fy"], atol=1e-5)  # Fx(station) = Fy(file): ML
     np.testing.assert_allclose(rec.forces_n[:, 1], s["fx"], atol=1e-5)
+    np.testing.assert_allclose(rec.forces_n[:, 5], s["mz"], atol=1e-6)  # the file's Mz, stored as it is
     np.testing.assert_allclose(rec.t_s, s["t"], rtol=0, atol=0)
 
 
@@ -69,17 +70,21 @@ def test_imported_hbedb_through_the_cli_matches_the_preset_on_the_file_values(tm
 
 
 def _pds_signal(n=2000):
+    """Two feet as in the published files (PDS13OR1: right COP_Z ≈ +0.086 m, left ≈ −0.087 m, COP_X ≈ 0.21 m,
+    the shear reactions pointing to the midline), rounded to the files' 6 decimals."""
     t = np.arange(n) / FS
-    right = {"fy": 420.0 + 10 * np.sin(2 * np.pi * 0.25 * t), "fx": 1.0 + 0 * t, "fz": -1.5 + 0 * t,
-             "copx": 0.03 + 0.004 * np.sin(2 * np.pi * 0.2 * t), "copz": 0.14 + 0.002 * np.cos(2 * np.pi * 0.3 * t)}
-    left = {"fy": 280.0 - 10 * np.sin(2 * np.pi * 0.25 * t), "fx": -0.5 + 0 * t, "fz": 2.0 + 0 * t,
-            "copx": 0.02 + 0.003 * np.cos(2 * np.pi * 0.2 * t), "copz": -0.12 + 0.002 * np.sin(2 * np.pi * 0.3 * t)}
-    return t, right, left
+    right = {"fy": 420.0 + 10 * np.sin(2 * np.pi * 0.25 * t), "fx": 1.0 + 0 * t, "fz": -11.2 + 0 * t,
+             "copx": 0.209 + 0.004 * np.sin(2 * np.pi * 0.2 * t), "copz": 0.086 + 0.002 * np.cos(2 * np.pi * 0.3 * t)}
+    left = {"fy": 280.0 - 10 * np.sin(2 * np.pi * 0.25 * t), "fx": -0.5 + 0 * t, "fz": 10.6 + 0 * t,
+            "copx": 0.221 + 0.003 * np.cos(2 * np.pi * 0.2 * t), "copz": -0.087 + 0.002 * np.sin(2 * np.pi * 0.3 * t)}
+    rounded = [{k: np.round(v, 6) for k, v in side.items()} for side in (right, left)]
+    return np.round(t, 6), rounded[0], rounded[1]
 
 
 def test_pds_import_gives_per_limb_loads_and_the_net_cop(tmp_path):
     t, right, left = _pds_signal()
     write_pds(tmp_path / "PDS01OR1grf.txt", t, right, left)
+    assert (tmp_path / "PDS01OR1grf.txt").read_text().split("\n")[0] == PDS_HEADER  # the real header, verbatim
     out = write_recording(read_trial(tmp_path / "PDS01OR1grf.txt", "pds"), tmp_path / "p.h5",
                           Subject("P1", affected_side="left"))
     rec = open_recording(out)
@@ -97,6 +102,14 @@ def test_pds_import_gives_per_limb_loads_and_the_net_cop(tmp_path):
     cop = cop_from_cells(rec.forces_n, pos)
     np.testing.assert_allclose(cop.cop_x_mm, expect_x, atol=1e-3)
     np.testing.assert_allclose(cop.cop_y_mm, expect_y, atol=1e-3)
+    # ... which is the file's own COPNET (force-weighted, as in the data set) in station axes
+    table = np.loadtxt(tmp_path / "PDS01OR1grf.txt", skiprows=1)
+    names = PDS_HEADER.split("\t")
+    np.testing.assert_allclose(cop.cop_x_mm, 1000 * (table[:, names.index("COPNET_Z")] - midline), atol=2e-3)
+    np.testing.assert_allclose(cop.cop_y_mm, 1000 * table[:, names.index("COPNET_X")], atol=2e-3)
+    trial = read_trial(tmp_path / "PDS01OR1grf.txt", "pds")
+    np.testing.assert_array_equal(trial.plates[1].fx_n, right["fz"])  # ML shear, + right: the right foot's points left
+    np.testing.assert_array_equal(trial.plates[1].fy_n, right["fx"])
     # the standing analysis gives the per-limb loads in %BW
     result = analyze_standing_recording(rec)
     assert result.weight_bearing.affected_load_pct_bw == pytest.approx(100 * 280 / 700, rel=1e-4)
@@ -167,14 +180,31 @@ def test_non_numeric_field_names_line_and_field(tmp_path):
         read_trial(tmp_path / "n.txt", "hbedb")
 
 
-def test_pds_wrong_units_and_unloaded_plate(tmp_path):
+def test_pds_wrong_units_missing_columns_and_unloaded_plate(tmp_path):
     t, right, left = _pds_signal(100)
-    write_pds(tmp_path / "u.txt", t, right, left, units=["s"] + ["N", "N", "N", "mm", "m"] * 2)
-    with pytest.raises(ValueError, match="field 'RCOPx' is in 'mm'; the PDS format has m"):
+    write_pds(tmp_path / "u.txt", t, right, left, units={"RCOP_X": "mm"})
+    with pytest.raises(ValueError, match="field 'RCOP_X' is in 'mm'; the PDS format has m"):
         read_trial(tmp_path / "u.txt", "pds")
+    write_pds(tmp_path / "m.txt", t, right, left, drop=("LCOP_Z",))
+    with pytest.raises(ValueError, match="missing column 'LCOP_Z'"):
+        read_trial(tmp_path / "m.txt", "pds")
+    # the column names an earlier version of this importer guessed from the paper are not the real ones
+    old = tmp_path / "old.txt"
+    with open(old, "w") as fh:
+        fh.write("Time\tRFx\tRFy\tRFz\tRCOPx\tRCOPz\tLFx\tLFy\tLFz\tLCOPx\tLCOPz\n")
+        fh.write("\t".join(["0.0"] * 11) + "\n" + "\t".join(["0.01"] * 11) + "\n")
+    with pytest.raises(ValueError, match="missing column 'RGRF_X'"):
+        read_trial(old, "pds")
+    write_pds(tmp_path / "trunc.txt", t, right, left)
+    lines = (tmp_path / "trunc.txt").read_text().splitlines()
+    (tmp_path / "trunc.txt").write_text("\n".join([*lines[:-1], lines[-1].rsplit("\t", 3)[0]]) + "\n")
+    with pytest.raises(ValueError, match=r"line 101: expected 21 fields .* got 18 \(truncated file\?\)"):
+        read_trial(tmp_path / "trunc.txt", "pds")
+    write_pds(tmp_path / "bare.txt", t, right, left, header=False)  # no header: the published column order
+    np.testing.assert_array_equal(read_trial(tmp_path / "bare.txt", "pds").plates[0].fz_n, left["fy"])
     left["fy"] = 0 * t
     write_pds(tmp_path / "e.txt", t, right, left)
-    with pytest.raises(ValueError, match=r"'LFy' .* not on its plate"):
+    with pytest.raises(ValueError, match=r"'LGRF_Y' .* not on its plate"):
         read_trial(tmp_path / "e.txt", "pds")
 
 
