@@ -14,9 +14,10 @@ C3D is what Visual3D, Mokka, OpenSim pipelines, kineticstoolkit (``ktk.read_c3d`
 
 ``FORCE_PLATFORM``: ``USED=1``, ``TYPE=2``, ``CORNERS`` (3×4, mm, numbered by quadrant of the plate's
 axes: +x+y, −x+y, −x−y, +x−y, z = 0 on the surface; the plate frame is the lab frame), ``ORIGIN`` (mm,
-``DeviceInfo.origin_offset_mm``), ``CHANNEL`` = 1..6, ``ZERO = (1, 0)`` (no baseline subtraction). The
-INT parameters are written as INT (ecosystem-ui-formats.md §3.3: ezc3d's ``add_parameter`` makes FLOATs of
-Python ints and its force-platform reader then refuses ``USED``).
+``(0, 0, z)`` of ``DeviceInfo.origin_offset_mm``: a horizontal offset of the moments' origin, as in
+imported recordings, is moved into the moments before writing), ``CHANNEL`` = 1..6, ``ZERO = (1, 0)``
+(no baseline subtraction). The INT parameters are written as INT (ecosystem-ui-formats.md §3.3: ezc3d's
+``add_parameter`` makes FLOATs of Python ints and its force-platform reader then refuses ``USED``).
 
 C3D needs a uniform sampling rate. A recording on a device clock with no lost samples and intervals within
 1 % of ``1 / nominal_rate_hz`` is written as it is; otherwise (the Wii board's jittered ~100 Hz, gaps) every
@@ -62,6 +63,13 @@ def platform_signals(rec: Recording, forces_n: np.ndarray) -> np.ndarray:
     if rec.device.layout == ChannelLayout.SIX_COMPONENT:
         out = forces.copy()
         out[:, 3:] *= 1000.0  # N·m -> N·mm
+        # moments stored about O = origin_offset_mm; written about (0, 0, oz), below the surface centre:
+        # M' = M + (O − (0, 0, oz)) × F (an imported trial stores them about its mean COP, _trial.py)
+        ox, oy = (float(v) for v in rec.device.origin_offset_mm[:2])
+        fx, fy, fz = forces[:, 0], forces[:, 1], forces[:, 2]
+        out[:, 3] += oy * fz
+        out[:, 4] -= ox * fz
+        out[:, 5] += ox * fy - oy * fx
         return out
     cop = cop_from_cells(forces, rec.device.sensor_positions())
     out = np.zeros((forces.shape[0], 6))
@@ -141,7 +149,8 @@ def export_c3d(
     c.add_parameter("FORCE_PLATFORM", "TYPE", [2])
     c.add_parameter("FORCE_PLATFORM", "ZERO", [1, 0])
     c.add_parameter("FORCE_PLATFORM", "CORNERS", _corners_mm(rec)[:, :, None])
-    c.add_parameter("FORCE_PLATFORM", "ORIGIN", np.asarray(rec.device.origin_offset_mm, dtype=float)[:, None])
+    origin = np.array([0.0, 0.0, float(rec.device.origin_offset_mm[2])])  # x, y moved into the moments
+    c.add_parameter("FORCE_PLATFORM", "ORIGIN", origin[:, None])
     c.add_parameter("FORCE_PLATFORM", "CHANNEL", np.arange(1.0, 7.0)[:, None])
     for name, values in (("USED", [1]), ("TYPE", [2]), ("ZERO", [1, 0]), ("CHANNEL", np.arange(1, 7)[:, None])):
         _set_int(c, name, np.asarray(values))

@@ -4,10 +4,16 @@ Frame (DESIGN.md §2): x medio-lateral, + to the subject's right; y antero-poste
 forces in N, COP in mm, time in s.
 
 * One plate becomes a six-component device (``ChannelLayout.SIX_COMPONENT``): Fx, Fy, Fz in N and Mx, My,
-  Mz in N·m **about the centre of the top surface** (``origin_offset_mm = (0, 0, 0)``), so that
-  ``COPx = −My/Fz`` and ``COPy = Mx/Fz`` (:func:`analysis.cop.cop_from_six_component`) give back the
-  imported COP. The moments are derived from the source's COP and Fz: the source's own moments are about
-  its transducer origin, whose offset the text formats do not state.
+  Mz in N·m **about a point R on the top surface at the trial's mean COP** (``origin_offset_mm =
+  (x̄, ȳ, 0)``, float64), so that ``COPx = x̄ − My/Fz`` and ``COPy = ȳ + Mx/Fz``
+  (:func:`analysis.cop.cop_from_six_component`) give back the imported COP. The moments are derived from
+  the source's COP and Fz: the source's own moments are about its transducer origin, whose offset the text
+  formats do not state. Why R and not the surface centre: a recording stores forces as float32 (7 digits),
+  and a moment about the centre carries the whole COP position (e.g. 80 mm on an HBEDB trial), so its
+  rounding moves the COP by ~5e-6 mm per sample and the published sway values of a real trial came back
+  only to ~1e-7; about R the moments carry only the sway (a few mm) and the COP comes back ~20x closer
+  (tests/recordings/importers/test_public_hbedb.py). :func:`recordings.export_c3d.platform_signals`
+  translates the moments back to the surface centre.
 * Two plates (one under each foot) become a load-cell device of six *virtual cells*, three per plate at
   fixed positions on that plate's side of the midline, whose forces are chosen so that their sum is the
   plate's Fz and their centre of pressure is the plate's COP (exactly, cells may carry negative forces).
@@ -35,7 +41,7 @@ from recordings.metadata import Subject
 from recordings.schema import RecordingStatus
 from recordings.writer import RecordingWriter
 
-__all__ = ["VIRTUAL_CELL_SPACING_MM", "ImportedTrial", "PlateSeries", "write_recording"]
+__all__ = ["VIRTUAL_CELL_SPACING_MM", "ImportedTrial", "PlateSeries", "moment_reference_mm", "write_recording"]
 
 #: Largest spacing of the virtual cells on a plate, mm (shrunk to stay on the plate's side of the midline).
 VIRTUAL_CELL_SPACING_MM = 100.0
@@ -112,12 +118,23 @@ class ImportedTrial:
         return float((self.t_s.shape[0] - 1) / (self.t_s[-1] - self.t_s[0]))
 
 
-def _six_component(plate: PlateSeries) -> np.ndarray:
-    """Fx Fy Fz (N), Mx My Mz (N·m) about the surface centre of a force F at the COP (x, y, 0) plus the free
-    moment Tz: M = (y·Fz, −x·Fz, x·Fy − y·Fx + Tz)."""
-    fz, x_m, y_m = plate.fz_n, plate.cop_x_mm / 1000.0, plate.cop_y_mm / 1000.0
-    return np.column_stack([plate.fx_n, plate.fy_n, fz, fz * y_m, -fz * x_m,
-                            plate.mz_nm + x_m * plate.fy_n - y_m * plate.fx_n])
+def moment_reference_mm(plate: PlateSeries) -> tuple[float, float, float]:
+    """The point R = (x̄, ȳ, 0) the stored moments are about: the trial's mean COP on the surface, mm."""
+    return (float(np.mean(plate.cop_x_mm)), float(np.mean(plate.cop_y_mm)), 0.0)
+
+
+def _six_component(plate: PlateSeries, reference_mm: tuple[float, float, float]) -> np.ndarray:
+    """Fx Fy Fz (N), Mx My Mz (N·m) about R = ``reference_mm`` (on the surface) of a force F at the COP
+    (x, y, 0) plus the free moment Tz: with d = COP − R, M = (dy·Fz, −dx·Fz, dx·Fy − dy·Fx + Tz).
+
+    Fz enters the moments as the float32 value the recording will store, so that M / Fz read back is d with
+    independent per-sample rounding, not d scaled by Fz's rounding (a constant factor up to 6e-8 on a
+    steady load, which would bias the ellipse area by twice that)."""
+    fz = plate.fz_n.astype(np.float32).astype(np.float64)
+    dx_m = (plate.cop_x_mm - reference_mm[0]) / 1000.0
+    dy_m = (plate.cop_y_mm - reference_mm[1]) / 1000.0
+    return np.column_stack([plate.fx_n, plate.fy_n, fz, fz * dy_m, -fz * dx_m,
+                            plate.mz_nm + dx_m * plate.fy_n - dy_m * plate.fx_n])
 
 
 def _virtual_cells(plates: tuple[PlateSeries, ...]) -> tuple[np.ndarray, tuple[tuple[float, float], ...]]:
@@ -146,11 +163,12 @@ def write_recording(
 ) -> Path:
     """Write an imported trial as an ordinary standing recording (never overwrites ``out``)."""
     if len(trial.plates) == 1:
-        forces = _six_component(trial.plates[0])
+        reference = moment_reference_mm(trial.plates[0])
+        forces = _six_component(trial.plates[0], reference)
         info = DeviceInfo(
             driver=f"import-{trial.source_format}", model=f"{trial.source_format} import (one six-component plate)",
             serial="", nominal_rate_hz=trial.rate_hz, channel_names=SIX_COMPONENT_CHANNELS,
-            channel_units=SIX_COMPONENT_UNITS, layout=ChannelLayout.SIX_COMPONENT, origin_offset_mm=(0.0, 0.0, 0.0),
+            channel_units=SIX_COMPONENT_UNITS, layout=ChannelLayout.SIX_COMPONENT, origin_offset_mm=reference,
             clock=ClockSource.DEVICE, surface_size_mm=trial.surface_size_mm,
         )
     else:

@@ -111,11 +111,14 @@ def test_kistler_import_becomes_a_recording_with_the_same_cop(tmp_path):
     cop, force, tz = known_load(200)
     write_kistler(tmp_path / "k.c3d", kistler_channels(cop, force, tz))
     rec = open_recording(write_recording(read_trial(tmp_path / "k.c3d", "c3d"), tmp_path / "k.h5", Subject("S")))
-    f = rec.forces_n.astype(np.float64)  # Fx Fy Fz Mx My Mz about the surface centre (N, N·m)
-    np.testing.assert_allclose(-f[:, 4] / f[:, 2] * 1000.0, cop[0], atol=1e-3)
-    np.testing.assert_allclose(f[:, 3] / f[:, 2] * 1000.0, cop[1], atol=1e-3)
-    # Mz about the surface centre = free moment + (x·Fy − y·Fx)
-    np.testing.assert_allclose(f[:, 5], (tz + cop[0] * force[1] - cop[1] * force[0]) / 1000.0, rtol=1e-5, atol=1e-4)
+    f = rec.forces_n.astype(np.float64)  # Fx Fy Fz Mx My Mz about R = the trial's mean COP (N, N·m)
+    ox, oy, oz = rec.device.origin_offset_mm
+    assert (ox, oy, oz) == pytest.approx((np.mean(cop[0]), np.mean(cop[1]), 0.0), abs=1e-6)
+    np.testing.assert_allclose(ox - f[:, 4] / f[:, 2] * 1000.0, cop[0], atol=1e-3)
+    np.testing.assert_allclose(oy + f[:, 3] / f[:, 2] * 1000.0, cop[1], atol=1e-3)
+    # Mz about R = free moment + ((x − ox)·Fy − (y − oy)·Fx)
+    mz_r = tz + (cop[0] - ox) * force[1] - (cop[1] - oy) * force[0]
+    np.testing.assert_allclose(f[:, 5], mz_r / 1000.0, rtol=1e-5, atol=1e-4)
     assert rec.settings["import.c3d_platform_type"] == 3
 
 
