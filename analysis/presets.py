@@ -44,6 +44,7 @@ from analysis.sway import SwayMeasures, sway_measures
 from analysis.sway_frequency import SwayFrequency, WelchSettings, sway_frequency
 
 __all__ = [
+    "HBEDB_PUBLISHED_CHECK",
     "PRESETS",
     "QUIJOUX_QUIRKS_FIXED",
     "MeanPowerFrequency",
@@ -111,6 +112,13 @@ MPF_SETTINGS = {
 }
 """Duarte's ``psd2`` settings behind :func:`mean_power_frequency` (analysis-methods.md §1.5)."""
 
+HBEDB_PUBLISHED_CHECK = (
+    "checked on the published trial BDS00001: area and velocity equal the authors' BDSinfoCOP values to "
+    "1e-12; the mean power frequency (Duarte's psd2) is 3.0e-5 below the published COPmfreq, cause not found "
+    "(compare mean power frequencies with the published table to 4 significant digits)"
+)
+"""What the real-data check (tests/recordings/importers/test_public_hbedb.py) found, stated in every report."""
+
 PRESETS: dict[str, SwayPreset] = {
     "hbedb": SwayPreset(
         "hbedb",
@@ -118,7 +126,8 @@ PRESETS: dict[str, SwayPreset] = {
         None,
         "HBEDB/BDS authors' pipeline: raw uniform COP, no filter, whole trial",
         "Santos & Duarte 2016, PeerJ 4:e2648 (BDSinfoCOP)",
-        ("Prieto band-limited spectral measures are not part of this pipeline",),
+        ("Prieto band-limited spectral measures are not part of this pipeline",
+         HBEDB_PUBLISHED_CHECK),
     ),
     "quijoux2021": SwayPreset(
         "quijoux2021",
@@ -176,6 +185,10 @@ class MeanPowerFrequency:
 
 def mean_power_frequency(ml_mm: np.ndarray, ap_mm: np.ndarray, *, fs_hz: float) -> MeanPowerFrequency:
     """Mean power frequency as the HBEDB authors compute it (analysis-methods.md §1.5).
+
+    Equal to a statement-by-statement re-implementation of Duarte's ``psd2`` to 1e-12; on the published trial
+    BDS00001 it is 3.0e-5 (relative) below the authors' ``COPmfreq`` (0.2565681 vs 0.2565759 Hz), a residual
+    whose cause was not found (docs/researchers.md lists the Welch variants ruled out).
 
     Per axis, ``scipy.signal.welch(x, fs, window='hann', nperseg=N//2, noverlap=N//4, nfft=N//2,
     detrend='constant')``, then mpf = ∫f·P / ∫P with the trapezoid rule from 0 Hz to Nyquist; the result is

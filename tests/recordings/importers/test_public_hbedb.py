@@ -31,7 +31,7 @@ import numpy as np
 import pytest
 from scipy import integrate, signal
 
-from analysis.presets import mean_power_frequency, preset_report, run_preset
+from analysis.presets import HBEDB_PUBLISHED_CHECK, mean_power_frequency, preset_report, run_preset
 from recordings.export_c3d import export_c3d
 from recordings.importers import read_trial, write_recording
 from recordings.metadata import Subject
@@ -175,6 +175,7 @@ def test_import_and_analyze_reproduce_the_published_values(tmp_path, capsys):
     assert got["area_cm2"] == pytest.approx(pub["COParea"], rel=1e-8)
     assert got["velocity_cm_s"] == pytest.approx(pub["COPvelo"], rel=1e-8)
     assert got["mfreq_hz"] == pytest.approx(pub["COPmfreq"], rel=MFREQ_PUBLISHED_RTOL)
+    assert HBEDB_PUBLISHED_CHECK in report["settings"]["notes"]  # the residual is stated in every report
 
 
 def test_an_imported_real_trial_exported_as_c3d_reads_back_the_same(tmp_path, capsys):
