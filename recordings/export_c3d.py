@@ -64,7 +64,7 @@ def platform_signals(rec: Recording, forces_n: np.ndarray) -> np.ndarray:
         out = forces.copy()
         out[:, 3:] *= 1000.0  # N·m -> N·mm
         # moments stored about O = origin_offset_mm; written about (0, 0, oz), below the surface centre:
-        # M' = M + (O − (0, 0, oz)) × F (an imported trial stores them about its mean COP, _trial.py)
+        # M' = M + (O − (0, 0, oz)) × F (an imported trial stores them about its median COP, _trial.py)
         ox, oy = (float(v) for v in rec.device.origin_offset_mm[:2])
         fx, fy, fz = forces[:, 0], forces[:, 1], forces[:, 2]
         out[:, 3] += oy * fz

@@ -4,16 +4,16 @@ Frame (DESIGN.md §2): x medio-lateral, + to the subject's right; y antero-poste
 forces in N, COP in mm, time in s.
 
 * One plate becomes a six-component device (``ChannelLayout.SIX_COMPONENT``): Fx, Fy, Fz in N and Mx, My,
-  Mz in N·m **about a point R on the top surface at the trial's mean COP** (``origin_offset_mm =
-  (x̄, ȳ, 0)``, float64), so that ``COPx = x̄ − My/Fz`` and ``COPy = ȳ + Mx/Fz``
+  Mz in N·m **about a point R on the top surface at the trial's median COP** (``origin_offset_mm =
+  (x̃, ỹ, 0)``, float64), so that ``COPx = x̃ − My/Fz`` and ``COPy = ỹ + Mx/Fz``
   (:func:`analysis.cop.cop_from_six_component`) give back the imported COP. The moments are derived from
   the source's COP and Fz: the source's own moments are about its transducer origin, whose offset the text
-  formats do not state. Why R and not the surface centre: a recording stores forces as float32 (7 digits),
-  and a moment about the centre carries the whole COP position (e.g. 80 mm on an HBEDB trial), so its
-  rounding moves the COP by ~5e-6 mm per sample and the published sway values of a real trial came back
-  only to ~1e-7; about R the moments carry only the sway (a few mm) and the COP comes back ~20x closer
-  (tests/recordings/importers/test_public_hbedb.py). :func:`recordings.export_c3d.platform_signals`
-  translates the moments back to the surface centre.
+  formats do not state. Why R and not the surface centre: a recording stores forces as float32 (7 digits);
+  a moment about the centre carries the whole COP position (80 mm on an HBEDB trial) and Fz's rounding
+  scales every COP alike, so the published area and velocity of a real trial came back only to 4.9e-8 and
+  6.5e-8 (a bias); about R with Fz as stored the moments carry only the sway and the rounding is independent
+  per sample: -0.3e-9 and -3.6e-9, ~1e-9 to 9e-9 for other loads (tests/recordings/importers/test_public_hbedb.py).
+  :func:`recordings.export_c3d.platform_signals` translates the moments back to the surface centre.
 * Two plates (one under each foot) become a load-cell device of six *virtual cells*, three per plate at
   fixed positions on that plate's side of the midline, whose forces are chosen so that their sum is the
   plate's Fz and their centre of pressure is the plate's COP (exactly, cells may carry negative forces).
@@ -119,8 +119,10 @@ class ImportedTrial:
 
 
 def moment_reference_mm(plate: PlateSeries) -> tuple[float, float, float]:
-    """The point R = (x̄, ȳ, 0) the stored moments are about: the trial's mean COP on the surface, mm."""
-    return (float(np.mean(plate.cop_x_mm)), float(np.mean(plate.cop_y_mm)), 0.0)
+    """The point R = (x̃, ỹ, 0) the stored moments are about: the trial's median COP on the surface, mm (the
+    median, not the mean, so that a few samples at a tiny Fz with a far-off COP do not move R away from
+    where the subject stands)."""
+    return (float(np.median(plate.cop_x_mm)), float(np.median(plate.cop_y_mm)), 0.0)
 
 
 def _six_component(plate: PlateSeries, reference_mm: tuple[float, float, float]) -> np.ndarray:

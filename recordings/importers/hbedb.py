@@ -9,7 +9,7 @@ Fx(station) = Fy(file), Fy(station) = Fx(file), Fz as given (must be positive: c
 taken as in the file (COPx + anterior, COPy + right, the AMTI right-handed plate frame with z down); no
 sway measure depends on them. The file's Mx, My are about the transducer origin, whose offset the format
 does not give, so the stored moments are rebuilt from the file's COP (see :mod:`._trial`); the file's Mz is
-kept as the moment about the surface centre (stored about the trial's mean COP, :mod:`._trial`).
+kept as the moment about the surface centre (stored about the trial's median COP, :mod:`._trial`).
 """
 
 from __future__ import annotations
