@@ -88,6 +88,7 @@ def _session(args: argparse.Namespace) -> int:
     if args.home_action is not None:  # pragma: no cover - argparse routes subcommands to their own run
         return args.run(args)
     from drivers.registry import create
+    from station.home.live import LiveStatus
     from station.home.prescription import current_prescription
     from station.home.session import SetOutcome, Step, run_home_session
 
@@ -145,7 +146,20 @@ def _session(args: argparse.Namespace) -> int:
                 if pace > 0:
                     time.sleep(step.seconds / pace)
 
+        tty = sys.stdout.isatty()
+        shown = {"next_s": 0.0}
+
+        def on_live(status: LiveStatus) -> None:
+            if tty:
+                print("\r" + status.line(), end="", flush=True)
+            elif status.elapsed_s >= shown["next_s"]:  # a pipe or a log: a line every 5 s of the set
+                print(status.line(), flush=True)
+                shown["next_s"] = status.elapsed_s + 5.0
+
         def on_set(o: SetOutcome) -> None:
+            shown["next_s"] = 0.0
+            if tty:
+                print()
             r = o.result
             print(f"   {r.n_complete} repetitions counted, {r.n_on_target} on target, "
                   f"{r.time_in_band_s:.0f} s in the target band")
@@ -158,7 +172,7 @@ def _session(args: argparse.Namespace) -> int:
         else:
             out = Path(args.store).parent / "home-recordings" if args.store else Path("home-recordings")
         summary = run_home_session(device, p, store, out, ask_pain=ask, on_step=on_step, on_set=on_set,
-                                   pain_next_day=args.pain_next_day)
+                                   on_live=on_live, pain_next_day=args.pain_next_day)
     print()
     print("\n".join(summary.lines()))
     print(f"recordings in {out}; stored as session {summary.session_id}")
