@@ -164,6 +164,16 @@ def _read_checked(root: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     return manifest, summary
 
 
+def _undo(store: Store, session_ids: list[int]) -> None:
+    if not session_ids:
+        return
+    marks = ",".join("?" * len(session_ids))
+    with store.transaction() as db:
+        db.execute(f"DELETE FROM home_sessions WHERE session_id IN ({marks})", session_ids)
+        db.execute(f"DELETE FROM trials WHERE session_id IN ({marks})", session_ids)
+        db.execute(f"DELETE FROM sessions WHERE id IN ({marks})", session_ids)
+
+
 def import_package(store: Store, package: str | os.PathLike[str], *, patient_id: str | None = None,
                    recordings_dir: str | os.PathLike[str] | None = None) -> ImportResult:
     """Check and import a home package into the clinic's store (all checks before any write)."""
@@ -189,26 +199,34 @@ def import_package(store: Store, package: str | os.PathLike[str], *, patient_id:
     start = _program_start(store, pid)
     dest = Path(recordings_dir) if recordings_dir else store.path.parent / "home-imports" / package_id
     dest.mkdir(parents=True, exist_ok=True)
-    session_ids = []
+    session_ids: list[int] = []
+    copied: list[Path] = []
     n_trials = 0
-    for s in summary["sessions"]:
-        date = (start + _dt.timedelta(days=int(s["day"]))).isoformat()
-        session = store.add_session(pid, date, place="home")
-        session_ids.append(session.id)
-        for trial in s["trials"]:
-            target = dest / Path(trial["file"]).name
-            shutil.copyfile(root / trial["file"], target)
-            register_recording(store, pid, target, session_id=session.id, result=trial["result"])
-            n_trials += 1
+    try:
+        for s in summary["sessions"]:
+            date = (start + _dt.timedelta(days=int(s["day"]))).isoformat()
+            session = store.add_session(pid, date, place="home")
+            session_ids.append(session.id)
+            for trial in s["trials"]:
+                target = dest / Path(trial["file"]).name
+                shutil.copyfile(root / trial["file"], target)
+                copied.append(target)
+                register_recording(store, pid, target, session_id=session.id, result=trial["result"])
+                n_trials += 1
+            with store.transaction() as db:
+                db.execute(
+                    "INSERT INTO home_sessions (session_id, prescription_version, pain_before, pain_after,"
+                    " pain_next_day, summary_json, created_utc) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (session.id, s["prescription_version"], s["pain_before"], s["pain_after"], s["pain_next_day"],
+                     json.dumps(s["dose"]), _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")))
         with store.transaction() as db:
-            db.execute(
-                "INSERT INTO home_sessions (session_id, prescription_version, pain_before, pain_after, pain_next_day,"
-                " summary_json, created_utc) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (session.id, s["prescription_version"], s["pain_before"], s["pain_after"], s["pain_next_day"],
-                 json.dumps(s["dose"]), _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")))
-    with store.transaction() as db:
-        db.execute("INSERT INTO home_imports (package_id, patient_id, manifest_sha256, n_sessions, imported_utc)"
-                   " VALUES (?, ?, ?, ?, ?)",
-                   (package_id, pid, hashlib.sha256((root / "manifest.json").read_bytes()).hexdigest(),
-                    len(session_ids), _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")))
+            db.execute("INSERT INTO home_imports (package_id, patient_id, manifest_sha256, n_sessions, imported_utc)"
+                       " VALUES (?, ?, ?, ?, ?)",
+                       (package_id, pid, hashlib.sha256((root / "manifest.json").read_bytes()).hexdigest(),
+                        len(session_ids), _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")))
+    except BaseException:
+        _undo(store, session_ids)  # a failure half-way leaves no partial import behind
+        for path in copied:
+            path.unlink(missing_ok=True)
+        raise
     return ImportResult(package_id, pid, tuple(session_ids), n_trials)

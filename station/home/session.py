@@ -24,14 +24,14 @@ from analysis.repetitions import RepetitionResult, detect_repetitions
 from analysis.weight_bearing import limb_loads_from_cell_pairs
 from drivers.device import Device
 from recordings.metadata import Subject
-from recordings.reader import Recording
+from recordings.reader import Recording, open_recording
 from station.engine.acquisition import AcquisitionStats
 from station.home.dose import ExerciseDoseDone, dose_summary, set_result_dict
 from station.home.exercises import exercise
 from station.home.live import LiveSet, LiveStatus, TappedDevice
 from station.home.prescription import ExerciseDose, Prescription
 from station.protocols.trial import record_trial
-from station.store.register import register_recording
+from station.store.register import file_sha256, register_recording
 from station.store.store import Store, StoreError
 
 __all__ = [
@@ -256,6 +256,7 @@ def finish_session(
     if p.patient_id != patient.id:
         raise StoreError(f"prescription of {p.patient_id} used for patient {patient.id}")
     day = date or _dt.date.today().isoformat()
+    _check_outcomes(store, patient.id, p, outcomes)  # before anything is written
     previous = _last_home_session(store, patient_id)
     session = store.add_session(patient_id, day, place=place)
     for o in outcomes:
@@ -273,6 +274,24 @@ def finish_session(
         if pn is not None and previous is not None:
             db.execute("UPDATE home_sessions SET pain_next_day = ? WHERE session_id = ?", (pn, previous))
     return session.id
+
+
+def _check_outcomes(store: Store, patient_id: str, p: Prescription, outcomes: Sequence[SetOutcome]) -> None:
+    """Every set belongs to the prescription and the patient and is not stored yet (else nothing is written)."""
+    seen: set[str] = set()
+    for o in outcomes:
+        p.dose(o.exercise)
+        path = Path(o.path)
+        if not path.is_file():
+            raise StoreError(f"set recording {path} is missing")
+        subject = open_recording(path).subject.id
+        if subject != patient_id:
+            raise StoreError(f"{path} was recorded for subject {subject!r}, not patient {patient_id}")
+        sha = file_sha256(path)
+        known = store.trial_by_sha256(sha)
+        if known is not None or sha in seen:
+            raise StoreError(f"{path} is already stored" + (f" as trial {known.id}" if known else " (listed twice)"))
+        seen.add(sha)
 
 
 def _last_home_session(store: Store, patient_id: str) -> int | None:

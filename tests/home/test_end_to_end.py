@@ -218,3 +218,48 @@ def test_a_less_compliant_patient_with_a_flare(tmp_path):
         assert (stance.reps_done, stance.reps_prescribed, squat.reps_done, squat.reps_prescribed) == (8, 12, 12, 20)
         d = suggest_progression(home, pid)
         assert (d.action, d.rule) == ("step-back", "NEMEX pain zone") and "7/10" in d.detail
+
+
+def test_finish_session_refuses_a_foreign_set_before_writing(tmp_path):
+    from drivers.registry import create
+    from station.home.session import record_set
+
+    with Store(tmp_path / "s.sqlite3") as store:
+        pid = store.add_patient(affected_side="left", mass_kg=70.0).id
+        p = save_prescription(store, _prescription(pid))
+        dose = p.dose("mini-squat")
+        ok = record_set(create("sim-home"), tmp_path / "a.h5", Subject(pid, 70.0, "left"), dose, 0)
+        other = record_set(create("sim-home"), tmp_path / "b.h5", Subject("BS-ZZZZZZZZ", 70.0, "left"), dose, 0)
+        with pytest.raises(ValueError, match="not patient"):
+            finish_session(store, pid, [ok, other], 2.0, 3.0)
+        assert store.sessions(pid) == []
+        sid = finish_session(store, pid, [ok], 2.0, 3.0)
+        with pytest.raises(ValueError, match="already stored"):
+            finish_session(store, pid, [ok], 2.0, 3.0)
+        assert [s.id for s in store.sessions(pid)] == [sid]
+
+
+def test_an_import_failing_half_way_leaves_nothing(loop, tmp_path, monkeypatch):
+    _, _, patient, _, package, *_ = loop
+    import station.home.package as pkg
+
+    with Store(tmp_path / "clinic2.sqlite3") as clinic2:
+        clinic2.add_patient(affected_side="left", mass_kg=72.0, patient_id=patient.id)
+        save_prescription(clinic2, _prescription(patient.id))
+        calls = {"n": 0}
+        real = pkg.register_recording
+
+        def failing(*args, **kwargs):
+            calls["n"] += 1
+            if calls["n"] == 5:
+                raise OSError("disk full")
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(pkg, "register_recording", failing)
+        with pytest.raises(OSError, match="disk full"):
+            import_package(clinic2, package)
+        assert clinic2.sessions(patient.id) == [] and clinic2.integrity_check() == "ok"
+        assert not list((tmp_path / "home-imports").rglob("*.h5"))
+        monkeypatch.setattr(pkg, "register_recording", real)
+        result = import_package(clinic2, package)  # the package is not marked imported: it goes in now
+        assert len(result.session_ids) == 7
