@@ -97,9 +97,10 @@ class HomeSessionSummary:
     def lines(self) -> list[str]:
         out = [f"Session {self.session_id} on {self.date}: pain {self.pain_before:g} before, {self.pain_after:g} after"]
         for d in self.dose:
-            out.append(f"  {exercise(d.exercise).title}: {d.reps_done} of {d.reps_prescribed} repetitions done, "
-                       f"{d.reps_on_target} on target, best hold {d.hold_best_s:.1f} s, "
-                       f"{d.time_in_band_s:.0f} s in the target band")
+            ex = exercise(d.exercise)
+            hold = f"best hold {d.hold_best_s:.1f} s, " if ex.counts_holds else ""
+            out.append(f"  {ex.title}: {d.reps_done} of {d.reps_prescribed} repetitions done, "
+                       f"{d.reps_on_target} on target, {hold}{d.time_in_band_s:.0f} s in the target band")
         return out
 
 
