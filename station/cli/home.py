@@ -158,6 +158,8 @@ def _session(args: argparse.Namespace) -> int:
                 return
             if step.kind == "instruction":
                 print(f"\n== {step.text}")
+                if not simulated and sys.stdin.isatty():
+                    input("   Press Enter when you are ready. ")
             elif step.kind == "countdown":
                 print(f"{step.text} ", end="", flush=True)
                 for k in range(int(step.seconds), 0, -1):

@@ -23,6 +23,7 @@ from analysis._checks import STANDARD_GRAVITY_M_S2
 from analysis.repetitions import RepetitionResult, detect_repetitions
 from analysis.weight_bearing import limb_loads_from_cell_pairs
 from drivers.device import Device
+from drivers.errors import DeviceError
 from recordings.metadata import Subject
 from recordings.reader import Recording, open_recording
 from station.engine.acquisition import AcquisitionStats
@@ -331,7 +332,8 @@ def run_home_session(
 
     ``ask_pain("before" | "after")`` returns the 0-10 rating; ``on_step`` sees every step before it runs
     (the console prints it and waits out countdowns and rests); ``on_live`` sees the live status of the set
-    being recorded; ``on_set`` sees every analysed set.
+    being recorded; ``on_set`` sees every analysed set. A session stopped part-way (Ctrl-C, a device fault)
+    stores the sets already done (no pain-after rating) before the exception goes on.
     """
     patient = store.patient(prescription.patient_id)
     subject = Subject(id=patient.id, mass_kg=patient.mass_kg, affected_side=patient.affected_side,
@@ -343,20 +345,27 @@ def run_home_session(
     outcomes: list[SetOutcome] = []
     pain_before = pain_after = None
     stamp = _dt.datetime.now(_dt.UTC).strftime("%H%M%S")
-    for step in session_plan(prescription):
-        if on_step is not None:
-            on_step(step)
-        if step.kind == "pain-before":
-            pain_before = check_pain("pain before", ask_pain("before"))
-        elif step.kind == "pain-after":
-            pain_after = check_pain("pain after", ask_pain("after"))
-        elif step.kind == "set":
-            assert step.exercise is not None
-            path = out / f"{patient.id}_{day}_{stamp}_{step.exercise.exercise}_set{step.set_index + 1}.h5"
-            outcome = record_set(device, path, subject, step.exercise, step.set_index, live=on_live)
-            outcomes.append(outcome)
-            if on_set is not None:
-                on_set(outcome)
+    try:
+        for step in session_plan(prescription):
+            if on_step is not None:
+                on_step(step)
+            if step.kind == "pain-before":
+                pain_before = check_pain("pain before", ask_pain("before"))
+            elif step.kind == "pain-after":
+                pain_after = check_pain("pain after", ask_pain("after"))
+            elif step.kind == "set":
+                assert step.exercise is not None
+                path = out / f"{patient.id}_{day}_{stamp}_{step.exercise.exercise}_set{step.set_index + 1}.h5"
+                outcome = record_set(device, path, subject, step.exercise, step.set_index, live=on_live)
+                outcomes.append(outcome)
+                if on_set is not None:
+                    on_set(outcome)
+    except (KeyboardInterrupt, DeviceError):
+        # Stopped part-way (Ctrl-C, the board went away): the sets already done are stored, then the stop goes on.
+        if outcomes:
+            finish_session(store, patient.id, outcomes, pain_before, None, date=day, prescription=prescription,
+                           pain_next_day=pain_next_day)
+        raise
     session_id = finish_session(store, patient.id, outcomes, pain_before, pain_after, date=day,
                                 prescription=prescription, pain_next_day=pain_next_day)
     dose = dose_summary(prescription, [(o.exercise, o.result) for o in outcomes])

@@ -263,3 +263,25 @@ def test_an_import_failing_half_way_leaves_nothing(loop, tmp_path, monkeypatch):
         monkeypatch.setattr(pkg, "register_recording", real)
         result = import_package(clinic2, package)  # the package is not marked imported: it goes in now
         assert len(result.session_ids) == 7
+
+
+def test_a_session_stopped_part_way_keeps_the_sets_done(tmp_path):
+    from drivers.sim.home_patient import SimulatedHomeBoard
+    from station.home.session import run_home_session
+
+    with Store(tmp_path / "s.sqlite3") as store:
+        pid = store.add_patient(affected_side="left", mass_kg=70.0).id
+        p = save_prescription(store, _prescription(pid))
+        sets = []
+
+        def stop_after_first(outcome):
+            sets.append(outcome)
+            raise KeyboardInterrupt
+
+        with pytest.raises(KeyboardInterrupt):
+            run_home_session(SimulatedHomeBoard(), p, store, tmp_path / "rec", ask_pain=lambda _w: 2.0,
+                             on_set=stop_after_first, date=START)
+        (session,) = store.sessions(pid)
+        assert session.n_trials == 1 and session.place == "home"
+        a = adherence_summary(store, pid, START)
+        assert a.sessions[0].pain_after is None and a.sessions[0].reps_done == 3  # the stance set only
