@@ -75,7 +75,8 @@ def _import(args: argparse.Namespace) -> int:
 
     with open_store(args) as store:
         r = import_package(store, args.package, patient_id=args.import_patient)
-    print(f"imported {len(r.session_ids)} home sessions ({r.n_trials} sets) for patient {r.patient_id}")
+    skipped = f"; {r.n_skipped} already stored, skipped" if r.n_skipped else ""
+    print(f"imported {len(r.session_ids)} home sessions ({r.n_trials} sets) for patient {r.patient_id}{skipped}")
     return 0
 
 

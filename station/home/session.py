@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
+import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -245,6 +246,9 @@ def finish_session(
 ) -> int:
     """Store a finished session: every set as a trial, the pain ratings and the dose summary; its id.
 
+    The home session gets a random ``uid`` that travels with it to the clinic, so a later package that
+    carries it again imports only the sessions the clinic does not have yet.
+
     ``pain_next_day`` is the patient's rating of the 24 h after their *previous* home session (asked at the
     start of this one, the "24-h rule"); it is stored on that session.
     """
@@ -268,9 +272,10 @@ def finish_session(
     summary = dose_summary(p, [(o.exercise, o.result) for o in outcomes])
     with store.transaction() as db:
         db.execute(
-            "INSERT INTO home_sessions (session_id, prescription_version, pain_before, pain_after, pain_next_day,"
-            " summary_json, created_utc) VALUES (?, ?, ?, ?, NULL, ?, ?)",
-            (session.id, p.version, pb, pa, json.dumps([d.to_dict() for d in summary], allow_nan=False),
+            "INSERT INTO home_sessions (session_id, uid, prescription_version, pain_before, pain_after,"
+            " pain_next_day, summary_json, created_utc) VALUES (?, ?, ?, ?, ?, NULL, ?, ?)",
+            (session.id, secrets.token_hex(16), p.version, pb, pa,
+             json.dumps([d.to_dict() for d in summary], allow_nan=False),
              _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")),
         )
         if pn is not None and previous is not None:

@@ -285,3 +285,25 @@ def test_a_session_stopped_part_way_keeps_the_sets_done(tmp_path):
         assert session.n_trials == 1 and session.place == "home"
         a = adherence_summary(store, pid, START)
         assert a.sessions[0].pain_after is None and a.sessions[0].reps_done == 3  # the stance set only
+
+
+def test_a_later_package_brings_only_the_new_sessions(tmp_path):
+    with Store(tmp_path / "clinic.sqlite3") as clinic, Store(tmp_path / "home.sqlite3") as home:
+        pid = clinic.add_patient(affected_side="left", mass_kg=70.0).id
+        home.add_patient(affected_side="left", mass_kg=70.0, patient_id=pid)
+        for store in (clinic, home):
+            save_prescription(store, _prescription(pid))
+        p = replace(_prescription(pid), version=1)
+        course = HomePatientCourse(3)
+        simulate_course(home, pid, course, 3, tmp_path / "rec", seed=5)  # days 0 and 2
+        first = import_package(clinic, export_package(home, pid, tmp_path / "pkg1"))
+        assert (len(first.session_ids), first.n_skipped) == (2, 0)
+        simulate_course(home, pid, HomePatientCourse(3, skip_days=(0, 2)), 5, tmp_path / "rec", seed=6)  # day 4
+        second = import_package(clinic, export_package(home, pid, tmp_path / "pkg2"))
+        assert (len(second.session_ids), second.n_skipped) == (1, 2)
+        assert len(clinic.sessions(pid)) == 3
+        with pytest.raises(PackageError, match="already imported"):
+            import_package(clinic, tmp_path / "pkg2")
+        with pytest.raises(PackageError, match="all 3 sessions are already stored"):
+            import_package(clinic, export_package(home, pid, tmp_path / "pkg3"))
+        assert len(clinic.sessions(pid)) == 3 and p.version == 1
