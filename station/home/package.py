@@ -46,6 +46,7 @@ from station.store.store import Store, StoreError
 __all__ = ["FORMAT", "ImportResult", "PackageError", "export_package", "import_package"]
 
 FORMAT = "balance-station-home-package/1"
+_SESSION_KEYS = ("uid", "day", "prescription_version", "pain_before", "pain_after", "pain_next_day", "dose", "trials")
 _MAC = re.compile(r"(?i)\b[0-9a-f]{2}(?:[:-][0-9a-f]{2}){5}\b")
 _IDENTIFYING_KEYS = ("serial", "mac", "address", "bdaddr", "bluetooth")
 
@@ -163,7 +164,19 @@ def _read_checked(root: Path) -> tuple[dict[str, Any], dict[str, Any]]:
         raise PackageError(f"{root}: files not in the manifest: {', '.join(unlisted)}; not imported")
     if "summary.json" not in files:
         raise PackageError(f"{root}: summary.json is not in the manifest")
-    summary = json.loads((root / "summary.json").read_text())
+    try:
+        summary = json.loads((root / "summary.json").read_text())
+        sessions = summary["sessions"]
+        for k, session in enumerate(sessions):
+            missing = [key for key in _SESSION_KEYS if key not in session]
+            if missing:
+                raise PackageError(f"{root}: session {k + 1} in summary.json lacks {', '.join(missing)}")
+            for trial in session["trials"]:
+                if trial.get("file") not in files or not str(trial["file"]).endswith(".h5"):
+                    raise PackageError(f"{root}: session {k + 1} names a recording not in the manifest: "
+                                       f"{trial.get('file')!r}")
+    except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
+        raise PackageError(f"{root}: summary.json is not a home package summary ({exc!r})") from None
     return manifest, summary
 
 
