@@ -45,11 +45,12 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     actions = parser.add_subparsers(dest="home_action", metavar="ACTION")
     export = actions.add_parser("export", help="write a de-identified package of the home sessions")
     export.add_argument("--patient", metavar="ID", required=True, dest="export_patient")
-    export.add_argument("--out", type=Path, required=True, metavar="PKG", dest="package")
+    export.add_argument("--out", type=Path, required=True, metavar="PKG", dest="package",
+                        help="package directory, or PKG.zip for one zip file")
     _store_option(export)
     export.set_defaults(run=_export)
     imp = actions.add_parser("import", help="import a home package at the clinic (refuses bad packages)")
-    imp.add_argument("package", type=Path, metavar="PKG")
+    imp.add_argument("package", type=Path, metavar="PKG", help="package directory or .zip")
     imp.add_argument("--patient", metavar="ID", dest="import_patient", help="refuse unless the package is this one's")
     _store_option(imp)
     imp.set_defaults(run=_import)
@@ -66,7 +67,8 @@ def _export(args: argparse.Namespace) -> int:
 
     with open_store(args) as store:
         root = export_package(store, args.export_patient, args.package)
-    print(f"wrote {root} (directory: manifest.json with SHA-256 of every file, summary.json, de-identified HDF5)")
+    kind = "zip of a package directory" if root.is_file() else "directory"
+    print(f"wrote {root} ({kind}: manifest.json with SHA-256 of every file, summary.json, de-identified HDF5)")
     return 0
 
 
