@@ -54,6 +54,42 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     imp.add_argument("--patient", metavar="ID", dest="import_patient", help="refuse unless the package is this one's")
     _store_option(imp)
     imp.set_defaults(run=_import)
+    status = actions.add_parser("status", help="adherence and the progression suggestion (clinician)")
+    status.add_argument("status_patient", metavar="ID")
+    status.add_argument("--today", metavar="YYYY-MM-DD", help="as of this day (default today)")
+    status.add_argument("--json", action="store_true", help="as JSON")
+    _store_option(status)
+    status.set_defaults(run=_status)
+
+
+def _status(args: argparse.Namespace) -> int:
+    import json
+
+    from station.home.adherence import adherence_summary
+    from station.home.exercises import LIBRARY
+    from station.home.progression import suggest_progression
+
+    with open_store(args) as store:
+        a = adherence_summary(store, args.status_patient, args.today)
+        d = suggest_progression(store, args.status_patient)
+    if args.json:
+        print(json.dumps({**a.to_dict(), "progression": d.__dict__}, indent=1))
+        return 0
+    print(f"{a.patient_id}, prescription v{a.prescription_version} ({a.sessions_per_week_prescribed} sessions a week),"
+          f" as of {a.today}")
+    weeks = " · ".join(f"{w.week + 1}: {w.sessions_done}/{w.sessions_prescribed}{'' if w.complete else ' so far'}"
+                       for w in a.weeks)
+    print(f"  sessions per week: {weeks or 'none yet'}")
+    print(f"  home sessions {len(a.sessions)}, days with data in the last 30: {a.days_with_data_last_30}, "
+          f"streak of prescribed sessions: {a.streak_sessions}")
+    for date, fraction in a.dose_per_session:
+        print(f"  {date}: {fraction:.0%} of the prescribed repetitions")
+    for e in a.exercises:
+        hold = f", best hold {e.hold_best_s:.1f} s" if LIBRARY[e.exercise].counts_holds else ""
+        print(f"  {LIBRARY[e.exercise].title}: {e.reps_done}/{e.reps_prescribed} repetitions, "
+              f"{e.reps_on_target} on target{hold}, {e.time_in_band_s:.0f} s in the band")
+    print(f"  suggestion: {d.action} ({d.rule}): {d.detail}")
+    return 0
 
 
 def _store_option(parser: argparse.ArgumentParser) -> None:

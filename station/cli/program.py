@@ -1,4 +1,8 @@
-"""``station program create|show|edit|export``: a patient's home exercise prescription (every edit a new version)."""
+"""``station program create|show|edit|export|import``: a patient's home exercise prescription.
+
+Every edit at the clinic is a new version; ``export`` writes the current one as JSON and ``import`` on the home
+device stores it under the clinic's version number.
+"""
 
 from __future__ import annotations
 
@@ -33,6 +37,13 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     show.add_argument("--json", action="store_true", help="as JSON")
     add_store_option(show)
     show.set_defaults(run=_show)
+    imp = actions.add_parser("import", help="on the home device: take the clinic's exported prescription as it is "
+                                            "(same version number and start date)")
+    imp.add_argument("file", type=Path, metavar="FILE.json")
+    imp.add_argument("--mass", type=float, metavar="KG",
+                     help="body mass, kg: registers the patient under the prescription's id on a new home device")
+    add_store_option(imp)
+    imp.set_defaults(run=_import)
     export = actions.add_parser("export", help="write the current prescription as JSON (for the home device)")
     export.add_argument("patient", metavar="ID")
     export.add_argument("--out", type=Path, required=True, metavar="FILE.json")
@@ -151,6 +162,25 @@ def _show(args: argparse.Namespace) -> int:
             current_prescription(store, args.patient)]
     for p in versions:
         print(p.to_json() if args.json else "\n".join(describe(p)))
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from station.home.prescription import Prescription, save_prescription
+    from station.store import StoreError
+
+    p = Prescription.from_json(args.file.read_text()).validate()
+    with open_store(args) as store:
+        try:
+            store.patient(p.patient_id)
+        except StoreError:
+            if args.mass is None:
+                raise StoreError(f"patient {p.patient_id} is not on this device yet: give --mass KG to register "
+                                 "them under the clinic's id") from None
+            store.add_patient(affected_side=p.affected_side, mass_kg=args.mass, patient_id=p.patient_id)
+            print(f"registered patient {p.patient_id} ({p.affected_side} side affected, {args.mass:g} kg)")
+        saved = save_prescription(store, p, keep_version=True)
+    print("\n".join(describe(saved)))
     return 0
 
 
