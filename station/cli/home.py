@@ -11,8 +11,12 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from station.cli._store import add_store_option, open_store
+
+if TYPE_CHECKING:
+    from station.store import Store
 
 DEMO_SPEED = 10.0
 
@@ -127,13 +131,13 @@ def _prompt_pain(question: str) -> float:
             print(f"  {exc}; please type a number from 0 to 10")
 
 
-def _has_home_session(store, patient_id: str) -> bool:
+def _has_home_session(store: Store, patient_id: str) -> bool:
     from station.home.adherence import home_sessions
 
     return bool(home_sessions(store, patient_id))
 
 
-def _demo_setup(store) -> str:
+def _demo_setup(store: Store) -> str:
     from station.home.prescription import ExerciseDose, Prescription, Target, save_prescription
 
     patient = store.add_patient(affected_side="left", mass_kg=70.0, notes="demo patient")

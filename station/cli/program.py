@@ -9,8 +9,12 @@ from __future__ import annotations
 import argparse
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from station.cli._store import add_store_option, open_store
+
+if TYPE_CHECKING:
+    from station.home.prescription import ExerciseDose, Prescription
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -51,7 +55,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     export.set_defaults(run=_export)
 
 
-def _dose(text: str):  # -> ExerciseDose
+def _dose(text: str) -> ExerciseDose:
     from station.home.exercises import LIBRARY
     from station.home.prescription import ExerciseDose, Target
 
@@ -81,7 +85,7 @@ def _dose(text: str):  # -> ExerciseDose
                         Target(values.get("min"), values.get("max"), hold or None))
 
 
-def describe(p) -> list[str]:
+def describe(p: Prescription) -> list[str]:
     from station.home.exercises import LIBRARY
 
     lines = [f"Prescription v{p.version} for {p.patient_id} (affected side {p.affected_side}), from {p.created}: "
@@ -99,7 +103,7 @@ def describe(p) -> list[str]:
     return lines
 
 
-def _apply(args: argparse.Namespace, p):
+def _apply(args: argparse.Namespace, p: Prescription) -> Prescription:
     import datetime as _dt
 
     changes = {}
@@ -122,7 +126,7 @@ def _apply(args: argparse.Namespace, p):
     return replace(p, **changes)
 
 
-def _load(args: argparse.Namespace, patient_id: str):
+def _load(args: argparse.Namespace, patient_id: str) -> Prescription:
     from station.home.prescription import Prescription
 
     p = Prescription.from_json(args.from_json.read_text())
