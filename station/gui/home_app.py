@@ -1,0 +1,96 @@
+"""Windows of the home exercise program: the patient's guided session (``station gui --home``) and the
+clinician's program window, adherence and prescription (``station gui --program``)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from PyQt6 import QtCore, QtWidgets
+
+from recordings.metadata import Subject
+from station.gui.adherence_view import AdherenceView
+from station.gui.home_session import HomeDeviceFactory, HomeSessionView, create_home_device
+from station.gui.prescription_form import PrescriptionForm
+from station.home import current_prescription
+from station.store import Store, StoreError, resolve_store_path
+
+__all__ = ["HomeWindow", "ProgramWindow", "main"]
+
+
+class HomeWindow(QtWidgets.QMainWindow):
+    """The patient's window: the guided session of the patient's current prescription."""
+
+    def __init__(self, store: Store, patient_id: str, out_dir: str | Path, *, device_factory: HomeDeviceFactory,
+                 time_scale: float = 1.0) -> None:
+        super().__init__()
+        self.setWindowTitle("Home exercises")
+        patient = store.patient(patient_id)
+        prescription = current_prescription(store, patient_id)
+        subject = Subject(patient.id, patient.mass_kg, patient.affected_side)
+        self.session = HomeSessionView(prescription, subject, store, out_dir, device_factory=device_factory,
+                                       time_scale=time_scale)
+        self.setCentralWidget(self.session)
+        self.session.summary.done.clicked.connect(self.close)
+
+    def closeEvent(self, event) -> None:  # noqa: ANN001 - Qt's signature
+        self.session.close()
+        super().closeEvent(event)
+
+
+class ProgramWindow(QtWidgets.QMainWindow):
+    """The clinician's window: adherence and progression, and the prescription form."""
+
+    def __init__(self, store: Store, patient_id: str, *, today: _dt.date | None = None) -> None:
+        super().__init__()
+        self.setWindowTitle(f"Home program — {patient_id}")
+        self.adherence = AdherenceView(store, patient_id, today=today)
+        self.form = PrescriptionForm(store, patient_id)
+        try:
+            self.form.load(current_prescription(store, patient_id))
+        except StoreError:
+            self.form.add_exercise()  # no prescription yet: start from one exercise of the library
+        self.tabs = QtWidgets.QTabWidget()
+        self.tabs.addTab(self.adherence, "Adherence")
+        self.tabs.addTab(self.form, "Prescription")
+        self.setCentralWidget(self.tabs)
+        self.form.saved.connect(lambda _p: self.adherence.refresh())
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``station gui --home`` / ``station gui --program``."""
+    parser = argparse.ArgumentParser(prog="station gui", description="Home exercise program windows")
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("--home", action="store_true", help="the patient's guided home session")
+    which.add_argument("--program", action="store_true", help="the clinician's adherence view and prescription form")
+    parser.add_argument("--patient", required=True, help="patient id in the store")
+    parser.add_argument("--store", type=Path, help="patient store file")
+    parser.add_argument("--device", default="sim-home", help="device spec for --home (default sim-home)")
+    parser.add_argument("--out-dir", type=Path, help="folder for the set recordings (default ./recordings)")
+    parser.add_argument("--quit-after", type=float, metavar="SECONDS",
+                        help="close the window after this many seconds (unattended smoke runs)")
+    args = parser.parse_args(argv)
+    app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(sys.argv[:1])
+    store = Store(resolve_store_path(args.store))
+    try:
+        if args.home:
+            patient = store.patient(args.patient)
+            subject = Subject(patient.id, patient.mass_kg, patient.affected_side)
+            window: QtWidgets.QMainWindow = HomeWindow(
+                store, args.patient, args.out_dir or Path.cwd() / "recordings",
+                device_factory=create_home_device(args.device, subject),
+            )
+        else:
+            window = ProgramWindow(store, args.patient)
+        window.resize(1280, 800)
+        window.show()
+        if args.home:
+            window.session.start()  # type: ignore[attr-defined]
+        if args.quit_after is not None:
+            QtCore.QTimer.singleShot(int(args.quit_after * 1000), window.close)
+        return int(app.exec())
+    finally:
+        store.close()

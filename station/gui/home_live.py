@@ -1,0 +1,210 @@
+"""Live feedback during one set of a home exercise (no Qt): the repetition count, the hold timer and the
+affected-limb load in %BW, as a :class:`~station.protocols.training.TrainingMode` the
+:class:`~station.gui.controller.LiveController` feeds with every sample exactly once.
+
+The repetition count is :func:`analysis.repetitions.detect_repetitions` on all the samples of the set so
+far — the same function :func:`station.home.session.analyze_set` applies to the finished file — re-run
+at most every ``interval_s`` of wall time (a few times per second), and once more on every sample at the
+end of the set. The GUI computes no count of its own.
+
+The load shown and the hold timer use the affected limb's load in % of body weight,
+``100·affected_n/body_weight_n`` (the unit of the prescription's target, ``Target.affected_min_pct_bw``).
+The hold timer is the continuous time, up to the newest sample, that this load has stayed inside the
+target band; an unloaded sample (nobody on the board) or one outside the band restarts it.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from analysis.repetitions import RepetitionResult, detect_repetitions
+from station.home import LIBRARY, ExerciseDose
+from station.protocols.live import LiveSamples
+from station.protocols.training import LoadBand, TrainingEvent, TrainingMode
+
+__all__ = ["RepetitionCounter"]
+
+#: Window over which the shown affected load is averaged, s (as the load bars of the live view).
+LOAD_WINDOW_S = 0.25
+
+
+class RepetitionCounter(TrainingMode):
+    """Counts the repetitions of one set live and keeps the hold timer.
+
+    Parameters
+    ----------
+    dose : ExerciseDose
+        The prescribed exercise (its target band and hold time).
+    body_weight_n : float
+        The patient's body weight, N (the %BW reference).
+    interval_s : float
+        Minimum wall time between two live re-counts, s.
+    clock : callable
+        Wall clock for the throttle (``time.monotonic``; tests may inject another).
+    """
+
+    name = "home"
+
+    def __init__(
+        self,
+        dose: ExerciseDose,
+        body_weight_n: float,
+        *,
+        interval_s: float = 0.25,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__()
+        if not (math.isfinite(body_weight_n) and body_weight_n > 0):
+            raise ValueError(f"body weight must be > 0 N, got {body_weight_n}")
+        if not interval_s > 0:
+            raise ValueError(f"the re-count interval must be > 0 s, got {interval_s}")
+        self.dose = dose
+        self.exercise = LIBRARY[dose.exercise]
+        self.body_weight_n = float(body_weight_n)
+        self.interval_s = float(interval_s)
+        self._clock = clock
+        target = dose.target
+        self.band_min_pct_bw = target.affected_min_pct_bw
+        self.band_max_pct_bw = target.affected_max_pct_bw
+        self.hold_s = target.hold_s if target.hold_s is not None else (dose.hold_s or None)
+        self._chunks: list[tuple[np.ndarray, ...]] = []
+        self._last_count_at = -math.inf
+        self.result: RepetitionResult | None = None
+        self.n_counts = 0  # how many times detect_repetitions ran (the throttle is tested)
+        self._entered_t: float | None = None
+        self.held_s = 0.0
+        self.best_hold_s = 0.0
+        self.affected_pct_bw = math.nan  # mean of the last LOAD_WINDOW_S, %BW
+        self.unaffected_pct_bw = math.nan
+        self._announced = 0
+
+    # -- what the views need ---------------------------------------------------------------------------
+
+    @property
+    def band(self) -> LoadBand | None:
+        """The target band for the load bars (None when the target has no load band)."""
+        if self.band_min_pct_bw is None and self.band_max_pct_bw is None:
+            return None
+        lo = self.band_min_pct_bw if self.band_min_pct_bw is not None else 0.0
+        hi = self.band_max_pct_bw if self.band_max_pct_bw is not None else 100.0
+        return LoadBand(lo, hi)
+
+    @property
+    def reps_done(self) -> int:
+        """Complete repetitions counted so far."""
+        return self.result.n_complete if self.result is not None else 0
+
+    @property
+    def reps_on_target(self) -> int:
+        return self.result.n_on_target if self.result is not None else 0
+
+    def describe(self) -> str:
+        return f"{self.exercise.title}: {self.dose.reps} repetitions"
+
+    def settings(self) -> dict[str, tuple[Any, str]]:
+        return {
+            "home.exercise": (self.dose.exercise, ""),
+            "home.reps": (self.dose.reps, ""),
+            "home.hold_s": (float(self.dose.hold_s), "s"),
+            "home.body_weight_n": (self.body_weight_n, "N"),
+            "home.live_recount_interval_s": (self.interval_s, "s"),
+        }
+
+    def status(self) -> dict[str, Any]:
+        hold = self.hold_s
+        return {
+            "message": self.exercise.title,
+            "successes": self.reps_done,
+            "attempts": self.dose.reps,
+            "on_target": self.reps_on_target,
+            "hold_progress": min(self.held_s / hold, 1.0) if hold else 0.0,
+            "held_s": self.held_s,
+            "hold_s": hold,
+            "affected_pct_bw": self.affected_pct_bw,
+            "unaffected_pct_bw": self.unaffected_pct_bw,
+            "band": self.band,
+        }
+
+    # -- the samples -----------------------------------------------------------------------------------
+
+    def _inside(self, pct_bw: np.ndarray, loaded: np.ndarray) -> np.ndarray:
+        inside = loaded & np.isfinite(pct_bw)
+        if self.band_min_pct_bw is not None:
+            inside &= pct_bw >= self.band_min_pct_bw
+        if self.band_max_pct_bw is not None:
+            inside &= pct_bw <= self.band_max_pct_bw
+        return inside
+
+    def _update_hold(self, t: np.ndarray, inside: np.ndarray) -> None:
+        """Continuous time inside the band up to the newest sample (vectorised over the block)."""
+        if not inside[-1]:
+            self._entered_t, self.held_s = None, 0.0
+            return
+        outside = np.flatnonzero(~inside)
+        if outside.size:
+            self._entered_t = float(t[outside[-1] + 1])
+        elif self._entered_t is None:
+            self._entered_t = float(t[0])
+        self.held_s = float(t[-1]) - self._entered_t
+        self.best_hold_s = max(self.best_hold_s, self.held_s)
+
+    def _advance(self, s: LiveSamples) -> list[TrainingEvent]:
+        self._chunks.append((s.t_s, s.affected_n, s.unaffected_n, s.cop_x_mm, s.cop_y_mm))
+        pct_bw = 100.0 * s.affected_n / self.body_weight_n
+        self._update_hold(s.t_s, self._inside(pct_bw, s.loaded))
+        recent = s.since(float(s.t_s[-1]) - LOAD_WINDOW_S)
+        if np.any(recent.loaded):
+            self.affected_pct_bw = float(100.0 * recent.affected_n[recent.loaded].mean() / self.body_weight_n)
+            self.unaffected_pct_bw = float(100.0 * recent.unaffected_n[recent.loaded].mean() / self.body_weight_n)
+        else:
+            self.affected_pct_bw = self.unaffected_pct_bw = math.nan
+        now = self._clock()
+        if now - self._last_count_at < self.interval_s:
+            return []
+        self._last_count_at = now
+        return self.recount()
+
+    def samples(self) -> tuple[np.ndarray, ...]:
+        """(t_s, affected_n, unaffected_n, cop_x_mm, cop_y_mm) of the set so far."""
+        if not self._chunks:
+            return tuple(np.zeros(0) for _ in range(5))
+        if len(self._chunks) > 1:
+            self._chunks = [tuple(np.concatenate(parts) for parts in zip(*self._chunks, strict=True))]
+        return self._chunks[0]
+
+    def recount(self) -> list[TrainingEvent]:
+        """Run the repetition detection on every sample so far; an event per newly counted repetition."""
+        t, affected, unaffected, cop_x, cop_y = self.samples()
+        if t.size < 2:
+            return []
+        target = self.dose.target
+        self.result = detect_repetitions(
+            self.exercise.kind.value, t, affected, unaffected,
+            body_weight_n=self.body_weight_n, cop_x_mm=cop_x, cop_y_mm=cop_y,
+            target_min_pct_bw=target.affected_min_pct_bw, target_max_pct_bw=target.affected_max_pct_bw,
+            hold_s=self.hold_s,
+        )
+        self.n_counts += 1
+        self.successes, self.attempts = self.result.n_complete, self.dose.reps
+        events = []
+        complete = [r for r in self.result.repetitions if r.complete]
+        for rep in complete[self._announced:]:
+            verdict = "on target" if rep.hit_target else "off target"
+            events.append(TrainingEvent(rep.end_s, "rep_counted", f"repetition {len(events) + self._announced + 1}: "
+                                        f"{verdict}, mean {rep.affected_mean_pct_bw:.0f} %BW"))
+        self._announced = max(self._announced, len(complete))
+        return events
+
+    def finish(self, t_s: float) -> list[TrainingEvent]:
+        """The final count on every sample of the set, then the score event."""
+        events = self.recount()
+        self.finished = True
+        return [*events, TrainingEvent(t_s, "score", self.score_label())]
+
+    def score_label(self) -> str:
+        return f"home {self.dose.exercise}: {self.reps_done} repetitions, {self.reps_on_target} on target"
