@@ -51,6 +51,35 @@ CREATE TABLE scores (
 );
 """
 
+#: Home exercise program (station/home): prescription versions, the pain ratings and dose summary of each
+#: home session, and the packages imported from home devices (a second import of one package is refused).
+_V2 = """
+CREATE TABLE prescriptions (
+    patient_id TEXT NOT NULL REFERENCES patients(id),
+    version INTEGER NOT NULL CHECK (version >= 1),
+    created TEXT NOT NULL,
+    json TEXT NOT NULL,
+    created_utc TEXT NOT NULL,
+    PRIMARY KEY (patient_id, version)
+);
+CREATE TABLE home_sessions (
+    session_id INTEGER PRIMARY KEY REFERENCES sessions(id),
+    prescription_version INTEGER NOT NULL,
+    pain_before REAL CHECK (pain_before IS NULL OR pain_before BETWEEN 0 AND 10),
+    pain_after REAL CHECK (pain_after IS NULL OR pain_after BETWEEN 0 AND 10),
+    pain_next_day REAL CHECK (pain_next_day IS NULL OR pain_next_day BETWEEN 0 AND 10),
+    summary_json TEXT NOT NULL,
+    created_utc TEXT NOT NULL
+);
+CREATE TABLE home_imports (
+    package_id TEXT PRIMARY KEY,
+    patient_id TEXT NOT NULL REFERENCES patients(id),
+    manifest_sha256 TEXT NOT NULL CHECK (length(manifest_sha256) = 64),
+    n_sessions INTEGER NOT NULL,
+    imported_utc TEXT NOT NULL
+)
+"""
+
 #: (version, SQL script) in order. The store's schema version is the last one.
-MIGRATIONS: tuple[tuple[int, str], ...] = ((1, _V1),)
+MIGRATIONS: tuple[tuple[int, str], ...] = ((1, _V1), (2, _V2))
 SCHEMA_VERSION = MIGRATIONS[-1][0]

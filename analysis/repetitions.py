@@ -1,0 +1,539 @@
+"""Repetitions of a home exercise, detected from the board's signals (not self-report).
+
+One function, :func:`detect_repetitions`, segments a set of one exercise into repetitions and measures
+each: its time on target, the longest continuous hold, the affected-limb load. It runs on a finished set
+and on a growing buffer (the live count): the work is a handful of vectorised passes and, for squats,
+one FFT, so calling it a few times per second on a 60-s buffer costs well under a millisecond per call
+of Python overhead plus O(n log n) NumPy work.
+
+Segmentation per kind (the ``ExerciseKind`` value strings of ``station.home.exercises``):
+
+* **Holds** — ``symmetric-stance``, ``weight-shift``, ``single-leg-stance``: the affected limb's share of
+  the load measured (affected / (affected + unaffected), % — equal to %BW in static stance,
+  analysis-methods.md §2.1) must be inside the target band. Stays in the band are merged across gaps
+  shorter than ``bridge_s``; a stay of at least ``hold_s`` is a complete repetition, a stay of at least
+  ``min_attempt_s`` but under ``hold_s`` is a half repetition (reason "held X s of Y s"). Symmetric stance
+  counts every ``hold_s`` of a long stay as one repetition (as :class:`station.protocols.training.
+  SymmetricStanceTraining` does); a weight shift or a single-leg stand is one repetition per stay.
+* **Mini-squat** — the vertical displacement of the centre of mass is the double integral of
+  (Fz − BW)/m (impulse–momentum). It is computed in the frequency domain ("omega arithmetic":
+  Z(f) = −A(f)/(2πf)²) over the band ``squat_band_hz`` after SWARII resampling, which removes the drift
+  a time-domain integral would accumulate. Each trough of depth (peak prominence) ≥ ``min_depth_mm`` is a
+  squat; ``half_depth_mm`` ≤ depth < ``min_depth_mm`` is a half repetition ("too shallow").
+* **Sit-to-stand** (feet on the board) — a rise is a rise of Fz above ``half_rise_pct_bw`` until it falls
+  below ``seated_pct_bw`` (hysteresis); it is complete when Fz stayed ≥ ``stand_pct_bw`` for
+  ``stand_min_s`` (the person stood up), otherwise "did not stand up fully".
+* **Step-up** — each contact with the board (Fz above ``contact_on_pct_bw``, hysteresis) is an attempt;
+  complete when the full weight came onto the board (Fz ≥ ``stand_pct_bw`` for ``stand_min_s``).
+* **Stepping in place** — a repetition is a single-support phase on the affected limb: the unaffected
+  limb's load falls below ``half_lift_pct_bw`` (attempt) and is complete when it stays below
+  ``lift_pct_bw`` for ``min_single_s`` (the foot was lifted).
+
+Stepping off the board (Fz below ``off_board_pct_bw`` for at least ``off_board_min_s``, kinds other than
+step-up and sit-to-stand) ends any repetition it overlaps as incomplete with the reason "stepped off the
+board"; an off-board spell outside any repetition is reported as its own incomplete entry. Nothing is
+dropped silently: every attempt appears in :attr:`RepetitionResult.repetitions` with a reason when it
+did not count.
+
+Loads in %BW divide by ``body_weight_n`` (sit-to-stand, step-up, stepping) or by the load measured
+(holds, squat: the share); the normalisation used is named in the settings.
+
+References: home-program-and-reports.md §3.2 (what the board measures per exercise); Winter,
+*Biomechanics and Motor Control of Human Movement* (impulse–momentum, double integration of the
+ground reaction force); Brandt et al. 2013 / SWARII (resampling, analysis/resample.py).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields
+from typing import Any
+
+import numpy as np
+from scipy import signal
+
+from analysis._checks import STANDARD_GRAVITY_M_S2, as_float_array, check_positive, check_same_length
+from analysis.resample import swarii
+from analysis.stance import hysteresis_state
+
+__all__ = [
+    "HOLD_KINDS",
+    "KINDS",
+    "Repetition",
+    "RepetitionResult",
+    "RepetitionSettings",
+    "detect_repetitions",
+    "squat_displacement_mm",
+]
+
+HOLD_KINDS = ("symmetric-stance", "weight-shift", "single-leg-stance")
+MOVEMENT_KINDS = ("mini-squat", "sit-to-stand", "step-up", "stepping-in-place")
+KINDS = HOLD_KINDS + MOVEMENT_KINDS
+_BODY_WEIGHT_NORMALISED = ("sit-to-stand", "step-up", "stepping-in-place")
+_NO_OFF_BOARD = ("sit-to-stand", "step-up")
+OFF_BOARD = "stepped off the board"
+
+
+_UNITS = {"s": "s", "pct_bw": "%BW", "mm": "mm", "hz": "Hz"}
+
+
+@dataclass(frozen=True)
+class RepetitionSettings:
+    """Detection settings (all stored with the result; units in the names)."""
+
+    bridge_s: float = 0.3
+    min_attempt_s: float = 1.0
+    off_board_pct_bw: float = 20.0
+    off_board_min_s: float = 0.3
+    min_on_target_fraction: float = 0.8
+    min_depth_mm: float = 40.0
+    half_depth_mm: float = 20.0
+    squat_band_low_hz: float = 0.12
+    squat_band_high_hz: float = 2.5
+    squat_min_interval_s: float = 1.2
+    resample_hz: float = 50.0
+    stand_pct_bw: float = 80.0
+    stand_min_s: float = 0.3
+    half_rise_pct_bw: float = 55.0
+    seated_pct_bw: float = 45.0
+    contact_on_pct_bw: float = 20.0
+    contact_off_pct_bw: float = 10.0
+    half_lift_pct_bw: float = 30.0
+    relanded_pct_bw: float = 40.0
+    lift_pct_bw: float = 10.0
+    min_single_s: float = 0.15
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if not (math.isfinite(value) and value > 0):
+                raise ValueError(f"repetition setting {f.name} must be a positive number, got {value}")
+        if self.min_on_target_fraction > 1:
+            raise ValueError(f"min_on_target_fraction is a fraction (0-1], got {self.min_on_target_fraction}")
+        if self.half_depth_mm >= self.min_depth_mm:
+            raise ValueError(f"half_depth_mm ({self.half_depth_mm}) must be below min_depth_mm ({self.min_depth_mm})")
+        if self.squat_band_low_hz >= self.squat_band_high_hz:
+            raise ValueError(f"squat band low ({self.squat_band_low_hz} Hz) must be below high "
+                             f"({self.squat_band_high_hz} Hz)")
+        if not self.seated_pct_bw < self.half_rise_pct_bw < self.stand_pct_bw:
+            raise ValueError("sit-to-stand thresholds must satisfy seated < half_rise < stand %BW, got "
+                             f"{self.seated_pct_bw} / {self.half_rise_pct_bw} / {self.stand_pct_bw}")
+        if not self.contact_off_pct_bw < self.contact_on_pct_bw:
+            raise ValueError("contact_off_pct_bw must be below contact_on_pct_bw")
+        if not self.lift_pct_bw < self.half_lift_pct_bw < self.relanded_pct_bw:
+            raise ValueError("stepping thresholds must satisfy lift < half_lift < relanded %BW")
+
+    def with_units(self) -> dict[str, tuple[Any, str]]:
+        out: dict[str, tuple[Any, str]] = {}
+        for f in fields(self):
+            unit = next((u for suffix, u in _UNITS.items() if f.name.endswith(suffix)), "")
+            out[f.name] = (float(getattr(self, f.name)), unit)
+        return out
+
+
+@dataclass(frozen=True)
+class Repetition:
+    """One attempt at a repetition.
+
+    Attributes
+    ----------
+    start_s, end_s : float
+        Start and end of the attempt on the recording's clock, s.
+    hold_s : float
+        Longest continuous time on target within it, s.
+    on_target_s : float
+        Total time on target within it, s.
+    affected_mean_pct_bw, affected_peak_pct_bw : float
+        Mean and peak affected-limb load over the attempt, %BW (normalisation in the settings).
+    hit_target : bool
+        The repetition is complete and met the target.
+    complete : bool
+        False for a half repetition, an interrupted one, or an off-board spell.
+    reason : str
+        "" or why it did not count / did not hit the target.
+    """
+
+    start_s: float
+    end_s: float
+    hold_s: float
+    on_target_s: float
+    affected_mean_pct_bw: float
+    affected_peak_pct_bw: float
+    hit_target: bool
+    complete: bool
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class RepetitionResult:
+    """The repetitions of one set.
+
+    Attributes
+    ----------
+    repetitions : tuple of Repetition
+        Every attempt in time order, incomplete ones included (with a reason).
+    n_complete : int
+        Complete repetitions.
+    n_on_target : int
+        Complete repetitions that met the target.
+    time_in_band_s : float
+        Time on the board with the affected-limb load inside the target band, s.
+    settings : dict
+        Every setting as name -> (value, unit).
+    """
+
+    repetitions: tuple[Repetition, ...]
+    n_complete: int
+    n_on_target: int
+    time_in_band_s: float
+    settings: dict[str, tuple[Any, str]]
+
+    @property
+    def n_incomplete(self) -> int:
+        return sum(not r.complete for r in self.repetitions)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (settings as {name: [value, unit]})."""
+        return {
+            "n_complete": self.n_complete,
+            "n_on_target": self.n_on_target,
+            "n_incomplete": self.n_incomplete,
+            "time_in_band_s": self.time_in_band_s,
+            "repetitions": [{f.name: getattr(r, f.name) for f in fields(r)} for r in self.repetitions],
+            "settings": {k: [v, u] for k, (v, u) in self.settings.items()},
+        }
+
+
+# -- helpers --------------------------------------------------------------------------------------------
+
+
+def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Starts and (exclusive) ends of runs of True."""
+    padded = np.concatenate([[False], mask, [False]])
+    edges = np.flatnonzero(padded[1:] != padded[:-1])
+    return edges[0::2], edges[1::2]
+
+
+def _dt(t: np.ndarray) -> np.ndarray:
+    """Per-sample duration, s: the interval to the next sample (a gap counts as at most 5 median intervals)."""
+    if t.size < 2:
+        return np.zeros_like(t)
+    d = np.diff(t)
+    cap = 5.0 * float(np.median(d))
+    return np.append(np.minimum(d, cap), 0.0)
+
+
+def _end_time(t: np.ndarray, end: int) -> float:
+    """Time at which a run ending (exclusively) at ``end`` ended: the next sample, or the last one."""
+    return float(t[end]) if end < t.size else float(t[-1])
+
+
+def _bridge(t: np.ndarray, starts: np.ndarray, ends: np.ndarray, gap_s: float) -> tuple[np.ndarray, np.ndarray]:
+    """Merge runs separated by gaps shorter than ``gap_s``."""
+    if starts.size < 2:
+        return starts, ends
+    gaps = t[starts[1:]] - t[ends[:-1] - 1]
+    keep = np.concatenate([[True], gaps >= gap_s])
+    new_starts = starts[keep]
+    new_ends = ends[np.concatenate([keep[1:], [True]])]
+    return new_starts, new_ends
+
+
+def _longest_true_s(t: np.ndarray, mask: np.ndarray) -> float:
+    starts, ends = _runs(mask)
+    if starts.size == 0:
+        return 0.0
+    durations = np.array([_end_time(t, e) for e in ends]) - t[starts]
+    return float(durations.max())
+
+
+@dataclass
+class _Segment:
+    start: int
+    end: int  # exclusive
+    complete: bool
+    reason: str
+    start_s: float | None = None
+    end_s: float | None = None
+
+
+def _squat_segments(t: np.ndarray, fz: np.ndarray, bw: float, s: RepetitionSettings) -> list[_Segment]:
+    if t.size < 4 or t[-1] - t[0] < 2.0 / s.squat_band_high_hz:
+        return []
+    tu, z = squat_displacement_mm(t, fz, body_weight_n=bw, settings=s)
+    if z.size < 8:
+        return []
+    depth = -z
+    peaks, props = signal.find_peaks(depth, prominence=s.half_depth_mm,
+                                     distance=max(int(s.squat_min_interval_s * s.resample_hz), 1))
+    if peaks.size == 0:
+        return []
+    _, _, left, right = signal.peak_widths(depth, peaks, rel_height=0.9, prominence_data=(
+        props["prominences"], props["left_bases"], props["right_bases"]))
+    segments = []
+    for p, prom, lo, hi in zip(peaks, props["prominences"], left, right, strict=True):
+        t0 = float(np.interp(lo, np.arange(tu.size), tu))
+        t1 = float(np.interp(hi, np.arange(tu.size), tu))
+        i0 = int(np.searchsorted(t, t0, side="left"))
+        i1 = max(int(np.searchsorted(t, t1, side="right")), i0 + 1)
+        if prom >= s.min_depth_mm:
+            segments.append(_Segment(i0, i1, True, "", t0, t1))
+        else:
+            segments.append(_Segment(i0, i1, False, f"too shallow: {prom:.0f} mm of {s.min_depth_mm:.0f} mm",
+                                     t0, t1))
+        del p
+    return segments
+
+
+def squat_displacement_mm(
+    t_s: np.ndarray, fz_n: np.ndarray, *, body_weight_n: float, settings: RepetitionSettings | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Vertical centre-of-mass displacement from the vertical force, mm (+ up), band-limited.
+
+    The force is resampled to ``resample_hz`` (SWARII), the acceleration a = (Fz − BW)/m (m = BW/g) is
+    integrated twice in the frequency domain (Z(f) = −A(f)/(2πf)², zero outside ``squat_band_*_hz``)
+    with zero padding to twice the length, so no drift accumulates.
+
+    Returns
+    -------
+    (t_s, z_mm) : the uniform time grid, s, and the displacement, mm.
+    """
+    s = settings or RepetitionSettings()
+    bw = check_positive("body_weight_n", body_weight_n)
+    r = swarii(t_s, fz_n, fs_hz=s.resample_hz, window_s=2.0 / s.resample_hz)
+    a = (r.values - bw) / (bw / STANDARD_GRAVITY_M_S2)
+    a = a - float(np.median(a))
+    n = a.size
+    nfft = 1 << math.ceil(math.log2(max(2 * n, 8)))
+    spectrum = np.fft.rfft(a, nfft)
+    f = np.fft.rfftfreq(nfft, 1.0 / r.fs_hz)
+    band = (f >= s.squat_band_low_hz) & (f <= s.squat_band_high_hz)
+    gain = np.zeros_like(f)
+    gain[band] = -1.0 / (2.0 * np.pi * f[band]) ** 2
+    z_m = np.fft.irfft(spectrum * gain, nfft)[:n]
+    return r.t_s, z_m * 1000.0
+
+
+def _hysteresis_segments(t: np.ndarray, x: np.ndarray, on: float, off: float) -> tuple[np.ndarray, np.ndarray]:
+    state = hysteresis_state(x, on, off)
+    return _runs(state)
+
+
+def _time_above(t: np.ndarray, dt: np.ndarray, mask: np.ndarray) -> float:
+    return _longest_true_s(t, mask)
+
+
+def _movement_segments(kind: str, t: np.ndarray, dt: np.ndarray, aff_pct: np.ndarray, unaff_pct: np.ndarray,
+                       total_pct: np.ndarray, s: RepetitionSettings) -> list[_Segment]:
+    segments: list[_Segment] = []
+    if kind == "sit-to-stand":
+        starts, ends = _hysteresis_segments(t, total_pct, s.half_rise_pct_bw, s.seated_pct_bw)
+        for a, b in zip(starts, ends, strict=True):
+            stood = _time_above(t[a:b], dt[a:b], total_pct[a:b] >= s.stand_pct_bw)
+            ok = stood >= s.stand_min_s
+            segments.append(_Segment(int(a), int(b), ok, "" if ok else
+                                     f"did not stand up fully (peak {total_pct[a:b].max():.0f} %BW)"))
+    elif kind == "step-up":
+        starts, ends = _hysteresis_segments(t, total_pct, s.contact_on_pct_bw, s.contact_off_pct_bw)
+        for a, b in zip(starts, ends, strict=True):
+            full = _time_above(t[a:b], dt[a:b], total_pct[a:b] >= s.stand_pct_bw)
+            ok = full >= s.stand_min_s
+            segments.append(_Segment(int(a), int(b), ok, "" if ok else
+                                     f"did not step fully onto the board (peak {total_pct[a:b].max():.0f} %BW)"))
+    elif kind == "stepping-in-place":
+        # Attempts: the unaffected foot unloads below half_lift (until it is back above relanded).
+        starts, ends = _hysteresis_segments(t, -unaff_pct, -s.half_lift_pct_bw, -s.relanded_pct_bw)
+        for a, b in zip(starts, ends, strict=True):
+            single = _time_above(t[a:b], dt[a:b], unaff_pct[a:b] < s.lift_pct_bw)
+            ok = single >= s.min_single_s
+            segments.append(_Segment(int(a), int(b), ok, "" if ok else
+                                     f"other foot not lifted (lowest {unaff_pct[a:b].min():.0f} %BW)"))
+    return segments
+
+
+def _hold_segments(kind: str, t: np.ndarray, inside: np.ndarray, hold_s: float,
+                   s: RepetitionSettings) -> list[_Segment]:
+    starts, ends = _bridge(t, *_runs(inside), s.bridge_s)
+    segments: list[_Segment] = []
+    for a, b in zip(starts, ends, strict=True):
+        t0, t1 = float(t[a]), _end_time(t, int(b))
+        stay = t1 - t0
+        if stay < s.min_attempt_s:
+            continue  # a flicker through the band, not an attempt (its time still counts in time_in_band_s)
+        if kind == "symmetric-stance" and stay >= hold_s:
+            k = int(stay // hold_s)
+            for i in range(k):
+                p0, p1 = t0 + i * hold_s, t0 + (i + 1) * hold_s
+                i0 = int(np.searchsorted(t, p0, side="left"))
+                i1 = int(np.searchsorted(t, p1, side="left"))
+                segments.append(_Segment(i0, max(i1, i0 + 1), True, "", p0, p1))
+            rest = stay - k * hold_s
+            if rest >= s.min_attempt_s:
+                p0 = t0 + k * hold_s
+                i0 = int(np.searchsorted(t, p0, side="left"))
+                segments.append(_Segment(i0, int(b), False, f"held {rest:.1f} s of {hold_s:g} s", p0, t1))
+        elif stay >= hold_s:
+            segments.append(_Segment(int(a), int(b), True, "", t0, t1))
+        else:
+            segments.append(_Segment(int(a), int(b), False, f"held {stay:.1f} s of {hold_s:g} s", t0, t1))
+    return segments
+
+
+def detect_repetitions(
+    kind: str,
+    t_s: np.ndarray,
+    affected_n: np.ndarray,
+    unaffected_n: np.ndarray,
+    *,
+    body_weight_n: float,
+    cop_x_mm: np.ndarray | None = None,
+    cop_y_mm: np.ndarray | None = None,
+    target_min_pct_bw: float | None = None,
+    target_max_pct_bw: float | None = None,
+    hold_s: float | None = None,
+    **settings: float,
+) -> RepetitionResult:
+    """Segment one set of an exercise into repetitions and measure each.
+
+    Parameters
+    ----------
+    kind : str
+        An ``ExerciseKind`` value: one of :data:`KINDS`.
+    t_s : array_like, shape (n,)
+        Sample times, s, increasing.
+    affected_n, unaffected_n : array_like, shape (n,)
+        Vertical load under the affected and the unaffected limb, N.
+    body_weight_n : float
+        Body weight, N.
+    cop_x_mm, cop_y_mm : array_like, optional
+        Centre of pressure, mm (accepted for symmetry with the live display; not used by these rules).
+    target_min_pct_bw, target_max_pct_bw : float, optional
+        Target band for the affected-limb load, %BW (either may be open).
+    hold_s : float, optional
+        Hold time of one repetition, s (required for hold kinds).
+    **settings
+        Overrides of :class:`RepetitionSettings` fields.
+
+    Returns
+    -------
+    RepetitionResult
+
+    Raises
+    ------
+    ValueError
+        Unknown kind or setting, NaN, mismatched lengths, decreasing times, an impossible target, a hold
+        kind without ``hold_s`` or without a target.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown exercise kind {kind!r}; known: {', '.join(KINDS)}")
+    known = {f.name for f in fields(RepetitionSettings)}
+    unknown = sorted(set(settings) - known)
+    if unknown:
+        raise ValueError(f"unknown repetition setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    s = RepetitionSettings(**settings)
+    bw = check_positive("body_weight_n", body_weight_n)
+    t = as_float_array("t_s", t_s, 1)
+    aff = as_float_array("affected_n", affected_n, 1)
+    unaff = as_float_array("unaffected_n", unaffected_n, 1)
+    check_same_length(t_s=t, affected_n=aff, unaffected_n=unaff)
+    del cop_x_mm, cop_y_mm
+    if t.size > 1 and np.any(np.diff(t) <= 0):
+        raise ValueError(f"t_s must be strictly increasing (first bad step at index {int(np.argmax(np.diff(t) <= 0))})")
+    lo = 0.0 if target_min_pct_bw is None else float(target_min_pct_bw)
+    hi = 100.0 if target_max_pct_bw is None else float(target_max_pct_bw)
+    if kind not in _BODY_WEIGHT_NORMALISED:
+        hi = min(hi, 100.0) if target_max_pct_bw is None else hi
+    if not (math.isfinite(lo) and math.isfinite(hi) and 0.0 <= lo < hi) or (
+        kind not in _BODY_WEIGHT_NORMALISED and hi > 100.0
+    ):
+        raise ValueError(f"impossible target band {target_min_pct_bw}-{target_max_pct_bw} %BW for {kind}")
+    if kind in HOLD_KINDS:
+        if hold_s is None or not (math.isfinite(hold_s) and hold_s > 0):
+            raise ValueError(f"a {kind} repetition is a hold: hold_s must be > 0 s, got {hold_s}")
+        if target_min_pct_bw is None and target_max_pct_bw is None:
+            raise ValueError(f"a {kind} hold needs a target band (target_min_pct_bw and/or target_max_pct_bw)")
+    normalisation = "body-weight" if kind in _BODY_WEIGHT_NORMALISED else "measured-load"
+    out_settings: dict[str, tuple[Any, str]] = {
+        "kind": (kind, ""),
+        "target_min_pct_bw": (target_min_pct_bw, "%BW"),
+        "target_max_pct_bw": (target_max_pct_bw, "%BW"),
+        "hold_s": (hold_s, "s"),
+        "body_weight_n": (bw, "N"),
+        "normalisation": (normalisation, ""),
+        **s.with_units(),
+    }
+    if t.size == 0:
+        return RepetitionResult((), 0, 0, 0.0, out_settings)
+
+    total = aff + unaff
+    total_pct = total / bw * 100.0
+    loaded = total_pct >= s.off_board_pct_bw
+    if normalisation == "body-weight":
+        aff_pct = aff / bw * 100.0
+    else:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            aff_pct = np.where(loaded, aff / np.where(total > 0, total, 1.0) * 100.0, 0.0)
+    unaff_pct = unaff / bw * 100.0
+    inside = loaded & (aff_pct >= lo) & (aff_pct <= hi)
+    dt = _dt(t)
+    time_in_band = float(np.sum(dt[inside]))
+
+    if kind in HOLD_KINDS:
+        assert hold_s is not None
+        segments = _hold_segments(kind, t, inside, float(hold_s), s)
+    elif kind == "mini-squat":
+        segments = _squat_segments(t, total, bw, s)
+    else:
+        segments = _movement_segments(kind, t, dt, aff_pct, unaff_pct, total_pct, s)
+
+    # Off-board spells.
+    off_spells: list[tuple[int, int]] = []
+    if kind not in _NO_OFF_BOARD:
+        o_starts, o_ends = _runs(~loaded)
+        for a, b in zip(o_starts, o_ends, strict=True):
+            if _end_time(t, int(b)) - t[a] >= s.off_board_min_s:
+                off_spells.append((int(a), int(b)))
+
+    reps: list[Repetition] = []
+    used_spells: set[int] = set()
+    for seg in segments:
+        a, b = seg.start, min(max(seg.end, seg.start + 1), t.size)
+        t0 = float(t[a]) if seg.start_s is None else seg.start_s
+        t1 = _end_time(t, b) if seg.end_s is None else seg.end_s
+        complete, reason = seg.complete, seg.reason
+        for k, (oa, ob) in enumerate(off_spells):
+            if (oa < b and ob > a) or (seg.start_s is not None and t[oa] < t1 and _end_time(t, ob) > t0):
+                complete, reason = False, OFF_BOARD
+                used_spells.add(k)
+        window = slice(a, b)
+        in_w = inside[window]
+        on_target = float(np.sum(dt[window][in_w]))
+        held = _longest_true_s(t[window], in_w)
+        loaded_w = loaded[window] if normalisation == "measured-load" else np.ones(b - a, bool)
+        vals = aff_pct[window][loaded_w] if loaded_w.any() else aff_pct[window]
+        mean_pct = float(np.mean(vals)) if vals.size else 0.0
+        peak_pct = float(np.max(vals)) if vals.size else 0.0
+        if not complete:
+            hit = False
+        elif kind in HOLD_KINDS:
+            hit = True
+        elif kind in ("step-up", "stepping-in-place"):
+            hit = lo <= peak_pct <= hi
+            if not hit:
+                reason = f"affected peak {peak_pct:.0f} %BW outside the target {lo:g}-{hi:g} %BW"
+        else:
+            duration = max(t1 - t0, 1e-9)
+            hit = on_target >= s.min_on_target_fraction * duration
+            if not hit:
+                reason = (f"on target {on_target:.1f} s of {duration:.1f} s (needs "
+                          f"{s.min_on_target_fraction:.0%})")
+        reps.append(Repetition(t0, t1, held, on_target, mean_pct, peak_pct, hit, complete, reason))
+    for k, (oa, ob) in enumerate(off_spells):
+        if k in used_spells:
+            continue
+        t0, t1 = float(t[oa]), _end_time(t, ob)
+        reps.append(Repetition(t0, t1, 0.0, 0.0, 0.0, 0.0, False, False, f"{OFF_BOARD} for {t1 - t0:.1f} s"))
+    reps.sort(key=lambda r: r.start_s)
+    n_complete = sum(r.complete for r in reps)
+    n_on_target = sum(r.hit_target for r in reps)
+    return RepetitionResult(tuple(reps), n_complete, n_on_target, time_in_band, out_settings)

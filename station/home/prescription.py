@@ -1,0 +1,272 @@
+"""A home exercise prescription: exercises with their dose and target, and the progression rule.
+
+Fields follow the prescription anchors of home-program-and-reports.md §2.1 (sets, repetitions, hold, rest,
+sessions per week, a measurable target, a decision rule for progression — CERT items 7-8). Every edit is
+stored as a new version (MedBridge: "every edit to a HEP is treated as a new prescription"), so the history
+of what the patient was asked to do stays readable.
+
+Progression rule defaults and their sources (§3.1, §3.2):
+
+* ``pain_during_max = 5`` — NEMEX-TJR pain zones (Ageberg et al. 2010, 2013): pain 0-10 rated right after
+  the session, 0-2 safe, > 2-5 acceptable, > 5 high risk.
+* ``pain_next_day_max = 5`` — the same NEMEX limit applied to the rating of the 24 h after the session;
+  the "24-h rule" of My Hip Exercise (University of Melbourne) adds: do *not* progress when hip pain
+  increased for more than a day after exercising (next-day pain above the pre-session rating).
+* ``success_fraction = 0.8`` over ``sessions_required = 2`` sessions — our design choice, stated in §3.2
+  ("limb share within band on ≥ 80 % of reps"), set by the clinician.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import math
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+from station.home.exercises import exercise
+from station.store.store import Store, StoreError
+
+__all__ = [
+    "ExerciseDose",
+    "Prescription",
+    "ProgressionRule",
+    "Target",
+    "current_prescription",
+    "default_prescription",
+    "prescription_history",
+    "save_prescription",
+]
+
+_MAX_BW_PCT = 100.0  # a share of the load measured; step and stepping peaks may exceed it (body-weight %BW)
+_MAX_PEAK_PCT = 250.0
+
+
+def _finite(name: str, value: float) -> None:
+    if not (isinstance(value, int | float) and math.isfinite(value)):
+        raise ValueError(f"{name} must be a finite number, got {value!r}")
+
+
+@dataclass(frozen=True)
+class Target:
+    """The target of each repetition: affected-limb load in a band (%BW, either side open) held ``hold_s``."""
+
+    affected_min_pct_bw: float | None = None
+    affected_max_pct_bw: float | None = None
+    hold_s: float | None = None
+
+    def describe(self) -> str:
+        lo, hi = self.affected_min_pct_bw, self.affected_max_pct_bw
+        if lo is not None and hi is not None:
+            band = f"affected limb {lo:g}-{hi:g} %BW"
+        elif lo is not None:
+            band = f"affected limb >= {lo:g} %BW"
+        elif hi is not None:
+            band = f"affected limb <= {hi:g} %BW"
+        else:
+            band = "no load target"
+        return band + (f", held {self.hold_s:g} s" if self.hold_s else "")
+
+
+@dataclass(frozen=True)
+class ExerciseDose:
+    """One exercise of a prescription: ``sets`` × ``reps`` (holds of ``hold_s``), ``rest_s`` between sets."""
+
+    exercise: str
+    sets: int
+    reps: int
+    hold_s: float
+    rest_s: float
+    target: Target = field(default_factory=Target)
+
+    def validate(self, where: str = "") -> None:
+        at = where or self.exercise
+        ex = exercise(self.exercise)
+        for name in ("sets", "reps"):
+            value = getattr(self, name)
+            if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 100:
+                raise ValueError(f"{at}: {name} must be a whole number within 1-100, got {value!r}")
+        _finite(f"{at}: hold_s", self.hold_s)
+        _finite(f"{at}: rest_s", self.rest_s)
+        if ex.counts_holds and not self.hold_s > 0:
+            raise ValueError(f"{at}: {ex.title!r} is a hold exercise, so hold_s must be > 0 s, got {self.hold_s}")
+        if not 0 <= self.hold_s <= 300:
+            raise ValueError(f"{at}: hold_s must be within 0-300 s, got {self.hold_s}")
+        if not 0 <= self.rest_s <= 600:
+            raise ValueError(f"{at}: rest_s must be within 0-600 s, got {self.rest_s}")
+        lo, hi = self.target.affected_min_pct_bw, self.target.affected_max_pct_bw
+        top = _MAX_PEAK_PCT if ex.kind in ("step-up", "stepping-in-place", "sit-to-stand") else _MAX_BW_PCT
+        for name, value in (("affected_min_pct_bw", lo), ("affected_max_pct_bw", hi)):
+            if value is not None:
+                _finite(f"{at}: target {name}", value)
+                if not 0 <= value <= top:
+                    raise ValueError(f"{at}: target {name} must be within 0-{top:g} %BW, got {value:g}")
+        if lo is not None and hi is not None and not lo < hi:
+            raise ValueError(f"{at}: impossible target: minimum {lo:g} %BW is not below maximum {hi:g} %BW")
+        if ex.counts_holds and lo is None and hi is None:
+            raise ValueError(f"{at}: a hold exercise needs a load target (affected_min_pct_bw and/or _max)")
+        if self.target.hold_s is not None:
+            _finite(f"{at}: target hold_s", self.target.hold_s)
+            if not self.target.hold_s > 0:
+                raise ValueError(f"{at}: target hold_s must be > 0 s, got {self.target.hold_s}")
+
+
+@dataclass(frozen=True)
+class ProgressionRule:
+    """When to advance, hold or step back (module docstring: sources)."""
+
+    success_fraction: float = 0.8
+    sessions_required: int = 2
+    pain_during_max: float = 5.0
+    pain_next_day_max: float = 5.0
+
+    def validate(self) -> None:
+        _finite("rule.success_fraction", self.success_fraction)
+        if not 0 < self.success_fraction <= 1:
+            raise ValueError(f"rule.success_fraction must be within (0, 1], got {self.success_fraction}")
+        if not isinstance(self.sessions_required, int) or not 1 <= self.sessions_required <= 20:
+            raise ValueError(f"rule.sessions_required must be a whole number within 1-20, got {self.sessions_required}")
+        for name in ("pain_during_max", "pain_next_day_max"):
+            value = getattr(self, name)
+            _finite(f"rule.{name}", value)
+            if not 0 <= value <= 10:
+                raise ValueError(f"rule.{name} is on the 0-10 pain scale, got {value}")
+
+
+@dataclass(frozen=True)
+class Prescription:
+    """A versioned home exercise prescription of one patient."""
+
+    patient_id: str
+    version: int
+    created: str
+    sessions_per_week: int
+    exercises: tuple[ExerciseDose, ...]
+    rule: ProgressionRule = field(default_factory=ProgressionRule)
+    affected_side: str = "left"
+    notes: str = ""
+
+    def validate(self) -> Prescription:
+        """Raise ValueError naming the first bad field; return self when sound."""
+        if not self.patient_id or not self.patient_id.strip():
+            raise ValueError("patient_id must not be empty")
+        if not isinstance(self.version, int) or self.version < 1:
+            raise ValueError(f"version must be a whole number >= 1, got {self.version!r}")
+        try:
+            _dt.date.fromisoformat(self.created)
+        except (TypeError, ValueError):
+            raise ValueError(f"created must be an ISO date YYYY-MM-DD, got {self.created!r}") from None
+        if not isinstance(self.sessions_per_week, int) or not 1 <= self.sessions_per_week <= 14:
+            raise ValueError(f"sessions_per_week must be a whole number within 1-14, got {self.sessions_per_week!r}")
+        if self.affected_side not in ("left", "right"):
+            raise ValueError(f"affected_side must be left or right, got {self.affected_side!r}")
+        if not self.exercises:
+            raise ValueError("a prescription needs at least one exercise")
+        keys = [d.exercise for d in self.exercises]
+        for i, dose in enumerate(self.exercises, start=1):
+            dose.validate(f"exercise {i} ({dose.exercise})")
+        duplicates = sorted({k for k in keys if keys.count(k) > 1})
+        if duplicates:
+            raise ValueError(f"exercise listed twice: {', '.join(duplicates)} (use more sets instead)")
+        self.rule.validate()
+        return self
+
+    def dose(self, key: str) -> ExerciseDose:
+        for d in self.exercises:
+            if d.exercise == key:
+                return d
+        raise ValueError(f"exercise {key!r} is not in prescription v{self.version} of {self.patient_id}")
+
+    # -- JSON -----------------------------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["exercises"] = [asdict(x) for x in self.exercises]
+        return d
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, allow_nan=False)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Prescription:
+        try:
+            doses = tuple(
+                ExerciseDose(
+                    exercise=str(x["exercise"]), sets=x["sets"], reps=x["reps"], hold_s=float(x.get("hold_s", 0.0)),
+                    rest_s=float(x.get("rest_s", 0.0)), target=Target(**(x.get("target") or {})),
+                )
+                for x in data["exercises"]
+            )
+            rule = ProgressionRule(**(data.get("rule") or {}))
+            return cls(
+                patient_id=str(data["patient_id"]), version=data.get("version", 1), created=str(data["created"]),
+                sessions_per_week=data["sessions_per_week"], exercises=doses, rule=rule,
+                affected_side=str(data.get("affected_side", "left")), notes=str(data.get("notes", "")),
+            )
+        except KeyError as exc:
+            raise ValueError(f"prescription is missing the field {exc.args[0]!r}") from None
+        except TypeError as exc:
+            raise ValueError(f"prescription has an unknown or malformed field: {exc}") from None
+
+    @classmethod
+    def from_json(cls, text: str) -> Prescription:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"prescription is not valid JSON: {exc}") from None
+        if not isinstance(data, dict):
+            raise ValueError("a prescription is a JSON object")
+        return cls.from_dict(data)
+
+
+def default_prescription(patient_id: str, affected_side: str, created: str | None = None) -> Prescription:
+    """A starting program: stance, weight shift, mini-squat, sit-to-stand; 3 sessions a week (My Hip Exercise)."""
+    return Prescription(
+        patient_id=patient_id, version=1, created=created or _dt.date.today().isoformat(), sessions_per_week=3,
+        exercises=(
+            ExerciseDose("stance-eyes-open", 1, 3, 10.0, 30.0, Target(45.0, 55.0, 10.0)),
+            ExerciseDose("weight-shift", 1, 5, 5.0, 30.0, Target(60.0, None, 5.0)),
+            ExerciseDose("mini-squat", 2, 8, 0.0, 60.0, Target(40.0, 60.0, None)),
+            ExerciseDose("sit-to-stand", 1, 5, 0.0, 60.0, Target(40.0, None, None)),
+        ),
+        affected_side=affected_side,
+    ).validate()
+
+
+# -- store ---------------------------------------------------------------------------------------------
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
+
+
+def save_prescription(store: Store, p: Prescription) -> Prescription:
+    """Store ``p`` as the patient's next version (every edit is a new version); return what was stored."""
+    patient = store.patient(p.patient_id)
+    with store.transaction() as db:
+        row = db.execute("SELECT max(version) FROM prescriptions WHERE patient_id = ?", (p.patient_id,)).fetchone()
+        version = int(row[0] or 0) + 1
+        saved = replace(p, version=version, affected_side=patient.affected_side).validate()
+        db.execute(
+            "INSERT INTO prescriptions (patient_id, version, created, json, created_utc) VALUES (?, ?, ?, ?, ?)",
+            (p.patient_id, version, saved.created, saved.to_json(), _now()),
+        )
+    return saved
+
+
+def prescription_history(store: Store, patient_id: str) -> list[Prescription]:
+    """Every version of the patient's prescription, oldest first."""
+    store.patient(patient_id)
+    with store.transaction() as db:
+        rows = db.execute("SELECT json FROM prescriptions WHERE patient_id = ? ORDER BY version",
+                          (patient_id,)).fetchall()
+    return [Prescription.from_json(r[0]) for r in rows]
+
+
+def current_prescription(store: Store, patient_id: str) -> Prescription:
+    """The patient's latest prescription version; a clear error when there is none."""
+    history = prescription_history(store, patient_id)
+    if not history:
+        raise StoreError(f"patient {patient_id} has no home exercise prescription yet "
+                         f"(create one with `station program create {patient_id}`)")
+    return history[-1]
+

@@ -1,0 +1,324 @@
+"""The guided home session, headless: the plan of steps, recording and analysing each set, storing it.
+
+The console (``station home``) walks :func:`run_home_session`; the GUI walks :func:`session_plan` with its own
+live controller and calls :func:`analyze_set` and :func:`finish_session`.
+
+Set durations: a hold exercise's set lasts ``SET_LEAD_IN_S + reps × (hold_s + HOLD_ALLOWANCE_S) +
+SET_TAIL_S`` (the allowance is the time to find the target and relax between holds); a movement's set
+lasts ``SET_LEAD_IN_S + reps × MOVEMENT_REP_S[kind] + SET_TAIL_S``. A countdown of ``COUNTDOWN_S``
+precedes every set.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from analysis._checks import STANDARD_GRAVITY_M_S2
+from analysis.repetitions import RepetitionResult, detect_repetitions
+from analysis.weight_bearing import limb_loads_from_cell_pairs
+from drivers.device import Device
+from recordings.metadata import Subject
+from recordings.reader import Recording, open_recording
+from station.engine.acquisition import AcquisitionStats
+from station.home.dose import ExerciseDoseDone, dose_summary, set_result_dict
+from station.home.exercises import exercise
+from station.home.prescription import ExerciseDose, Prescription
+from station.protocols.trial import record_trial
+from station.store.register import register_recording
+from station.store.store import Store, StoreError
+
+__all__ = [
+    "COUNTDOWN_S",
+    "HOLD_ALLOWANCE_S",
+    "MOVEMENT_REP_S",
+    "STEP_KINDS",
+    "HomeSessionSummary",
+    "SetOutcome",
+    "Step",
+    "analyze_set",
+    "check_pain",
+    "finish_session",
+    "record_set",
+    "run_home_session",
+    "session_plan",
+    "set_seconds",
+]
+
+STEP_KINDS = ("pain-before", "instruction", "countdown", "set", "rest", "pain-after", "summary")
+COUNTDOWN_S = 3.0
+SET_LEAD_IN_S = 2.0
+SET_TAIL_S = 2.0
+HOLD_ALLOWANCE_S = 4.0
+#: Seconds allowed per repetition of a movement (a slow squat, a rise and sit, a step up and down, a pair of steps).
+MOVEMENT_REP_S = {"mini-squat": 4.0, "sit-to-stand": 5.0, "step-up": 5.0, "stepping-in-place": 2.0}
+PROTOCOL = "home"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a guided session: what to show, for how long (s; 0 = until the patient goes on)."""
+
+    kind: str
+    exercise: ExerciseDose | None
+    set_index: int
+    seconds: float
+    text: str
+
+
+@dataclass(frozen=True)
+class SetOutcome:
+    """A recorded and analysed set."""
+
+    exercise: str
+    set_index: int
+    path: str
+    result: RepetitionResult
+
+
+@dataclass(frozen=True)
+class HomeSessionSummary:
+    """What a finished session stored."""
+
+    session_id: int
+    date: str
+    outcomes: tuple[SetOutcome, ...]
+    pain_before: float
+    pain_after: float
+    dose: tuple[ExerciseDoseDone, ...] = field(default_factory=tuple)
+
+    def lines(self) -> list[str]:
+        out = [f"Session {self.session_id} on {self.date}: pain {self.pain_before:g} before, {self.pain_after:g} after"]
+        for d in self.dose:
+            out.append(f"  {exercise(d.exercise).title}: {d.reps_done} of {d.reps_prescribed} repetitions done, "
+                       f"{d.reps_on_target} on target, best hold {d.hold_best_s:.1f} s, "
+                       f"{d.time_in_band_s:.0f} s in the target band")
+        return out
+
+
+def set_seconds(dose: ExerciseDose) -> float:
+    """Recording length of one set of ``dose``, s (module docstring)."""
+    ex = exercise(dose.exercise)
+    if ex.counts_holds:
+        body = dose.reps * (dose.hold_s + HOLD_ALLOWANCE_S)
+    else:
+        body = dose.reps * MOVEMENT_REP_S[ex.kind.value]
+    return SET_LEAD_IN_S + body + SET_TAIL_S
+
+
+def session_plan(prescription: Prescription) -> list[Step]:
+    """The steps of one session: pain before, then per exercise an instruction and, per set, a countdown,
+    the set and a rest (none after the last set), then pain after and the summary."""
+    steps = [Step("pain-before", None, 0, 0.0, "How much does your hip hurt right now? (0 = no pain, 10 = worst)")]
+    n_sets = sum(d.sets for d in prescription.exercises)
+    done = 0
+    for dose in prescription.exercises:
+        ex = exercise(dose.exercise)
+        how = f"{dose.sets} × {dose.reps}" + (f", hold {dose.hold_s:g} s" if ex.counts_holds else "")
+        steps.append(Step("instruction", dose, 0, 0.0, f"{ex.title} ({how}). {ex.instructions} "
+                          f"Target: {dose.target.describe()}."))
+        for k in range(dose.sets):
+            steps.append(Step("countdown", dose, k, COUNTDOWN_S, f"{ex.title}: set {k + 1} of {dose.sets} starts in"))
+            steps.append(Step("set", dose, k, set_seconds(dose), f"{ex.title}: set {k + 1} of {dose.sets}"))
+            done += 1
+            if done < n_sets and dose.rest_s > 0:
+                steps.append(Step("rest", dose, k, dose.rest_s, "Rest"))
+    steps.append(Step("pain-after", None, 0, 0.0, "How much does your hip hurt now, after the exercises? (0-10)"))
+    steps.append(Step("summary", None, 0, 0.0, "Well done. Here is what the board measured."))
+    return steps
+
+
+def _limbs(recording: Recording, affected_side: str) -> tuple[Any, Any]:
+    loads = limb_loads_from_cell_pairs(recording.forces_n, recording.device.sensor_positions())
+    if affected_side == "left":
+        return loads.left_n, loads.right_n
+    if affected_side == "right":
+        return loads.right_n, loads.left_n
+    raise ValueError(f"affected side must be left or right, got {affected_side!r}")
+
+
+def analyze_set(recording: Recording, dose: ExerciseDose, body_weight_n: float, affected_side: str
+                ) -> RepetitionResult:
+    """Repetitions of one finished set (an HDF5 recording) against its dose and target."""
+    ex = exercise(dose.exercise)
+    affected, unaffected = _limbs(recording, affected_side)
+    return detect_repetitions(
+        ex.kind.value, recording.t_s, affected, unaffected, body_weight_n=body_weight_n,
+        target_min_pct_bw=dose.target.affected_min_pct_bw, target_max_pct_bw=dose.target.affected_max_pct_bw,
+        hold_s=dose.hold_s if ex.counts_holds else None,
+    )
+
+
+def _dose_settings(dose: ExerciseDose, set_index: int) -> dict[str, tuple[Any, str]]:
+    t = dose.target
+    return {
+        "home.exercise": (dose.exercise, ""),
+        "home.set_index": (set_index, ""),
+        "home.sets": (dose.sets, ""),
+        "home.reps": (dose.reps, ""),
+        "home.hold_s": (dose.hold_s, "s"),
+        "home.rest_s": (dose.rest_s, "s"),
+        "home.target_min_pct_bw": ("" if t.affected_min_pct_bw is None else t.affected_min_pct_bw, "%BW"),
+        "home.target_max_pct_bw": ("" if t.affected_max_pct_bw is None else t.affected_max_pct_bw, "%BW"),
+    }
+
+
+def body_weight_n(subject: Subject) -> float:
+    if subject.mass_kg is None:
+        raise ValueError(f"patient {subject.id} has no body mass: the %BW targets need one "
+                         "(set it with `station patients` before a home session)")
+    return subject.mass_kg * STANDARD_GRAVITY_M_S2
+
+
+def record_set(device: Device, out_path: str | os.PathLike[str], subject: Subject, dose: ExerciseDose,
+               set_index: int, *, progress: Callable[[AcquisitionStats], None] | None = None) -> SetOutcome:
+    """Record one set (protocol "home", condition = exercise key) and detect its repetitions.
+
+    A simulated home patient (driver ``sim-home``) is told which exercise to perform through its
+    ``prepare_set`` method; real devices have none.
+    """
+    bw = body_weight_n(subject)
+    prepare = getattr(device, "prepare_set", None)
+    if callable(prepare):
+        prepare(dose.exercise, reps=dose.reps, hold_s=dose.hold_s, set_index=set_index)
+    rec, _ = record_trial(device, out_path, subject, protocol=PROTOCOL, seconds=set_seconds(dose),
+                          settings=_dose_settings(dose, set_index), condition=dose.exercise, progress=progress)
+    result = analyze_set(rec, dose, bw, str(subject.affected_side))
+    return SetOutcome(dose.exercise, set_index, str(Path(out_path)), result)
+
+
+def check_pain(name: str, value: float | None) -> float | None:
+    """A pain rating on the 0-10 numeric scale, or None; anything else is a clear error."""
+    if value is None:
+        return None
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} is a number from 0 (no pain) to 10 (worst pain), got {value!r}") from None
+    if not 0.0 <= v <= 10.0:
+        raise ValueError(f"{name} is a number from 0 (no pain) to 10 (worst pain), got {value!r}")
+    return v
+
+
+def finish_session(
+    store: Store,
+    patient_id: str,
+    outcomes: Sequence[SetOutcome],
+    pain_before: float | None,
+    pain_after: float | None,
+    *,
+    place: str = "home",
+    date: str | None = None,
+    prescription: Prescription | None = None,
+    pain_next_day: float | None = None,
+) -> int:
+    """Store a finished session: every set as a trial, the pain ratings and the dose summary; its id.
+
+    ``pain_next_day`` is the patient's rating of the 24 h after their *previous* home session (asked at the
+    start of this one, the "24-h rule"); it is stored on that session.
+    """
+    from station.home.prescription import current_prescription
+
+    pb = check_pain("pain before", pain_before)
+    pa = check_pain("pain after", pain_after)
+    pn = check_pain("pain the day after", pain_next_day)
+    patient = store.patient(patient_id)
+    p = prescription or current_prescription(store, patient_id)
+    if p.patient_id != patient.id:
+        raise StoreError(f"prescription of {p.patient_id} used for patient {patient.id}")
+    day = date or _dt.date.today().isoformat()
+    previous = _last_home_session(store, patient_id)
+    session = store.add_session(patient_id, day, place=place)
+    for o in outcomes:
+        dose = p.dose(o.exercise)
+        result = set_result_dict(o.exercise, o.set_index, dose, o.result, patient.affected_side)
+        register_recording(store, patient_id, o.path, session_id=session.id, result=result)
+    summary = dose_summary(p, [(o.exercise, o.result) for o in outcomes])
+    with store.transaction() as db:
+        db.execute(
+            "INSERT INTO home_sessions (session_id, prescription_version, pain_before, pain_after, pain_next_day,"
+            " summary_json, created_utc) VALUES (?, ?, ?, ?, NULL, ?, ?)",
+            (session.id, p.version, pb, pa, json.dumps([d.to_dict() for d in summary], allow_nan=False),
+             _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")),
+        )
+        if pn is not None and previous is not None:
+            db.execute("UPDATE home_sessions SET pain_next_day = ? WHERE session_id = ?", (pn, previous))
+    return session.id
+
+
+def _last_home_session(store: Store, patient_id: str) -> int | None:
+    with store.transaction() as db:
+        row = db.execute(
+            "SELECT h.session_id FROM home_sessions h JOIN sessions s ON s.id = h.session_id"
+            " WHERE s.patient_id = ? ORDER BY s.date DESC, s.id DESC LIMIT 1", (patient_id,)).fetchone()
+    return None if row is None else int(row[0])
+
+
+def record_next_day_pain(store: Store, patient_id: str, value: float) -> int:
+    """Store the rating of the 24 h after the patient's last home session; that session's id."""
+    v = check_pain("pain the day after", value)
+    last = _last_home_session(store, patient_id)
+    if last is None:
+        raise StoreError(f"patient {patient_id} has no home session to rate the day after")
+    with store.transaction() as db:
+        db.execute("UPDATE home_sessions SET pain_next_day = ? WHERE session_id = ?", (v, last))
+    return last
+
+
+def run_home_session(
+    device: Device,
+    prescription: Prescription,
+    store: Store,
+    out_dir: str | os.PathLike[str],
+    *,
+    ask_pain: Callable[[str], float | None],
+    on_step: Callable[[Step], None] | None = None,
+    on_set: Callable[[SetOutcome], None] | None = None,
+    date: str | None = None,
+    pain_next_day: float | None = None,
+) -> HomeSessionSummary:
+    """Walk the whole session on ``device`` (blocking): the console's loop.
+
+    ``ask_pain("before" | "after")`` returns the 0-10 rating; ``on_step`` sees every step before it runs
+    (the console prints it and waits out countdowns and rests); ``on_set`` sees every analysed set.
+    """
+    patient = store.patient(prescription.patient_id)
+    subject = Subject(id=patient.id, mass_kg=patient.mass_kg, affected_side=patient.affected_side,
+                      height_m=patient.height_m)
+    body_weight_n(subject)  # fail before recording anything
+    day = date or _dt.date.today().isoformat()
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    outcomes: list[SetOutcome] = []
+    pain_before = pain_after = None
+    stamp = _dt.datetime.now(_dt.UTC).strftime("%H%M%S")
+    for step in session_plan(prescription):
+        if on_step is not None:
+            on_step(step)
+        if step.kind == "pain-before":
+            pain_before = check_pain("pain before", ask_pain("before"))
+        elif step.kind == "pain-after":
+            pain_after = check_pain("pain after", ask_pain("after"))
+        elif step.kind == "set":
+            assert step.exercise is not None
+            path = out / f"{patient.id}_{day}_{stamp}_{step.exercise.exercise}_set{step.set_index + 1}.h5"
+            outcome = record_set(device, path, subject, step.exercise, step.set_index)
+            outcomes.append(outcome)
+            if on_set is not None:
+                on_set(outcome)
+    session_id = finish_session(store, patient.id, outcomes, pain_before, pain_after, date=day,
+                                prescription=prescription, pain_next_day=pain_next_day)
+    dose = dose_summary(prescription, [(o.exercise, o.result) for o in outcomes])
+    nan = float("nan")
+    return HomeSessionSummary(session_id, day, tuple(outcomes), nan if pain_before is None else pain_before,
+                              nan if pain_after is None else pain_after, tuple(dose))
+
+
+def open_set(path: str | os.PathLike[str]) -> Recording:
+    """Open a recorded set (for re-analysis)."""
+    return open_recording(path)
