@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from PyQt6 import QtCore, QtWidgets
+from PyQt6 import QtCore, QtGui, QtWidgets
 
 from recordings.metadata import Subject
 from station.gui.adherence_view import AdherenceView
@@ -36,7 +36,7 @@ class HomeWindow(QtWidgets.QMainWindow):
         self.setCentralWidget(self.session)
         self.session.summary.done.clicked.connect(self.close)
 
-    def closeEvent(self, event) -> None:  # noqa: ANN001 - Qt's signature
+    def closeEvent(self, event: QtGui.QCloseEvent) -> None:
         self.session.close()
         super().closeEvent(event)
 

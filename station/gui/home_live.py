@@ -71,7 +71,8 @@ class RepetitionCounter(TrainingMode):
         target = dose.target
         self.band_min_pct_bw = target.affected_min_pct_bw
         self.band_max_pct_bw = target.affected_max_pct_bw
-        self.hold_s = target.hold_s if target.hold_s is not None else (dose.hold_s or None)
+        # the hold analyze_set counts: the dose's hold for a hold exercise, none for a movement
+        self.hold_s: float | None = float(dose.hold_s) if self.exercise.counts_holds else None
         self._chunks: list[tuple[np.ndarray, ...]] = []
         self._last_count_at = -math.inf
         self.result: RepetitionResult | None = None
@@ -107,13 +108,8 @@ class RepetitionCounter(TrainingMode):
         return f"{self.exercise.title}: {self.dose.reps} repetitions"
 
     def settings(self) -> dict[str, tuple[Any, str]]:
-        return {
-            "home.exercise": (self.dose.exercise, ""),
-            "home.reps": (self.dose.reps, ""),
-            "home.hold_s": (float(self.dose.hold_s), "s"),
-            "home.body_weight_n": (self.body_weight_n, "N"),
-            "home.live_recount_interval_s": (self.interval_s, "s"),
-        }
+        """The live count's own setting (the set's dose and target are :func:`station.home.session.set_settings`)."""
+        return {"home.live_recount_interval_s": (self.interval_s, "s")}
 
     def status(self) -> dict[str, Any]:
         hold = self.hold_s
@@ -182,7 +178,7 @@ class RepetitionCounter(TrainingMode):
         t, affected, unaffected, cop_x, cop_y = self.samples()
         if t.size < 2:
             return []
-        target = self.dose.target
+        target = self.dose.target  # the same arguments as station.home.session.analyze_set
         self.result = detect_repetitions(
             self.exercise.kind.value, t, affected, unaffected,
             body_weight_n=self.body_weight_n, cop_x_mm=cop_x, cop_y_mm=cop_y,

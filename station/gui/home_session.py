@@ -13,12 +13,11 @@ ratings. The console command ``station home`` walks the same plan (CORE's ``run_
 from __future__ import annotations
 
 import datetime as _dt
-import math
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PyQt6 import QtCore, QtWidgets
+from PyQt6 import QtCore, QtGui, QtWidgets
 
 from analysis._checks import STANDARD_GRAVITY_M_S2
 from drivers import registry
@@ -30,11 +29,11 @@ from station.gui.home_live import RepetitionCounter
 from station.gui.home_pages import CountdownPage, InstructionPage, RestPage, SetPage, SummaryPage
 from station.gui.pain_rating import PainRating
 from station.home import LIBRARY, ExerciseDose, Prescription, SetOutcome, Step, analyze_set, finish_session
-from station.home.session import session_plan
+from station.home.session import session_plan, set_settings
 from station.protocols.session import LiveSession, SessionResult
 from station.store import Store
 
-__all__ = ["HomeDeviceFactory", "HomeSessionView", "create_home_device", "dose_text", "summary_lines"]
+__all__ = ["HomeDeviceFactory", "HomeSessionView", "create_home_device", "dose_text", "prepare_set", "summary_lines"]
 
 #: ``factory(dose, set_index)`` -> a closed device for that set (tests inject simulators).
 HomeDeviceFactory = Callable[[ExerciseDose, int], Device]
@@ -56,9 +55,19 @@ def create_home_device(spec: str, subject: Subject) -> HomeDeviceFactory:
         for name, value in wanted.items():
             if name in cls.OPTIONS and value is not None:
                 options[name] = value
-        return registry.create(spec, options)
+        device = registry.create(spec, options)
+        prepare_set(device, dose, set_index)
+        return device
 
     return factory
+
+
+def prepare_set(device: Device, dose: ExerciseDose, set_index: int) -> None:
+    """Tell a simulated home patient (``sim-home``) which set comes, as ``record_set`` does; real devices have
+    no ``prepare_set``."""
+    prepare = getattr(device, "prepare_set", None)
+    if callable(prepare):
+        prepare(dose.exercise, reps=dose.reps, hold_s=dose.hold_s, set_index=set_index)
 
 
 def dose_text(dose: ExerciseDose) -> str:
@@ -289,7 +298,7 @@ class HomeSessionView(QtWidgets.QWidget):
         self.pages.setCurrentWidget(self.set_page)
         try:
             device = self.device_factory(dose, step.set_index)
-            settings = {**self.counter.settings(), "home.set_index": (step.set_index, "")}
+            settings = {**set_settings(dose, step.set_index, self.body_weight_n), **self.counter.settings()}
             session = LiveSession(device, self.set_path(dose, step.set_index), self.subject, protocol="home",
                                   condition=dose.exercise, settings=settings, duration_s=step.seconds,
                                   ring_seconds=step.seconds + 10.0)
@@ -342,13 +351,9 @@ class HomeSessionView(QtWidgets.QWidget):
         self.pages.setCurrentWidget(self.summary)
         self.failed.emit(message)
 
-    def closeEvent(self, event) -> None:  # noqa: ANN001 - Qt's signature
+    def closeEvent(self, event: QtGui.QCloseEvent) -> None:
         self._timer.stop()
         if self.controller.running:
             self.controller.stop()
         super().closeEvent(event)
 
-
-def seconds_label(seconds: float) -> str:
-    """Whole seconds for a big display (NaN shown as a dash)."""
-    return "–" if not math.isfinite(seconds) else f"{max(math.ceil(seconds), 0)}"

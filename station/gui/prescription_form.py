@@ -190,7 +190,8 @@ class PrescriptionForm(QtWidgets.QWidget):
         labels = {
             "affected_side": "Affected side", "sessions_per_week": "Sessions per week",
             "rule.success_fraction": "Advance when at least", "rule.sessions_required": "… for sessions in a row",
-            "rule.pain_during_max": "… and pain during at most", "rule.pain_next_day_max": "… and pain next day at most",
+            "rule.pain_during_max": "… and pain during at most",
+            "rule.pain_next_day_max": "… and pain next day at most",
             "notes": "Notes",
         }
         top = QtWidgets.QGridLayout()
