@@ -87,8 +87,8 @@ def test_loading_an_existing_prescription_fills_the_form(qtbot, form, store, pat
     ("change", "field", "words"),
     [
         (lambda e, f: e.hold_s.setValue(0.0), "exercises[0].hold_s", "hold exercise"),
-        (lambda e, f: (e.target_min.setValue(60.0), e.target_max.setValue(50.0)), "exercises[0].target.affected_min_pct_bw",
-         "impossible target"),
+        (lambda e, f: (e.target_min.setValue(60.0), e.target_max.setValue(50.0)),
+         "exercises[0].target.affected_min_pct_bw", "impossible target"),
         (lambda e, f: e.target_max.setValue(130.0), "exercises[0].target.affected_max_pct_bw", "0-100 %BW"),
         (lambda e, f: e.sets.setValue(0), "exercises[0].sets", "sets"),
         (lambda e, f: e.reps.setValue(0), "exercises[0].reps", "reps"),
