@@ -1,0 +1,164 @@
+"""The patient's guided home session, end to end offscreen on the simulated home patient (``sim-home``) with a
+clock 25x real time: steps in order, live and final repetition counts equal to what the simulated patient did,
+every set recorded to HDF5 and stored as a trial, the pain ratings saved."""
+
+import numpy as np
+import pytest
+from PyQt6 import QtCore
+
+import recordings
+from drivers.sim.home_patient import SimulatedHomeBoard
+from drivers.sim.scaled_clock import ScaledClock
+from recordings import Subject
+from station.gui.home_session import HomeSessionView, create_home_device
+from station.home import ExerciseDose, Prescription, ProgressionRule, Target, save_prescription, session_plan
+from station.store import Store
+
+SPEED = 25.0  # simulated seconds per wall second
+MASS_KG = 70.0
+
+
+@pytest.fixture
+def store(tmp_path):
+    with Store(tmp_path / "store.sqlite3") as s:
+        yield s
+
+
+@pytest.fixture
+def prescription(store):
+    patient = store.add_patient(affected_side="left", mass_kg=MASS_KG)
+    p = Prescription(
+        patient_id=patient.id, version=1, created="2026-11-20", sessions_per_week=3,
+        exercises=(
+            ExerciseDose("stance-eyes-open", 2, 3, 3.0, 20.0, Target(45.0, 60.0, 3.0)),
+            ExerciseDose("mini-squat", 1, 4, 0.0, 0.0, Target(40.0, 60.0, None)),
+        ),
+        rule=ProgressionRule(), affected_side="left",
+    )
+    return save_prescription(store, p)
+
+
+def board_factory(compliance=1.0):
+    """One simulated home patient per set, told the set's exercise as the guided session does."""
+    made = []
+
+    def factory(dose, set_index):
+        board = SimulatedHomeBoard(mass_kg=MASS_KG, affected_side="left", compliance=compliance, seed=3,
+                                   clock=ScaledClock(SPEED))
+        board.prepare_set(dose.exercise, reps=dose.reps, hold_s=dose.hold_s, set_index=set_index)
+        made.append(board)
+        return board
+
+    factory.made = made
+    return factory
+
+
+def make_view(qtbot, store, prescription, tmp_path, factory):
+    subject = Subject(prescription.patient_id, MASS_KG, "left")
+    view = HomeSessionView(prescription, subject, store, tmp_path / "sets", device_factory=factory, time_scale=50.0)
+    qtbot.addWidget(view)
+    view.resize(1280, 800)
+    view.show()
+    qtbot.waitExposed(view)
+    return view
+
+
+def click(qtbot, button):
+    qtbot.mouseClick(button, QtCore.Qt.MouseButton.LeftButton)
+
+
+def wait_for_step(qtbot, view, kind, timeout=20000):
+    qtbot.waitUntil(lambda: view.step is not None and view.step.kind == kind, timeout=timeout)
+
+
+def test_a_guided_session_end_to_end(qtbot, store, prescription, tmp_path, screenshot):
+    factory = board_factory()
+    view = make_view(qtbot, store, prescription, tmp_path, factory)
+    kinds, live_counts = [], []
+    view.step_started.connect(lambda step: kinds.append(step.kind))
+    view.set_recorded.connect(lambda outcome: live_counts.append(view.counter.reps_done))
+
+    view.start()
+    assert view.pages.currentWidget() is view.pain
+    click(qtbot, view.pain.buttons[3])  # pain before: 3
+    assert view.pain_before == 3
+    assert view.pages.currentWidget() is view.instruction
+    assert view.instruction.title.text() == "Stand evenly" and "2 sets of 3" in view.instruction.dose.text()
+    click(qtbot, view.instruction.ready)
+    assert view.pages.currentWidget() is view.countdown and view.countdown.number.text() == "3"
+    wait_for_step(qtbot, view, "set")
+    assert view.pages.currentWidget() is view.set_page
+    # mid-set: the live count rises while the patient holds, the hold timer runs, the bar shows the band
+    qtbot.waitUntil(lambda: view.counter.reps_done >= 1 and view.counter.held_s > 1.0, timeout=10000)
+    assert view.set_page.reps.text().endswith("/ 3")
+    assert view.set_page.load_bars.band is not None and view.set_page.load_bars.band.min_pct == 45.0
+    assert view.set_page.hold.value() > 0
+    screenshot(view, "home-session")
+    wait_for_step(qtbot, view, "rest")
+    assert view.pages.currentWidget() is view.rest
+    wait_for_step(qtbot, view, "instruction")  # second set done, then the mini-squat
+    assert view.instruction.title.text() == "Small knee bends"
+    click(qtbot, view.instruction.ready)
+    wait_for_step(qtbot, view, "pain-after")
+    with qtbot.waitSignal(view.session_saved, timeout=5000) as saved:
+        click(qtbot, view.pain.buttons[4])
+    assert view.pages.currentWidget() is view.summary
+
+    # the steps came in the order of the plan
+    assert kinds == [s.kind for s in session_plan(prescription)]
+    # repetitions: the final analysis and the live count both equal what the simulated patient did
+    done = [b.home_subject.reps for b in factory.made]
+    assert done == [3, 3, 4]
+    assert [o.result.n_complete for o in view.outcomes] == done
+    assert live_counts == done
+    # every set is an HDF5 recording of the home protocol
+    for outcome, dose_key, k in zip(view.outcomes, ["stance-eyes-open"] * 2 + ["mini-squat"], [0, 1, 0], strict=True):
+        rec = recordings.open(outcome.path)
+        assert rec.status == "complete" and rec.protocol == "home" and rec.condition == dose_key
+        assert rec.subject.id == prescription.patient_id and rec.lost_samples == 0
+        assert rec.settings["home.set_index"] == k and outcome.set_index == k
+        assert np.isclose(rec.settings["home.body_weight_n"], MASS_KG * 9.80665)
+    # stored: one home session with three trials and the two pain ratings
+    session_id = saved.args[0]
+    trials = store.trials(session_id)
+    assert sorted(t.path for t in trials) == sorted(str(recordings.open(o.path).path.resolve()) for o in view.outcomes)
+    assert all(t.protocol == "home" for t in trials)
+    with store.transaction() as db:
+        row = db.execute("SELECT pain_before, pain_after FROM home_sessions WHERE session_id = ?",
+                         (session_id,)).fetchone()
+    assert tuple(row) == (3.0, 4.0)
+    text = view.summary.lines.text()
+    assert "Stand evenly: 6 of 6 repetitions" in text and "Small knee bends: 4 of 4 repetitions" in text
+    assert "Pain: 3 before, 4 after" in text
+
+
+def test_stopping_a_set_early_keeps_what_was_done(qtbot, store, prescription, tmp_path):
+    view = make_view(qtbot, store, prescription, tmp_path, board_factory())
+    view.start()
+    click(qtbot, view.pain.buttons[0])
+    click(qtbot, view.instruction.ready)
+    wait_for_step(qtbot, view, "set")
+    qtbot.waitUntil(lambda: view.counter.reps_done >= 1, timeout=10000)
+    with qtbot.waitSignal(view.set_recorded, timeout=5000) as recorded:
+        click(qtbot, view.set_page.stop)
+    outcome = recorded.args[0]
+    assert 1 <= outcome.result.n_complete < 3  # stopped after the first hold, before the third
+    assert recordings.open(outcome.path).status == "complete"
+    wait_for_step(qtbot, view, "rest")
+    view.close()
+
+
+def test_the_default_device_factory_makes_a_paced_sim_home_patient_doing_the_set():
+    factory = create_home_device("sim-home", Subject("P1", 64.0, "right"))
+    board = factory(ExerciseDose("mini-squat", 2, 6, 0.0, 30.0, Target(40.0, 60.0)), 1)
+    assert isinstance(board, SimulatedHomeBoard)
+    subject = board.home_subject
+    assert subject.exercise == "mini-squat" and subject.reps == 6
+    assert subject.mass_kg == 64.0 and subject.affected_side == "right"
+    assert board._clock.__class__.__name__ == "RealTimeClock"
+
+
+def test_a_patient_without_body_mass_is_refused(store, prescription):
+    with pytest.raises(ValueError, match="body mass"):
+        HomeSessionView(prescription, Subject(prescription.patient_id, None, "left"), store, ".",
+                        device_factory=board_factory())
