@@ -440,12 +440,11 @@ def detect_repetitions(
     if t.size > 1 and np.any(np.diff(t) <= 0):
         raise ValueError(f"t_s must be strictly increasing (first bad step at index {int(np.argmax(np.diff(t) <= 0))})")
     lo = 0.0 if target_min_pct_bw is None else float(target_min_pct_bw)
-    hi = 100.0 if target_max_pct_bw is None else float(target_max_pct_bw)
-    if kind not in _BODY_WEIGHT_NORMALISED:
-        hi = min(hi, 100.0) if target_max_pct_bw is None else hi
-    if not (math.isfinite(lo) and math.isfinite(hi) and 0.0 <= lo < hi) or (
-        kind not in _BODY_WEIGHT_NORMALISED and hi > 100.0
-    ):
+    hi = math.inf if target_max_pct_bw is None else float(target_max_pct_bw)
+    share_kind = kind not in _BODY_WEIGHT_NORMALISED
+    if not (math.isfinite(lo) and 0.0 <= lo < hi) or math.isnan(hi) or (
+        share_kind and target_max_pct_bw is not None and hi > 100.0
+    ) or (share_kind and lo >= 100.0):
         raise ValueError(f"impossible target band {target_min_pct_bw}-{target_max_pct_bw} %BW for {kind}")
     if kind in HOLD_KINDS:
         if hold_s is None or not (math.isfinite(hold_s) and hold_s > 0):
@@ -506,13 +505,22 @@ def detect_repetitions(
                 complete, reason = False, OFF_BOARD
                 used_spells.add(k)
         window = slice(a, b)
+        if kind == "sit-to-stand":  # judged while standing
+            judged = total_pct[window] >= s.stand_pct_bw
+            if not judged.any():
+                judged = np.ones(b - a, bool)
+        elif normalisation == "measured-load":
+            judged = loaded[window] if loaded[window].any() else np.ones(b - a, bool)
+        else:
+            judged = np.ones(b - a, bool)
         in_w = inside[window]
         on_target = float(np.sum(dt[window][in_w]))
         held = _longest_true_s(t[window], in_w)
-        loaded_w = loaded[window] if normalisation == "measured-load" else np.ones(b - a, bool)
-        vals = aff_pct[window][loaded_w] if loaded_w.any() else aff_pct[window]
+        vals = aff_pct[window][judged]
         mean_pct = float(np.mean(vals)) if vals.size else 0.0
         peak_pct = float(np.max(vals)) if vals.size else 0.0
+        judged_s = float(np.sum(dt[window][judged]))
+        judged_on_s = float(np.sum(dt[window][judged & in_w]))
         if not complete:
             hit = False
         elif kind in HOLD_KINDS:
@@ -522,10 +530,9 @@ def detect_repetitions(
             if not hit:
                 reason = f"affected peak {peak_pct:.0f} %BW outside the target {lo:g}-{hi:g} %BW"
         else:
-            duration = max(t1 - t0, 1e-9)
-            hit = on_target >= s.min_on_target_fraction * duration
+            hit = judged_on_s >= s.min_on_target_fraction * judged_s and judged_s > 0
             if not hit:
-                reason = (f"on target {on_target:.1f} s of {duration:.1f} s (needs "
+                reason = (f"on target {judged_on_s:.1f} s of {judged_s:.1f} s (needs "
                           f"{s.min_on_target_fraction:.0%})")
         reps.append(Repetition(t0, t1, held, on_target, mean_pct, peak_pct, hit, complete, reason))
     for k, (oa, ob) in enumerate(off_spells):

@@ -47,6 +47,7 @@ BUILTIN_DRIVERS: dict[str, DriverEntry] = {
         DriverEntry("sim-plate", "drivers.forceplate.sim_plate:SimulatedForcePlate"),
         DriverEntry("sim-plate-pair", "drivers.forceplate.sim_plate:SimulatedPlatePair"),
         DriverEntry("sim-gait", "drivers.sim.gait_plates:SimulatedGaitPlates"),
+        DriverEntry("sim-home", "drivers.sim.home_patient:SimulatedHomeBoard"),
         DriverEntry("mat", "drivers.mat.device:PressureMat"),
         DriverEntry("sim-mat", "drivers.mat.device:SimulatedPressureMat"),
         DriverEntry("wbb", "drivers.wii.device:WiiBalanceBoard"),

@@ -7,6 +7,7 @@ from station.home.exercises import LIBRARY, Exercise, ExerciseKind, exercise
 from station.home.prescription import (
     ExerciseDose,
     Prescription,
+    PrescriptionError,
     ProgressionRule,
     Target,
     current_prescription,
@@ -32,6 +33,7 @@ __all__ = [
     "ExerciseKind",
     "HomeSessionSummary",
     "Prescription",
+    "PrescriptionError",
     "ProgressionRule",
     "SetOutcome",
     "Step",

@@ -24,12 +24,13 @@ import math
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-from station.home.exercises import exercise
+from station.home.exercises import LIBRARY
 from station.store.store import Store, StoreError
 
 __all__ = [
     "ExerciseDose",
     "Prescription",
+    "PrescriptionError",
     "ProgressionRule",
     "Target",
     "current_prescription",
@@ -42,9 +43,22 @@ _MAX_BW_PCT = 100.0  # a share of the load measured; step and stepping peaks may
 _MAX_PEAK_PCT = 250.0
 
 
-def _finite(name: str, value: float) -> None:
-    if not (isinstance(value, int | float) and math.isfinite(value)):
-        raise ValueError(f"{name} must be a finite number, got {value!r}")
+class PrescriptionError(ValueError):
+    """A prescription field that cannot be: ``field`` names it ("sessions_per_week", "exercises[0].hold_s",
+    "exercises[1].target.affected_min_pct_bw", "rule.success_fraction", ...)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _is_whole(value: object, lo: int, hi: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and lo <= value <= hi
 
 
 @dataclass(frozen=True)
@@ -79,36 +93,45 @@ class ExerciseDose:
     rest_s: float
     target: Target = field(default_factory=Target)
 
-    def validate(self, where: str = "") -> None:
-        at = where or self.exercise
-        ex = exercise(self.exercise)
+    def problems(self, prefix: str = "") -> list[tuple[str, str]]:
+        """Every problem as (field, message); field names are prefixed (e.g. "exercises[0].")."""
+        out: list[tuple[str, str]] = []
+        if self.exercise not in LIBRARY:
+            return [(prefix + "exercise", f"unknown exercise {self.exercise!r}; the library has: {', '.join(LIBRARY)}")]
+        ex = LIBRARY[self.exercise]
         for name in ("sets", "reps"):
             value = getattr(self, name)
-            if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 100:
-                raise ValueError(f"{at}: {name} must be a whole number within 1-100, got {value!r}")
-        _finite(f"{at}: hold_s", self.hold_s)
-        _finite(f"{at}: rest_s", self.rest_s)
-        if ex.counts_holds and not self.hold_s > 0:
-            raise ValueError(f"{at}: {ex.title!r} is a hold exercise, so hold_s must be > 0 s, got {self.hold_s}")
-        if not 0 <= self.hold_s <= 300:
-            raise ValueError(f"{at}: hold_s must be within 0-300 s, got {self.hold_s}")
-        if not 0 <= self.rest_s <= 600:
-            raise ValueError(f"{at}: rest_s must be within 0-600 s, got {self.rest_s}")
+            if not _is_whole(value, 1, 100):
+                out.append((prefix + name, f"must be a whole number within 1-100, got {value!r}"))
+        if not _is_number(self.hold_s) or not 0 <= self.hold_s <= 300:
+            out.append((prefix + "hold_s", f"must be within 0-300 s, got {self.hold_s!r}"))
+        elif ex.counts_holds and not self.hold_s > 0:
+            out.append((prefix + "hold_s", f"{ex.title!r} is a hold exercise: hold must be > 0 s, got {self.hold_s}"))
+        if not _is_number(self.rest_s) or not 0 <= self.rest_s <= 600:
+            out.append((prefix + "rest_s", f"must be within 0-600 s, got {self.rest_s!r}"))
         lo, hi = self.target.affected_min_pct_bw, self.target.affected_max_pct_bw
         top = _MAX_PEAK_PCT if ex.kind in ("step-up", "stepping-in-place", "sit-to-stand") else _MAX_BW_PCT
+        bounds_ok = True
         for name, value in (("affected_min_pct_bw", lo), ("affected_max_pct_bw", hi)):
-            if value is not None:
-                _finite(f"{at}: target {name}", value)
-                if not 0 <= value <= top:
-                    raise ValueError(f"{at}: target {name} must be within 0-{top:g} %BW, got {value:g}")
-        if lo is not None and hi is not None and not lo < hi:
-            raise ValueError(f"{at}: impossible target: minimum {lo:g} %BW is not below maximum {hi:g} %BW")
+            if value is not None and (not _is_number(value) or not 0 <= value <= top):
+                out.append((f"{prefix}target.{name}", f"must be within 0-{top:g} %BW, got {value!r}"))
+                bounds_ok = False
+        if bounds_ok and lo is not None and hi is not None and not lo < hi:
+            out.append((f"{prefix}target.affected_min_pct_bw",
+                        f"impossible target: minimum {lo:g} %BW is not below maximum {hi:g} %BW"))
         if ex.counts_holds and lo is None and hi is None:
-            raise ValueError(f"{at}: a hold exercise needs a load target (affected_min_pct_bw and/or _max)")
-        if self.target.hold_s is not None:
-            _finite(f"{at}: target hold_s", self.target.hold_s)
-            if not self.target.hold_s > 0:
-                raise ValueError(f"{at}: target hold_s must be > 0 s, got {self.target.hold_s}")
+            out.append((f"{prefix}target.affected_min_pct_bw",
+                        "a hold exercise needs a load target (a minimum and/or a maximum %BW)"))
+        th = self.target.hold_s
+        if th is not None and (not _is_number(th) or not th > 0):
+            out.append((f"{prefix}target.hold_s", f"must be > 0 s when given, got {th!r}"))
+        return out
+
+    def validate(self) -> ExerciseDose:
+        problems = self.problems()
+        if problems:
+            raise PrescriptionError(*problems[0])
+        return self
 
 
 @dataclass(frozen=True)
@@ -120,17 +143,18 @@ class ProgressionRule:
     pain_during_max: float = 5.0
     pain_next_day_max: float = 5.0
 
-    def validate(self) -> None:
-        _finite("rule.success_fraction", self.success_fraction)
-        if not 0 < self.success_fraction <= 1:
-            raise ValueError(f"rule.success_fraction must be within (0, 1], got {self.success_fraction}")
-        if not isinstance(self.sessions_required, int) or not 1 <= self.sessions_required <= 20:
-            raise ValueError(f"rule.sessions_required must be a whole number within 1-20, got {self.sessions_required}")
+    def problems(self, prefix: str = "rule.") -> list[tuple[str, str]]:
+        out: list[tuple[str, str]] = []
+        if not _is_number(self.success_fraction) or not 0 < self.success_fraction <= 1:
+            out.append((prefix + "success_fraction", f"must be within (0, 1], got {self.success_fraction!r}"))
+        if not _is_whole(self.sessions_required, 1, 20):
+            out.append((prefix + "sessions_required", f"must be a whole number within 1-20, got "
+                                                      f"{self.sessions_required!r}"))
         for name in ("pain_during_max", "pain_next_day_max"):
             value = getattr(self, name)
-            _finite(f"rule.{name}", value)
-            if not 0 <= value <= 10:
-                raise ValueError(f"rule.{name} is on the 0-10 pain scale, got {value}")
+            if not _is_number(value) or not 0 <= value <= 10:
+                out.append((prefix + name, f"is on the 0-10 pain scale, got {value!r}"))
+        return out
 
 
 @dataclass(frozen=True)
@@ -146,29 +170,37 @@ class Prescription:
     affected_side: str = "left"
     notes: str = ""
 
-    def validate(self) -> Prescription:
-        """Raise ValueError naming the first bad field; return self when sound."""
-        if not self.patient_id or not self.patient_id.strip():
-            raise ValueError("patient_id must not be empty")
-        if not isinstance(self.version, int) or self.version < 1:
-            raise ValueError(f"version must be a whole number >= 1, got {self.version!r}")
+    def problems(self) -> list[tuple[str, str]]:
+        """Every problem as (field, message), in field order (the GUI form marks them all)."""
+        out: list[tuple[str, str]] = []
+        if not isinstance(self.patient_id, str) or not self.patient_id.strip():
+            out.append(("patient_id", "must not be empty"))
+        if not _is_whole(self.version, 1, 1_000_000):
+            out.append(("version", f"must be a whole number >= 1, got {self.version!r}"))
         try:
             _dt.date.fromisoformat(self.created)
         except (TypeError, ValueError):
-            raise ValueError(f"created must be an ISO date YYYY-MM-DD, got {self.created!r}") from None
-        if not isinstance(self.sessions_per_week, int) or not 1 <= self.sessions_per_week <= 14:
-            raise ValueError(f"sessions_per_week must be a whole number within 1-14, got {self.sessions_per_week!r}")
+            out.append(("created", f"must be an ISO date YYYY-MM-DD, got {self.created!r}"))
+        if not _is_whole(self.sessions_per_week, 1, 14):
+            out.append(("sessions_per_week", f"must be a whole number within 1-14, got {self.sessions_per_week!r}"))
         if self.affected_side not in ("left", "right"):
-            raise ValueError(f"affected_side must be left or right, got {self.affected_side!r}")
+            out.append(("affected_side", f"must be left or right, got {self.affected_side!r}"))
         if not self.exercises:
-            raise ValueError("a prescription needs at least one exercise")
-        keys = [d.exercise for d in self.exercises]
-        for i, dose in enumerate(self.exercises, start=1):
-            dose.validate(f"exercise {i} ({dose.exercise})")
-        duplicates = sorted({k for k in keys if keys.count(k) > 1})
-        if duplicates:
-            raise ValueError(f"exercise listed twice: {', '.join(duplicates)} (use more sets instead)")
-        self.rule.validate()
+            out.append(("exercises", "a prescription needs at least one exercise"))
+        seen: set[str] = set()
+        for i, dose in enumerate(self.exercises):
+            out.extend(dose.problems(f"exercises[{i}]."))
+            if dose.exercise in seen:
+                out.append((f"exercises[{i}].exercise", f"{dose.exercise} is listed twice (use more sets instead)"))
+            seen.add(dose.exercise)
+        out.extend(self.rule.problems())
+        return out
+
+    def validate(self) -> Prescription:
+        """Raise :class:`PrescriptionError` (a ValueError) for the first problem; return self when sound."""
+        problems = self.problems()
+        if problems:
+            raise PrescriptionError(*problems[0])
         return self
 
     def dose(self, key: str) -> ExerciseDose:

@@ -48,6 +48,7 @@ __all__ = [
     "run_home_session",
     "session_plan",
     "set_seconds",
+    "set_settings",
 ]
 
 STEP_KINDS = ("pain-before", "instruction", "countdown", "set", "rest", "pain-after", "summary")
@@ -154,9 +155,15 @@ def analyze_set(recording: Recording, dose: ExerciseDose, body_weight_n: float, 
     )
 
 
-def _dose_settings(dose: ExerciseDose, set_index: int) -> dict[str, tuple[Any, str]]:
+def set_settings(dose: ExerciseDose, set_index: int, body_weight_n: float) -> dict[str, tuple[Any, str]]:
+    """The settings every home set stores in its HDF5 file (``record_set`` and the GUI write the same).
+
+    :func:`analyze_set` and :func:`finish_session` need nothing beyond these, the protocol ("home"), the
+    condition (the exercise key) and the subject.
+    """
     t = dose.target
     return {
+        "home.body_weight_n": (float(body_weight_n), "N"),
         "home.exercise": (dose.exercise, ""),
         "home.set_index": (set_index, ""),
         "home.sets": (dose.sets, ""),
@@ -187,7 +194,7 @@ def record_set(device: Device, out_path: str | os.PathLike[str], subject: Subjec
     if callable(prepare):
         prepare(dose.exercise, reps=dose.reps, hold_s=dose.hold_s, set_index=set_index)
     rec, _ = record_trial(device, out_path, subject, protocol=PROTOCOL, seconds=set_seconds(dose),
-                          settings=_dose_settings(dose, set_index), condition=dose.exercise, progress=progress)
+                          settings=set_settings(dose, set_index, bw), condition=dose.exercise, progress=progress)
     result = analyze_set(rec, dose, bw, str(subject.affected_side))
     return SetOutcome(dose.exercise, set_index, str(Path(out_path)), result)
 
