@@ -84,6 +84,9 @@ class _Field:
         self.error.setText(message)
         self.error.setVisible(bool(message))
 
+    def add_error(self, message: str) -> None:
+        self.set_error(f"{self.error.text()}\n{message}" if self.error.text() else message)
+
 
 class DoseEditor(QtWidgets.QGroupBox):
     """One exercise of the prescription: the exercise, sets, repetitions, hold, rest and target."""
@@ -294,28 +297,30 @@ class PrescriptionForm(QtWidgets.QWidget):
         if match and int(match.group(1)) < len(self.editors):
             editor = self.editors[int(match.group(1))]
             if match.group(2) in editor.fields:
-                editor.fields[match.group(2)].set_error(message)
+                editor.fields[match.group(2)].add_error(message)
                 return editor.fields[match.group(2)].error
         if field in self.fields:
-            self.fields[field].set_error(message)
+            self.fields[field].add_error(message)
             return self.fields[field].error
-        self.general_error.setText(message)
+        text = f"{field}: {message}" if field else message
+        self.general_error.setText(f"{self.general_error.text()}\n{text}" if self.general_error.text() else text)
         return self.general_error
 
     def submit(self) -> Prescription | None:
-        """Validate and save; the saved prescription, or None with the problems shown."""
+        """Validate and save; the saved prescription, or None with every problem shown next to its field
+        (:meth:`station.home.Prescription.problems`)."""
         self.clear_errors()
         self.status.setText("")
-        try:
-            entered = self.prescription()
-            entered.validate()
-        except ValueError as exc:
-            self.show_error(error_field(exc), str(exc))
+        entered = self.prescription()
+        problems = entered.problems()
+        for field, message in problems:
+            self.show_error(field, message)
+        if problems:
             return None
         try:
             stored = save_prescription(self.store, entered)
-        except (ValueError, OSError) as exc:
-            self.general_error.setText(f"not saved: {exc}")
+        except ValueError as exc:
+            self.show_error(error_field(exc), f"not saved: {exc}")
             return None
         self.base = stored
         self.status.setText(f"Saved as version {stored.version}")

@@ -90,10 +90,10 @@ def test_loading_an_existing_prescription_fills_the_form(qtbot, form, store, pat
         (lambda e, f: (e.target_min.setValue(60.0), e.target_max.setValue(50.0)),
          "exercises[0].target.affected_min_pct_bw", "impossible target"),
         (lambda e, f: e.target_max.setValue(130.0), "exercises[0].target.affected_max_pct_bw", "0-100 %BW"),
-        (lambda e, f: e.sets.setValue(0), "exercises[0].sets", "sets"),
-        (lambda e, f: e.reps.setValue(0), "exercises[0].reps", "reps"),
-        (lambda e, f: f.sessions_per_week.setValue(0), "sessions_per_week", "sessions_per_week"),
-        (lambda e, f: f.success_fraction.setValue(0.0), "rule.success_fraction", "success_fraction"),
+        (lambda e, f: e.sets.setValue(0), "exercises[0].sets", "1-100, got 0"),
+        (lambda e, f: e.reps.setValue(0), "exercises[0].reps", "1-100, got 0"),
+        (lambda e, f: f.sessions_per_week.setValue(0), "sessions_per_week", "1-14, got 0"),
+        (lambda e, f: f.success_fraction.setValue(0.0), "rule.success_fraction", "(0, 1], got 0.0"),
     ],
 )
 def test_invalid_input_is_refused_with_the_error_next_to_its_field(qtbot, form, store, patient, change, field,
@@ -126,15 +126,29 @@ def test_an_error_about_the_second_exercise_is_shown_on_the_second(qtbot, form, 
     assert form.editors[0].fields["target.affected_min_pct_bw"].error.isHidden()
 
 
-def test_a_duplicate_exercise_is_a_general_error_and_removing_it_fixes_it(qtbot, form, store, patient):
+def test_every_problem_is_shown_at_once(qtbot, form, store, patient):
+    first = form.add_exercise()
+    first.sets.setValue(0)
+    form.sessions_per_week.setValue(0)
+    form.add_exercise().reps.setValue(0)  # and the same exercise listed twice
+    click(qtbot, form.save)
+    errors = visible_errors(form)
+    assert set(errors) == {"error:sessions_per_week", "error:sets", "error:reps", "error:exercise"}
+    assert "listed twice" in form.editors[1].fields["exercise"].error.text()
+    assert form.editors[0].fields["exercise"].error.isHidden()
+    assert prescription_history(store, patient.id) == []
+
+
+def test_a_duplicate_exercise_is_shown_on_the_second_and_removing_it_fixes_it(qtbot, form, store, patient):
     form.add_exercise()
     twin = form.add_exercise()
     click(qtbot, form.save)
-    assert "listed twice" in form.general_error.text()
+    assert "listed twice" in twin.fields["exercise"].error.text()
     click(qtbot, twin.remove)
     assert len(form.editors) == 1
     click(qtbot, form.save)
-    assert form.general_error.text() == "" and len(prescription_history(store, patient.id)) == 1
+    assert not visible_errors(form) and form.general_error.text() == ""
+    assert len(prescription_history(store, patient.id)) == 1
 
 
 def test_error_field_reads_the_field_from_validation_messages():
