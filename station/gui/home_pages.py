@@ -106,6 +106,8 @@ class SetPage(BigPage):
         self.hold = QtWidgets.QProgressBar()
         self.hold.setRange(0, 1000)
         self.hold.setTextVisible(False)
+        self.hold.setStyleSheet(f"QProgressBar {{ border: 1px solid #999; border-radius: 6px; background: #f2f2f2; }}"
+                                f" QProgressBar::chunk {{ background: {_ON_TARGET}; border-radius: 6px; }}")
         self.cue = self._label("", scale=0.8, bold=True, name="cue")
         self.time_left = self._label("", scale=0.6, name="time_left")
         self.load_bars = LoadBars()

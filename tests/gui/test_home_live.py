@@ -1,0 +1,127 @@
+"""The live repetition counter of a home set (no Qt): fed block by block it ends with the count
+analyze_set finds in the whole set, re-counts only every interval, and its hold timer matches a plain loop."""
+
+import math
+
+import numpy as np
+import pytest
+
+from drivers.model import concatenate_blocks
+from drivers.sim.home_patient import SimulatedHomeBoard
+from station.gui.home_live import RepetitionCounter
+from station.home import ExerciseDose, Target
+from station.home.session import analyze_set, set_seconds
+from station.protocols.live import live_samples
+
+MASS_KG = 70.0
+BW_N = MASS_KG * 9.80665
+
+
+def simulated_set(dose, *, side="left", compliance=1.0, seed=1):
+    """(t, forces, positions) of one simulated set of ``dose`` (FastClock: milliseconds)."""
+    board = SimulatedHomeBoard(mass_kg=MASS_KG, affected_side=side, compliance=compliance, seed=seed)
+    board.prepare_set(dose.exercise, reps=dose.reps, hold_s=dose.hold_s)
+    seconds = set_seconds(dose)
+    with board:
+        board.start()
+        blocks = []
+        while not blocks or blocks[-1].t_s[-1] < seconds:
+            blocks.append(board.read(1.0))
+    data = concatenate_blocks(blocks)
+    keep = data.t_s <= seconds
+    return data.t_s[keep], data.forces_n[keep], board.info, board.home_subject.reps
+
+
+class TickClock:
+    """A wall clock that advances ``step`` s every time it is read."""
+
+    def __init__(self, step):
+        self.t, self.step = 0.0, step
+
+    def __call__(self):
+        self.t += self.step
+        return self.t
+
+
+class Rec:
+    """Just what analyze_set reads from a recording: times, cell forces and the device (sensor positions)."""
+
+    def __init__(self, t, forces, info):
+        self.t_s, self.forces_n, self.device = t, forces, info
+
+
+@pytest.mark.parametrize(
+    "dose",
+    [
+        ExerciseDose("stance-eyes-open", 1, 4, 3.0, 30.0, Target(45.0, 60.0, 3.0)),
+        ExerciseDose("mini-squat", 1, 5, 0.0, 30.0, Target(40.0, 60.0)),
+        ExerciseDose("sit-to-stand", 1, 3, 0.0, 30.0, Target(40.0, None)),
+    ],
+    ids=lambda d: d.exercise,
+)
+def test_the_live_count_ends_equal_to_the_analysis_of_the_whole_set(dose):
+    t, forces, info, reps_done = simulated_set(dose)
+    positions = info.sensor_positions()
+    counter = RepetitionCounter(dose, BW_N, interval_s=0.25, clock=TickClock(0.1))
+    announced, counts_seen = [], []
+    for i in range(0, t.size, 10):  # blocks of 10 samples (0.1 s at 100 Hz)
+        live = live_samples(t[i:i + 10], forces[i:i + 10], positions, "left")
+        announced += [e for e in counter.update(live) if e.code == "rep_counted"]
+        counts_seen.append(counter.reps_done)
+    final = counter.finish(float(t[-1]))
+    announced += [e for e in final if e.code == "rep_counted"]
+    whole = analyze_set(Rec(t, forces, info), dose, BW_N, "left")
+    assert counter.reps_done == whole.n_complete == reps_done == dose.reps
+    assert counter.reps_on_target == whole.n_on_target
+    assert len(announced) == reps_done  # one event per repetition, none twice
+    assert counts_seen == sorted(counts_seen) and counts_seen[0] == 0  # the count only grows
+    assert final[-1].code == "score" and f"{reps_done} repetitions" in final[-1].label
+    # re-counted about every other block (0.25 s of a clock that moves 0.1 s per block), not every block
+    n_blocks = math.ceil(t.size / 10)
+    assert n_blocks / 3 - 2 <= counter.n_counts - 1 <= n_blocks / 2 + 2
+
+
+def test_the_hold_timer_matches_a_plain_loop():
+    dose = ExerciseDose("weight-shift", 1, 3, 4.0, 30.0, Target(60.0, None, 4.0))
+    t, forces, info, _ = simulated_set(dose)
+    positions = info.sensor_positions()
+    counter = RepetitionCounter(dose, BW_N, interval_s=1e9)  # never re-counts during the set
+    expected_entry = None
+    for i in range(0, t.size, 7):
+        live = live_samples(t[i:i + 7], forces[i:i + 7], positions, "left")
+        counter.update(live)
+        for k in range(live.n_samples):  # the reference: one sample at a time
+            pct = 100.0 * live.affected_n[k] / BW_N
+            inside = bool(live.loaded[k]) and pct >= 60.0
+            if not inside:
+                expected_entry = None
+            elif expected_entry is None:
+                expected_entry = live.t_s[k]
+        expected = 0.0 if expected_entry is None else live.t_s[-1] - expected_entry
+        assert counter.held_s == pytest.approx(expected, abs=1e-12)
+    # the patient holds 68 %BW for 4 s + 0.5 s and ramps from 42 % by a 1-s raised cosine, above 60 % for
+    # 1 - acos(1 - 2·18/26)/π = 0.374 s of each ramp: 4.5 + 2 × 0.374 = 5.25 s (sway blurs the edges)
+    ramp_above = 1.0 - math.acos(1.0 - 2.0 * 18.0 / 26.0) / math.pi
+    assert counter.best_hold_s == pytest.approx(4.5 + 2.0 * ramp_above, abs=0.15)
+    assert counter.n_counts == 1  # the first block only
+
+
+def test_status_and_band():
+    dose = ExerciseDose("single-leg-affected", 1, 2, 5.0, 30.0, Target(85.0, None, 5.0))
+    counter = RepetitionCounter(dose, BW_N)
+    assert counter.band.min_pct == 85.0 and counter.band.max_pct == 100.0
+    s = counter.status()
+    assert s["attempts"] == 2 and s["successes"] == 0 and s["hold_s"] == 5.0 and math.isnan(s["affected_pct_bw"])
+    squat = RepetitionCounter(ExerciseDose("mini-squat", 1, 5, 0.0, 30.0, Target()), BW_N)
+    assert squat.band is None and squat.hold_s is None and squat.status()["hold_progress"] == 0.0
+    with pytest.raises(ValueError, match="body weight"):
+        RepetitionCounter(dose, 0.0)
+
+
+def test_unloaded_samples_show_no_load():
+    dose = ExerciseDose("stance-eyes-open", 1, 2, 3.0, 30.0, Target(45.0, 55.0, 3.0))
+    counter = RepetitionCounter(dose, BW_N)
+    t = np.arange(50) / 100.0
+    counter.update(live_samples(t, np.zeros((50, 4)), np.array([[216, 119], [216, -119], [-216, 119], [-216, -119]],
+                                                               dtype=float), "left"))
+    assert math.isnan(counter.affected_pct_bw) and counter.held_s == 0.0 and counter.reps_done == 0
