@@ -14,10 +14,11 @@ Segmentation per kind (the ``ExerciseKind`` value strings of ``station.home.exer
   shorter than ``bridge_s``; a stay of at least ``hold_s`` is a complete repetition, a stay of at least
   ``min_attempt_s`` but under ``hold_s`` is a half repetition (reason "held X s of Y s"). Symmetric stance
   counts every ``hold_s`` of a long stay as one repetition (as :class:`station.protocols.training.
-  SymmetricStanceTraining` does); a weight shift or a single-leg stand is one repetition per stay.
+  SymmetricStanceTraining` does; the tail of such a stay is a half repetition only when it lasts at least
+  half a hold); a weight shift or a single-leg stand is one repetition per stay.
 * **Mini-squat** — the vertical displacement of the centre of mass is the double integral of
   (Fz − BW)/m (impulse–momentum). It is computed in the frequency domain ("omega arithmetic":
-  Z(f) = −A(f)/(2πf)²) over the band ``squat_band_hz`` after SWARII resampling, which removes the drift
+  Z(f) = −A(f)/(2πf)², band-limited by smooth zero-phase edges) after SWARII resampling, which removes the drift
   a time-domain integral would accumulate. Each trough of depth (peak prominence) ≥ ``min_depth_mm`` is a
   squat; ``half_depth_mm`` ≤ depth < ``min_depth_mm`` is a half repetition ("too shallow").
 * **Sit-to-stand** (feet on the board) — a rise is a rise of Fz above ``half_rise_pct_bw`` until it falls
@@ -91,6 +92,7 @@ class RepetitionSettings:
     squat_band_low_hz: float = 0.12
     squat_band_high_hz: float = 2.5
     squat_min_interval_s: float = 1.2
+    squat_window_s: float = 5.0
     resample_hz: float = 50.0
     stand_pct_bw: float = 80.0
     stand_min_s: float = 0.3
@@ -257,31 +259,45 @@ class _Segment:
     end_s: float | None = None
 
 
-def _squat_segments(t: np.ndarray, fz: np.ndarray, bw: float, s: RepetitionSettings) -> list[_Segment]:
-    if t.size < 4 or t[-1] - t[0] < 2.0 / s.squat_band_high_hz:
+def _squat_segments(t: np.ndarray, fz: np.ndarray, loaded: np.ndarray, bw: float,
+                    s: RepetitionSettings) -> list[_Segment]:
+    """Squats in each stretch on the board (an off-board spell and 1 s either side of it are left out:
+    stepping off is a huge vertical acceleration that is no squat)."""
+    segments: list[_Segment] = []
+    starts, ends = _runs(loaded)
+    for a, b in zip(starts, ends, strict=True):
+        t_lo = t[a] + (1.0 if a > 0 else 0.0)
+        t_hi = t[b - 1] - (1.0 if b < t.size else 0.0)
+        i0 = int(np.searchsorted(t, t_lo, side="left"))
+        i1 = int(np.searchsorted(t, t_hi, side="right"))
+        segments.extend(_squats_in(t[i0:i1], fz[i0:i1], bw, s, i0))
+    return segments
+
+
+def _squats_in(t: np.ndarray, fz: np.ndarray, bw: float, s: RepetitionSettings, offset: int) -> list[_Segment]:
+    if t.size < 8 or t[-1] - t[0] < 2.0 / s.squat_band_high_hz:
         return []
     tu, z = squat_displacement_mm(t, fz, body_weight_n=bw, settings=s)
     if z.size < 8:
         return []
     depth = -z
     peaks, props = signal.find_peaks(depth, prominence=s.half_depth_mm,
-                                     distance=max(int(s.squat_min_interval_s * s.resample_hz), 1))
+                                     distance=max(int(s.squat_min_interval_s * s.resample_hz), 1),
+                                     wlen=int(s.squat_window_s * s.resample_hz) | 1)
     if peaks.size == 0:
         return []
     _, _, left, right = signal.peak_widths(depth, peaks, rel_height=0.9, prominence_data=(
         props["prominences"], props["left_bases"], props["right_bases"]))
     segments = []
-    for p, prom, lo, hi in zip(peaks, props["prominences"], left, right, strict=True):
-        t0 = float(np.interp(lo, np.arange(tu.size), tu))
-        t1 = float(np.interp(hi, np.arange(tu.size), tu))
+    grid = np.arange(tu.size)
+    for prom, lo, hi in zip(props["prominences"], left, right, strict=True):
+        t0 = float(np.interp(lo, grid, tu))
+        t1 = float(np.interp(hi, grid, tu))
         i0 = int(np.searchsorted(t, t0, side="left"))
         i1 = max(int(np.searchsorted(t, t1, side="right")), i0 + 1)
-        if prom >= s.min_depth_mm:
-            segments.append(_Segment(i0, i1, True, "", t0, t1))
-        else:
-            segments.append(_Segment(i0, i1, False, f"too shallow: {prom:.0f} mm of {s.min_depth_mm:.0f} mm",
-                                     t0, t1))
-        del p
+        ok = prom >= s.min_depth_mm
+        reason = "" if ok else f"too shallow: {prom:.0f} mm of {s.min_depth_mm:.0f} mm"
+        segments.append(_Segment(offset + i0, offset + i1, ok, reason, t0, t1))
     return segments
 
 
@@ -291,7 +307,8 @@ def squat_displacement_mm(
     """Vertical centre-of-mass displacement from the vertical force, mm (+ up), band-limited.
 
     The force is resampled to ``resample_hz`` (SWARII), the acceleration a = (Fz − BW)/m (m = BW/g) is
-    integrated twice in the frequency domain (Z(f) = −A(f)/(2πf)², zero outside ``squat_band_*_hz``)
+    integrated twice in the frequency domain (Z(f) = −A(f)/(2πf)², shaped by zero-phase 4th-order
+    Butterworth magnitudes at ``squat_band_low_hz`` and ``squat_band_high_hz``)
     with zero padding to twice the length, so no drift accumulates.
 
     Returns
@@ -307,9 +324,14 @@ def squat_displacement_mm(
     nfft = 1 << math.ceil(math.log2(max(2 * n, 8)))
     spectrum = np.fft.rfft(a, nfft)
     f = np.fft.rfftfreq(nfft, 1.0 / r.fs_hz)
-    band = (f >= s.squat_band_low_hz) & (f <= s.squat_band_high_hz)
+    # Zero-phase 4th-order Butterworth magnitudes at both band edges: smooth edges, no Gibbs ringing
+    # that a brick-wall band would leave in the pauses between squats.
     gain = np.zeros_like(f)
-    gain[band] = -1.0 / (2.0 * np.pi * f[band]) ** 2
+    pos = f > 0
+    fp = f[pos]
+    high_pass = 1.0 / np.sqrt(1.0 + (s.squat_band_low_hz / fp) ** 8)
+    low_pass = 1.0 / np.sqrt(1.0 + (fp / s.squat_band_high_hz) ** 8)
+    gain[pos] = -high_pass * low_pass / (2.0 * np.pi * fp) ** 2
     z_m = np.fft.irfft(spectrum * gain, nfft)[:n]
     return r.t_s, z_m * 1000.0
 
@@ -368,7 +390,7 @@ def _hold_segments(kind: str, t: np.ndarray, inside: np.ndarray, hold_s: float,
                 i1 = int(np.searchsorted(t, p1, side="left"))
                 segments.append(_Segment(i0, max(i1, i0 + 1), True, "", p0, p1))
             rest = stay - k * hold_s
-            if rest >= s.min_attempt_s:
+            if rest >= max(s.min_attempt_s, 0.5 * hold_s):  # a shorter tail just ends the stay
                 p0 = t0 + k * hold_s
                 i0 = int(np.searchsorted(t, p0, side="left"))
                 segments.append(_Segment(i0, int(b), False, f"held {rest:.1f} s of {hold_s:g} s", p0, t1))
@@ -481,7 +503,7 @@ def detect_repetitions(
         assert hold_s is not None
         segments = _hold_segments(kind, t, inside, float(hold_s), s)
     elif kind == "mini-squat":
-        segments = _squat_segments(t, total, bw, s)
+        segments = _squat_segments(t, total, loaded, bw, s)
     else:
         segments = _movement_segments(kind, t, dt, aff_pct, unaff_pct, total_pct, s)
 

@@ -56,7 +56,12 @@ EXERCISE_MOTIONS: dict[str, str] = {
 }
 LEAD_IN_S = 2.0
 _CYCLE_S = {"squat": 3.8, "sit-to-stand": 4.8, "step-up": 4.8, "stepping": 1.8}
-_HOLD_EXTRA_S = 3.5  # ramp in 1 s + 0.5 s past the hold + ramp out 1 s + rest 1 s
+_HOLD_EXTRA_S = 3.5
+#: Slow vertical-force fluctuation in quiet stance, % BW RMS. Physically consistent with ~1-2 mm of vertical
+#: centre-of-mass sway at the sway band (Fz = m(g + z''): 1 mm at 0.3 Hz is 0.04 % BW); StandingSubject's
+#: 0.3 % default at 0.35 Hz would mean ~8 mm of vertical sway, which a double integration (squats) turns
+#: into false squats.
+_FZ_FLUCT_PCT = 0.05  # ramp in 1 s + 0.5 s past the hold + ramp out 1 s + rest 1 s
 
 
 def _ramp(x: np.ndarray) -> np.ndarray:
@@ -90,7 +95,8 @@ class HomeSetSubject(StandingSubject):
     squat_depth_mm, seated_pct : float
         Squat depth (mm) and the share of body weight on the feet when seated (%).
     noise : float
-        Multiplier of the sway and vertical-force fluctuation (1 = StandingSubject's defaults).
+        Multiplier of the sway (1 = StandingSubject's defaults) and of the vertical-force fluctuation
+        (1 = 0.05 % BW RMS, see ``_FZ_FLUCT_PCT``).
     """
 
     def __init__(
@@ -120,8 +126,8 @@ class HomeSetSubject(StandingSubject):
         if not noise >= 0:
             raise ValueError(f"noise must be >= 0, got {noise}")
         super().__init__(mass_kg=mass_kg, affected_side=affected_side, affected_share_pct=affected_pct,
-                         sway_rms_ml_mm=3.0 * noise, sway_rms_ap_mm=4.5 * noise, fz_fluctuation_pct=0.3 * noise,
-                         seed=seed)
+                         sway_rms_ml_mm=3.0 * noise, sway_rms_ap_mm=4.5 * noise,
+                         fz_fluctuation_pct=_FZ_FLUCT_PCT * noise, seed=seed)
         self.exercise = exercise
         self.motion = EXERCISE_MOTIONS[exercise]
         self.reps = int(reps)
