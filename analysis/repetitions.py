@@ -556,13 +556,14 @@ def detect_repetitions(
             if not hit:
                 reason = (f"on target {judged_on_s:.1f} s of {judged_s:.1f} s (needs "
                           f"{s.min_on_target_fraction:.0%})")
-        reps.append(Repetition(t0, t1, held, on_target, mean_pct, peak_pct, hit, complete, reason))
+        reps.append(Repetition(float(t0), float(t1), float(held), on_target, mean_pct, peak_pct, bool(hit),
+                               bool(complete), reason))
     for k, (oa, ob) in enumerate(off_spells):
         if k in used_spells:
             continue
         t0, t1 = float(t[oa]), _end_time(t, ob)
         reps.append(Repetition(t0, t1, 0.0, 0.0, 0.0, 0.0, False, False, f"{OFF_BOARD} for {t1 - t0:.1f} s"))
     reps.sort(key=lambda r: r.start_s)
-    n_complete = sum(r.complete for r in reps)
-    n_on_target = sum(r.hit_target for r in reps)
+    n_complete = int(sum(r.complete for r in reps))
+    n_on_target = int(sum(r.hit_target for r in reps))
     return RepetitionResult(tuple(reps), n_complete, n_on_target, time_in_band, out_settings)

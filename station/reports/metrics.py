@@ -6,7 +6,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["HEADLINE", "STANDING_METRICS", "WALKING_METRICS", "MetricSpec", "metric_value", "metrics_for"]
+__all__ = ["HEADLINE", "HOME_METRICS", "STANDING_METRICS", "WALKING_METRICS", "MetricSpec", "metric_value",
+           "metrics_for"]
 
 
 @dataclass(frozen=True)
@@ -54,11 +55,19 @@ WALKING_METRICS: tuple[MetricSpec, ...] = tuple(
     MetricSpec(f"symmetry.{key}", f"Symmetry index (Robinson), {label}", "%", 1) for key, label, _, _ in _STEP[1:]
 )
 
+#: Home exercise sets (station.home): the measured dose of each set, shown on the progress page apart from the
+#: clinic sessions (one page per set would drown the report, so home sets make no assessment page).
+HOME_METRICS: tuple[MetricSpec, ...] = (
+    MetricSpec("affected_mean_pct_bw", "Home exercise: affected limb load per repetition", "%BW"),
+    MetricSpec("on_target_pct", "Home exercise: repetitions on target", "%", 0),
+)
+
 #: The progress page's headline measures, per protocol.
 HEADLINE: dict[str, tuple[MetricSpec, ...]] = {
     "standing": (STANDING_METRICS[0], STANDING_METRICS[5], STANDING_METRICS[7]),
     "walking": (WALKING_METRICS[2], WALKING_METRICS[15]),
     "stepping": (WALKING_METRICS[2], WALKING_METRICS[15]),
+    "home": HOME_METRICS,
 }
 
 

@@ -250,8 +250,9 @@ def model_from_store(store: Store, patient_id: str, settings: ReportSettings | N
             groups[(trial.protocol, trial.condition)].append(TrialData(str(trial.id), trial.result, trial.path,
                                                                              trial.sha256))
         for (protocol, condition), trials in groups.items():
-            assessments.append(_assessment(patient.id, no, session.date, session.place, protocol, condition,
-                                           trials, age, settings))
+            if protocol != "home":  # home sets: progress page only (metrics.HOME_METRICS)
+                assessments.append(_assessment(patient.id, no, session.date, session.place, protocol,
+                                               condition, trials, age, settings))
             for spec in HEADLINE.get(protocol, ()):
                 values = [v for t in trials if (v := metric_value(t.result, spec.key)) is not None]
                 if values:

@@ -1,0 +1,205 @@
+"""Moving home sessions to the clinic: a de-identified package with a SHA-256 manifest.
+
+Format: a **directory** (easy to inspect, copy to a USB stick or zip by hand)::
+
+    PKG/
+      manifest.json      format, package_id (random), patient_id (the pseudonym), n_sessions,
+                         files: {relative path: SHA-256} for every other file
+      manifest.sha256    SHA-256 of manifest.json (so a changed manifest is caught too)
+      summary.json       per session: day number, prescription version, pain ratings, measured dose, and
+                         per set the file, exercise and stored analysis result
+      recordings/dayNNN_sM_<exercise>_setK.h5
+
+De-identification (home-program-and-reports.md §4.1, HIPAA Safe Harbor): no dates — a session is "day N" of the
+program (days since the first prescription's start date, which the clinic holds) and each recording's
+``created_utc`` becomes "day N"; device serial numbers and anything shaped like a Bluetooth MAC address are
+removed from every HDF5 attribute; the only identifier is the random pseudonymous patient id (a permitted
+re-identification code, not derived from the person). Body mass and affected side stay (needed for %BW).
+
+Import refuses, before writing anything: a package whose manifest or any file fails its checksum (tampered), a
+file missing or cut short (truncated), a patient the store does not know or another patient than the one named,
+and a package (or a recording) already imported.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import os
+import re
+import shutil
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import h5py
+
+from station.home.adherence import home_sessions
+from station.home.prescription import prescription_history
+from station.store.register import file_sha256, register_recording
+from station.store.store import Store, StoreError
+
+__all__ = ["FORMAT", "ImportResult", "PackageError", "export_package", "import_package"]
+
+FORMAT = "balance-station-home-package/1"
+_MAC = re.compile(r"(?i)\b[0-9a-f]{2}(?:[:-][0-9a-f]{2}){5}\b")
+_IDENTIFYING_KEYS = ("serial", "mac", "address", "bdaddr", "bluetooth")
+
+
+class PackageError(StoreError):
+    """A package the clinic refuses (nothing was stored)."""
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    package_id: str
+    patient_id: str
+    session_ids: tuple[int, ...]
+    n_trials: int
+
+
+def _program_start(store: Store, patient_id: str) -> _dt.date:
+    history = prescription_history(store, patient_id)
+    if not history:
+        raise PackageError(f"patient {patient_id} has no prescription: the program's start date is unknown")
+    return _dt.date.fromisoformat(history[0].created)
+
+
+def _deidentify_h5(path: Path, day: int) -> None:
+    with h5py.File(path, "r+") as f:
+        f.attrs["created_utc"] = f"day {day}"
+
+        def clean(_name: str, obj: Any) -> None:
+            for key in list(obj.attrs):
+                value = obj.attrs[key]
+                text = value.decode() if isinstance(value, bytes) else value
+                if any(k in key.lower() for k in _IDENTIFYING_KEYS):
+                    obj.attrs[key] = ""
+                elif isinstance(text, str) and _MAC.search(text):
+                    obj.attrs[key] = _MAC.sub("", text)
+
+        clean("/", f)
+        f.visititems(clean)
+
+
+def export_package(store: Store, patient_id: str, out: str | os.PathLike[str]) -> Path:
+    """Write the patient's home sessions as a de-identified package directory ``out`` (must not exist)."""
+    store.patient(patient_id)
+    start = _program_start(store, patient_id)
+    root = Path(out)
+    if root.exists():
+        raise PackageError(f"{root} already exists: choose a new package name")
+    sessions = home_sessions(store, patient_id)
+    if not sessions:
+        raise PackageError(f"patient {patient_id} has no home session to export")
+    (root / "recordings").mkdir(parents=True)
+    summary: list[dict[str, Any]] = []
+    for k, s in enumerate(sessions, start=1):
+        day = (_dt.date.fromisoformat(s.date) - start).days
+        trials = []
+        for j, trial in enumerate(store.trials(s.session_id), start=1):
+            name = f"recordings/day{day:03d}_s{k}_{trial.condition}_{j}.h5"
+            shutil.copyfile(trial.path, root / name)
+            _deidentify_h5(root / name, day)
+            trials.append({"file": name, "protocol": trial.protocol, "condition": trial.condition,
+                           "result": trial.result})
+        summary.append({"day": day, "prescription_version": s.prescription_version, "pain_before": s.pain_before,
+                        "pain_after": s.pain_after, "pain_next_day": s.pain_next_day,
+                        "dose": [d.to_dict() for d in s.dose], "trials": trials})
+    (root / "summary.json").write_text(json.dumps({"sessions": summary}, indent=1, allow_nan=False))
+    files = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+    manifest = {"format": FORMAT, "package_id": uuid.uuid4().hex, "patient_id": patient_id,
+                "n_sessions": len(summary), "files": {name: file_sha256(root / name) for name in files}}
+    text = json.dumps(manifest, indent=1)
+    (root / "manifest.json").write_text(text)
+    (root / "manifest.sha256").write_text(hashlib.sha256(text.encode()).hexdigest() + "  manifest.json\n")
+    return root
+
+
+def _read_checked(root: Path) -> tuple[dict[str, Any], dict[str, Any]]:
+    if not root.is_dir():
+        raise PackageError(f"{root} is not a home package directory")
+    for name in ("manifest.json", "manifest.sha256"):
+        if not (root / name).is_file():
+            raise PackageError(f"{root} is truncated or not a home package: {name} is missing")
+    text = (root / "manifest.json").read_bytes()
+    expected = (root / "manifest.sha256").read_text().split()[:1]
+    if not expected or hashlib.sha256(text).hexdigest() != expected[0]:
+        raise PackageError(f"{root}: manifest.json does not match its checksum (tampered or damaged); not imported")
+    try:
+        manifest = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise PackageError(f"{root}: manifest.json is not valid JSON ({exc})") from None
+    if manifest.get("format") != FORMAT:
+        raise PackageError(f"{root}: unknown package format {manifest.get('format')!r} (expected {FORMAT})")
+    files: dict[str, str] = manifest.get("files", {})
+    for name, sha in files.items():
+        path = root / name
+        if Path(name).is_absolute() or ".." in Path(name).parts:
+            raise PackageError(f"{root}: unsafe file name {name!r} in the manifest")
+        if not path.is_file():
+            raise PackageError(f"{root} is truncated: {name} is missing; not imported")
+        if file_sha256(path) != sha:
+            raise PackageError(f"{root}: {name} does not match its SHA-256 in the manifest (tampered or cut "
+                               "short); not imported")
+    listed = set(files) | {"manifest.json", "manifest.sha256"}
+    extra = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+    unlisted = [x for x in extra if x not in listed]
+    if unlisted:
+        raise PackageError(f"{root}: files not in the manifest: {', '.join(unlisted)}; not imported")
+    if "summary.json" not in files:
+        raise PackageError(f"{root}: summary.json is not in the manifest")
+    summary = json.loads((root / "summary.json").read_text())
+    return manifest, summary
+
+
+def import_package(store: Store, package: str | os.PathLike[str], *, patient_id: str | None = None,
+                   recordings_dir: str | os.PathLike[str] | None = None) -> ImportResult:
+    """Check and import a home package into the clinic's store (all checks before any write)."""
+    root = Path(package)
+    manifest, summary = _read_checked(root)
+    pid = str(manifest.get("patient_id", ""))
+    if patient_id is not None and pid != patient_id:
+        raise PackageError(f"{root} holds sessions of patient {pid}, not {patient_id}; not imported")
+    try:
+        store.patient(pid)
+    except StoreError:
+        raise PackageError(f"{root} is for patient {pid!r}, who is not in this store; not imported") from None
+    package_id = str(manifest["package_id"])
+    with store.transaction() as db:
+        row = db.execute("SELECT imported_utc FROM home_imports WHERE package_id = ?", (package_id,)).fetchone()
+    if row is not None:
+        raise PackageError(f"{root} (package {package_id[:12]}) was already imported on {row[0]}; nothing changed")
+    for name in manifest["files"]:
+        if name.endswith(".h5"):
+            known = store.trial_by_sha256(manifest["files"][name])
+            if known is not None:
+                raise PackageError(f"{root}: {name} is already stored as trial {known.id}; not imported")
+    start = _program_start(store, pid)
+    dest = Path(recordings_dir) if recordings_dir else store.path.parent / "home-imports" / package_id
+    dest.mkdir(parents=True, exist_ok=True)
+    session_ids = []
+    n_trials = 0
+    for s in summary["sessions"]:
+        date = (start + _dt.timedelta(days=int(s["day"]))).isoformat()
+        session = store.add_session(pid, date, place="home")
+        session_ids.append(session.id)
+        for trial in s["trials"]:
+            target = dest / Path(trial["file"]).name
+            shutil.copyfile(root / trial["file"], target)
+            register_recording(store, pid, target, session_id=session.id, result=trial["result"])
+            n_trials += 1
+        with store.transaction() as db:
+            db.execute(
+                "INSERT INTO home_sessions (session_id, prescription_version, pain_before, pain_after, pain_next_day,"
+                " summary_json, created_utc) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (session.id, s["prescription_version"], s["pain_before"], s["pain_after"], s["pain_next_day"],
+                 json.dumps(s["dose"]), _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")))
+    with store.transaction() as db:
+        db.execute("INSERT INTO home_imports (package_id, patient_id, manifest_sha256, n_sessions, imported_utc)"
+                   " VALUES (?, ?, ?, ?, ?)",
+                   (package_id, pid, hashlib.sha256((root / "manifest.json").read_bytes()).hexdigest(),
+                    len(session_ids), _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")))
+    return ImportResult(package_id, pid, tuple(session_ids), n_trials)

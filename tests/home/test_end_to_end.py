@@ -1,0 +1,198 @@
+"""Prescribe, three weeks of simulated home sessions, export, import at the clinic, adherence, progression, report."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import h5py
+import pytest
+
+from drivers.sim.board import SimulatedBoard
+from drivers.sim.home_patient import HomePatientCourse
+from recordings.metadata import Subject
+from station.home import ExerciseDose, Prescription, Target, save_prescription
+from station.home.adherence import adherence_summary
+from station.home.package import PackageError, export_package, import_package
+from station.home.progression import suggest_progression
+from station.home.session import finish_session
+from station.home.simulate import simulate_course
+from station.protocols.trial import record_trial
+from station.reports.model import model_from_store
+from station.reports.render import write_report
+from station.store import Store
+from station.store.register import register_recording
+
+START = "2026-10-05"
+
+
+def _prescription(pid: str) -> Prescription:
+    return Prescription(pid, 1, START, 3, (
+        ExerciseDose("stance-eyes-open", 1, 3, 5.0, 10.0, Target(45.0, 55.0, 5.0)),
+        ExerciseDose("mini-squat", 1, 5, 0.0, 10.0, Target(30.0, 60.0, None)),
+    ), affected_side="left")
+
+
+@pytest.fixture(scope="module")
+def loop(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("loop")
+    clinic = Store(tmp / "clinic.sqlite3")
+    patient = clinic.add_patient(affected_side="left", mass_kg=72.0, birth_year=1960)
+    save_prescription(clinic, _prescription(patient.id))
+    # a clinic baseline assessment (standing) so the report has its clinic part
+    rec_path = tmp / "clinic_standing.h5"
+    record_trial(SimulatedBoard(mass_kg=72.0, affected_side="left", seed=3), rec_path,
+                 Subject(patient.id, 72.0, "left"), protocol="standing", seconds=10.0, settings={},
+                 condition="eyes-open")
+    register_recording(clinic, patient.id, rec_path, session_id=clinic.add_session(patient.id, START).id)
+    # the home device: its own store, the same pseudonym and prescription
+    home = Store(tmp / "home.sqlite3")
+    home.add_patient(affected_side="left", mass_kg=72.0, patient_id=patient.id)
+    save_prescription(home, _prescription(patient.id))
+    course = HomePatientCourse(3, skip_days=(2, 9), affected_pct=42.0, improvement_per_session=0.5,
+                               pain_before=2.0, pain_after=3.0, pain_next_day=2.0)
+    summaries = simulate_course(home, patient.id, course, 21, tmp / "home-recordings", seed=1)
+    package = export_package(home, patient.id, tmp / "pkg")
+    result = import_package(clinic, package)
+    yield clinic, home, patient, summaries, package, result, tmp
+    clinic.close()
+    home.close()
+
+
+def test_home_sessions_arrive_at_the_clinic(loop):
+    clinic, _, patient, summaries, _, result, _ = loop
+    # planned days 0,2,4 / 7,9,11 / 14,16,18; days 2 and 9 skipped: 7 sessions, 2 sets each
+    assert len(summaries) == 7 and result.n_trials == 14 and len(result.session_ids) == 7
+    days = sorted(s.date for s in clinic.sessions(patient.id) if s.place == "home")
+    start = _dt.date.fromisoformat(START)
+    assert days == [(start + _dt.timedelta(days=d)).isoformat() for d in (0, 4, 7, 11, 14, 16, 18)]
+    # every repetition the simulated patient did was counted from the signal
+    for s in summaries:
+        for d in s.dose:
+            assert d.reps_done == d.reps_prescribed, (s.date, d)
+
+
+def test_adherence_matches_hand_counts(loop):
+    clinic, _, patient, *_ = loop
+    today = (_dt.date.fromisoformat(START) + _dt.timedelta(days=20)).isoformat()
+    a = adherence_summary(clinic, patient.id, today)
+    assert [w.sessions_done for w in a.weeks] == [2, 2, 3]
+    assert [w.complete for w in a.weeks] == [True, True, False]
+    assert a.days_with_data_last_30 == 7
+    # streak of prescribed sessions: 3 this week; last week had 2 of 3, which ends it
+    assert a.streak_sessions == 3
+    assert [round(f, 6) for _, f in a.dose_per_session] == [1.0] * 7
+    stance, squat = a.exercises
+    assert (stance.reps_prescribed, squat.reps_prescribed) == (7 * 3, 7 * 5)
+    assert stance.hold_best_s == pytest.approx(5.0, abs=0.05) and len(squat.load_per_rep) == 7
+    # the simulated affected-limb share grows 0.5 %-points per session done: 6 × 0.5 from the first to the 7th
+    first, last = (sum(v) / len(v) for _, v in (squat.load_per_rep[0], squat.load_per_rep[-1]))
+    assert last - first == pytest.approx(6 * 0.5, abs=1.0)
+
+
+def test_progression_follows_the_rule(loop):
+    clinic, _, patient, *_ = loop
+    decision = suggest_progression(clinic, patient.id)
+    # all reps on target in the last two sessions, pain after 3 <= 5, next day 2 not above before (2)
+    assert decision.action == "advance" and decision.rule == "success fraction"
+
+
+def test_progress_report_shows_home_sessions_apart(loop):
+    clinic, _, patient, *_, tmp = loop
+    model = model_from_store(clinic, patient.id)
+    assert {a.place for a in model.assessments} == {"clinic"}  # home sets make no assessment page
+    home_points = [p for m in model.progress for p in m.points if p.place == "home"]
+    assert len({p.session_no for p in home_points}) == 7
+    out = write_report(model, tmp / "report.html")
+    html = Path(out.path).read_text()
+    assert "Home sessions" in html and "Clinic sessions" in html
+    assert "Home exercise: affected limb load per repetition" in html
+
+
+def test_package_is_deidentified(loop):
+    *_, package, _, _ = loop
+    manifest = json.loads((package / "manifest.json").read_text())
+    for name in manifest["files"]:
+        if name.endswith(".h5"):
+            with h5py.File(package / name) as f:
+                assert f["device"].attrs["serial"] in ("", b"")
+                assert str(f.attrs["created_utc"]).startswith("day ")
+    text = (package / "summary.json").read_text()
+    assert "2026-" not in text and "SIM-" not in text
+
+
+def test_second_import_is_refused_and_nothing_changes(loop):
+    clinic, _, patient, _, package, *_ = loop
+    before = len(clinic.sessions(patient.id))
+    with pytest.raises(PackageError, match="already imported"):
+        import_package(clinic, package)
+    assert len(clinic.sessions(patient.id)) == before
+
+
+def _copy(package: Path, tmp: Path, name: str) -> Path:
+    dest = tmp / name
+    shutil.copytree(package, dest)
+    return dest
+
+
+def test_tampered_truncated_and_foreign_packages_are_refused(loop):
+    clinic, _, patient, _, package, _, tmp = loop
+    before = (len(clinic.sessions(patient.id)), clinic.integrity_check())
+    h5 = sorted((package / "recordings").glob("*.h5"))[0].name
+    tampered = _copy(package, tmp, "tampered")
+    data = bytearray((tampered / "recordings" / h5).read_bytes())
+    data[-100] ^= 0xFF
+    (tampered / "recordings" / h5).write_bytes(bytes(data))
+    with pytest.raises(PackageError, match="does not match its SHA-256"):
+        import_package(clinic, tampered)
+    truncated = _copy(package, tmp, "truncated")
+    (truncated / "recordings" / h5).unlink()
+    with pytest.raises(PackageError, match="truncated"):
+        import_package(clinic, truncated)
+    short = _copy(package, tmp, "short")
+    p = short / "recordings" / h5
+    p.write_bytes(p.read_bytes()[: p.stat().st_size // 2])
+    with pytest.raises(PackageError, match="cut short"):
+        import_package(clinic, short)
+    edited = _copy(package, tmp, "edited")
+    m = json.loads((edited / "manifest.json").read_text())
+    m["patient_id"] = "BS-ZZZZZZZZ"
+    (edited / "manifest.json").write_text(json.dumps(m))
+    with pytest.raises(PackageError, match=r"manifest\.json does not match its checksum"):
+        import_package(clinic, edited)
+    with pytest.raises(PackageError, match="not BS-"):
+        import_package(clinic, package, patient_id="BS-AAAAAAAA")
+    other = Store(tmp / "other.sqlite3")
+    with pytest.raises(PackageError, match="not in this store"):
+        import_package(other, package)
+    other.close()
+    assert (len(clinic.sessions(patient.id)), clinic.integrity_check()) == before
+
+
+def test_progression_pain_rules(tmp_path):
+    store = Store(tmp_path / "s.sqlite3")
+    pid = store.add_patient(affected_side="right", mass_kg=60.0).id
+    p = save_prescription(store, replace(_prescription(pid), affected_side="right"))
+    assert suggest_progression(store, pid).rule == "no data"
+    finish_session(store, pid, [], 2.0, 3.0, date="2026-10-05")
+    assert suggest_progression(store, pid).rule == "not enough sessions"
+    finish_session(store, pid, [], 2.0, 3.0, date="2026-10-07", pain_next_day=4.0)
+    d = suggest_progression(store, pid)
+    assert (d.action, d.rule) == ("hold", "24-h pain rule (My Hip Exercise)")  # 4 the day after > 2 before
+    finish_session(store, pid, [], 2.0, 3.0, date="2026-10-09", pain_next_day=6.0)
+    d = suggest_progression(store, pid)
+    assert (d.action, d.rule) == ("step-back", "24-h pain rule")  # 6 > 5 the day after the 2nd session
+    finish_session(store, pid, [], 2.0, 7.0, date="2026-10-11", pain_next_day=1.0)
+    d = suggest_progression(store, pid)
+    assert (d.action, d.rule) == ("step-back", "NEMEX pain zone") and "7/10" in d.detail
+    finish_session(store, pid, [], 1.0, 2.0, date="2026-10-13", pain_next_day=1.0)
+    finish_session(store, pid, [], 1.0, 2.0, date="2026-10-15")
+    d = suggest_progression(store, pid)
+    assert (d.action, d.rule) == ("hold", "success fraction") and "0 of 8" in d.detail  # no reps measured
+    with pytest.raises(ValueError, match="pain after is a number from 0"):
+        finish_session(store, pid, [], 2.0, 11.0)
+    assert p.version == 1
+    store.close()
