@@ -10,6 +10,7 @@ the view only lays them out.
 from __future__ import annotations
 
 import datetime as _dt
+import html
 import math
 
 import numpy as np
@@ -114,25 +115,27 @@ class AdherenceView(QtWidgets.QWidget):
         self.weeks_plot = pg.PlotWidget(background="w")
         self._setup_plot(self.weeks_plot, "sessions per week", "week of the prescription", "")
         self.load_plot = pg.PlotWidget(background="w", axisItems={"bottom": pg.DateAxisItem(orientation="bottom")})
-        self._setup_plot(self.load_plot, "affected-limb load per repetition", "", "%BW")
+        self._setup_plot(self.load_plot, "affected-limb load per repetition", "date", "%BW")
         self.load_plot.addLegend(offset=(-10, 10), labelTextColor="k")
         self.exercises = QtWidgets.QTableWidget(0, 5)
-        self.exercises.setHorizontalHeaderLabels(["exercise", "repetitions done / prescribed", "on target",
+        self.exercises.setHorizontalHeaderLabels(["exercise", "reps done / prescribed", "on target",
                                                   "best hold, s", "time in band, s"])
         self.sessions = QtWidgets.QTableWidget(0, 6)
-        self.sessions.setHorizontalHeaderLabels(["date", "repetitions done / prescribed", "on target",
+        self.sessions.setHorizontalHeaderLabels(["date", "reps done / prescribed", "on target",
                                                  "pain before", "pain after", "pain next day"])
-        for table in (self.exercises, self.sessions):
+        for table, mode in ((self.exercises, QtWidgets.QHeaderView.ResizeMode.ResizeToContents),
+                            (self.sessions, QtWidgets.QHeaderView.ResizeMode.Stretch)):
             table.verticalHeader().setVisible(False)
             table.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
-            table.horizontalHeader().setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
+            table.horizontalHeader().setSectionResizeMode(mode)
+            table.horizontalHeader().setSectionResizeMode(0, QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
             table.horizontalHeader().setStretchLastSection(True)
         plots = QtWidgets.QHBoxLayout()
         plots.addWidget(self.weeks_plot, 2)
         plots.addWidget(self.load_plot, 3)
         tables = QtWidgets.QHBoxLayout()
-        tables.addWidget(self.exercises, 3)
-        tables.addWidget(self.sessions, 2)
+        tables.addWidget(self.exercises, 2)
+        tables.addWidget(self.sessions, 3)
         layout = QtWidgets.QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.message)
@@ -186,7 +189,7 @@ class AdherenceView(QtWidgets.QWidget):
         colour = _ACTION_COLOURS.get(d.action, "#333333")
         self.progression.setText(
             f"<span style='font-size:16pt; font-weight:bold; color:{colour}'>Suggestion: {d.action}</span>"
-            f"&nbsp;&nbsp;<b>rule:</b> {d.rule} — {d.detail}")
+            f"<br><b>rule:</b> {html.escape(d.rule)} — {html.escape(d.detail)}")
         self._weeks(s)
         self._loads(s)
         self._tables(s)
@@ -235,8 +238,9 @@ class AdherenceView(QtWidgets.QWidget):
     def _tables(self, s: AdherenceSummary) -> None:
         self.exercises.setRowCount(len(s.exercises))
         for row, e in enumerate(s.exercises):
+            hold = f"{e.hold_best_s:.1f}" if LIBRARY[e.exercise].counts_holds else "–"  # movements have no hold
             cells = [LIBRARY[e.exercise].title, f"{e.reps_done} / {e.reps_prescribed}", str(e.reps_on_target),
-                     f"{e.hold_best_s:.1f}", f"{e.time_in_band_s:.0f}"]
+                     hold, f"{e.time_in_band_s:.0f}"]
             for col, text in enumerate(cells):
                 self.exercises.setItem(row, col, QtWidgets.QTableWidgetItem(text))
         rule = self.prescription.rule if self.prescription is not None else None

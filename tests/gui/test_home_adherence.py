@@ -6,6 +6,7 @@ import datetime as dt
 
 import numpy as np
 import pytest
+from PyQt6 import QtGui
 
 from drivers.sim.home_patient import HomePatientCourse, SimulatedHomeBoard
 from station.gui.adherence_view import AdherenceView, load_points
@@ -35,12 +36,13 @@ def three_weeks(store, out_dir):
     prescription = save_prescription(store, Prescription(
         patient_id=patient.id, version=1, created=START.isoformat(), sessions_per_week=3,
         exercises=(
-            ExerciseDose("stance-eyes-open", 1, 3, 3.0, 10.0, Target(45.0, 60.0, 3.0)),
+            ExerciseDose("stance-eyes-open", 1, 3, 3.0, 10.0, Target(47.0, 60.0, 3.0)),
             ExerciseDose("weight-shift", 1, 3, 3.0, 10.0, Target(60.0, None, 3.0)),
+            ExerciseDose("mini-squat", 1, 4, 0.0, 0.0, Target(40.0, 60.0, None)),
         ),
         rule=ProgressionRule(success_fraction=0.8, sessions_required=2), affected_side="right",
     ))
-    course = HomePatientCourse(3, skip_days=SKIPPED, affected_pct=40.0, improvement_per_session=1.0,
+    course = HomePatientCourse(3, skip_days=SKIPPED, affected_pct=40.0, improvement_per_session=0.5,
                                pain_before=2.0, pain_after=3.0, pain_next_day=2.0)
     days = [d for d in course.days((TODAY - START).days + 1) if d.done]
     for i, truth in enumerate(days):
@@ -76,22 +78,24 @@ def test_the_view_shows_what_adherence_summary_computed(qtbot, course_store, scr
     assert [w.sessions_done for w in s.weeks] == [3, 2, 3]
     assert s.days_with_data_last_30 == 8
     assert s.streak_sessions == 3  # this week's 3; week 2 fell short
-    assert [e.reps_done for e in s.exercises] == [8 * 3, 8 * 3]
+    assert [e.reps_done for e in s.exercises] == [8 * 3, 8 * 3, 8 * 4]
 
     # the view shows exactly those numbers
     assert view.this_week.text() == "3 / 3"
     assert view.days_30.text() == str(s.days_with_data_last_30) == "8"
     assert view.streak.text() == str(s.streak_sessions) == "3"
     done = sum(e.reps_done for e in s.exercises)
-    assert view.dose.text() == f"{done} / {sum(e.reps_prescribed for e in s.exercises)}" == "48 / 48"
+    assert view.dose.text() == f"{done} / {sum(e.reps_prescribed for e in s.exercises)}" == "80 / 80"
     assert f"Suggestion: {decision.action}" in view.progression.text()
-    assert decision.rule in view.progression.text() and decision.detail in view.progression.text()
+    shown = QtGui.QTextDocumentFragment.fromHtml(view.progression.text()).toPlainText()
+    assert f"rule: {decision.rule} — {decision.detail}" in shown
     assert np.array_equal(view.week_bars.opts["height"], [3, 2, 3])
     for row, e in enumerate(s.exercises):
         assert view.exercises.item(row, 0).text() == LIBRARY[e.exercise].title
         assert view.exercises.item(row, 1).text() == f"{e.reps_done} / {e.reps_prescribed}"
         assert view.exercises.item(row, 2).text() == str(e.reps_on_target)
-        assert view.exercises.item(row, 3).text() == f"{e.hold_best_s:.1f}"
+        assert view.exercises.item(row, 3).text() == (f"{e.hold_best_s:.1f}" if e.exercise != "mini-squat" else "–")
+        assert view.exercises.item(row, 4).text() == f"{e.time_in_band_s:.0f}"
         x, y = view.load_series[e.exercise]
         ex, ey = load_points(e.load_per_rep)
         assert np.array_equal(x, ex) and np.array_equal(y, ey)
