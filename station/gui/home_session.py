@@ -29,11 +29,16 @@ from station.gui.home_live import RepetitionCounter
 from station.gui.home_pages import CountdownPage, InstructionPage, RestPage, SetPage, SummaryPage
 from station.gui.pain_rating import PainRating
 from station.home import LIBRARY, ExerciseDose, Prescription, SetOutcome, Step, analyze_set, finish_session
+from station.home.adherence import home_sessions
 from station.home.session import session_plan, set_settings
 from station.protocols.session import LiveSession, SessionResult
 from station.store import Store
 
 __all__ = ["HomeDeviceFactory", "HomeSessionView", "create_home_device", "dose_text", "prepare_set", "summary_lines"]
+
+#: Asked first when the patient has done a home session before; stored on that session (the 24-h pain rule of
+#: station/home/progression.py).
+NEXT_DAY_QUESTION = "How was your hip in the 24 hours after your last exercise session? (0 = no pain, 10 = worst)"
 
 #: ``factory(dose, set_index)`` -> a closed device for that set (tests inject simulators).
 HomeDeviceFactory = Callable[[ExerciseDose, int], Device]
@@ -144,9 +149,12 @@ class HomeSessionView(QtWidgets.QWidget):
         self.device_factory = device_factory
         self.time_scale = float(time_scale)
         self.steps: list[Step] = session_plan(prescription)
+        if home_sessions(store, subject.id):  # ask about the 24 h after the last session first (the 24-h rule)
+            self.steps.insert(0, Step("pain-next-day", None, 0, 0.0, NEXT_DAY_QUESTION))
         self.index = -1
         self.outcomes: list[SetOutcome] = []
         self.pain_before: int | None = None
+        self.pain_next_day: int | None = None
         self.pain_after: int | None = None
         self.session_id: int | None = None
         self.counter: RepetitionCounter | None = None
@@ -203,7 +211,8 @@ class HomeSessionView(QtWidgets.QWidget):
             return
         self._header(step)
         handlers = {
-            "pain-before": self._show_pain, "pain-after": self._show_pain, "instruction": self._show_instruction,
+            "pain-next-day": self._show_pain, "pain-before": self._show_pain, "pain-after": self._show_pain,
+            "instruction": self._show_instruction,
             "countdown": self._show_timed, "rest": self._show_timed, "set": self._start_set,
             "summary": self._show_summary,
         }
@@ -231,15 +240,16 @@ class HomeSessionView(QtWidgets.QWidget):
 
     def _pain_rated(self, value: int) -> None:
         step = self.step
-        if step is None or step.kind not in ("pain-before", "pain-after"):
+        if step is None or step.kind not in ("pain-next-day", "pain-before", "pain-after"):
             return
-        if step.kind == "pain-before":
-            self.pain_before = value
+        if step.kind != "pain-after":
+            setattr(self, step.kind.replace("-", "_"), value)
             self.next_step()
             return
         self.pain_after = value
         try:
-            self.session_id = finish_session(self.store, self.subject.id, self.outcomes, self.pain_before, value)
+            self.session_id = finish_session(self.store, self.subject.id, self.outcomes, self.pain_before, value,
+                                             prescription=self.prescription, pain_next_day=self.pain_next_day)
         except (ValueError, OSError) as exc:
             self._fail(f"the session could not be saved: {exc}")
             return

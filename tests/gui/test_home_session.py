@@ -11,7 +11,16 @@ from drivers.sim.home_patient import SimulatedHomeBoard
 from drivers.sim.scaled_clock import ScaledClock
 from recordings import Subject
 from station.gui.home_session import HomeSessionView, create_home_device
-from station.home import ExerciseDose, Prescription, ProgressionRule, Target, save_prescription, session_plan
+from station.home import (
+    ExerciseDose,
+    Prescription,
+    ProgressionRule,
+    Target,
+    finish_session,
+    save_prescription,
+    session_plan,
+)
+from station.home.adherence import home_sessions
 from station.store import Store
 
 SPEED = 25.0  # simulated seconds per wall second
@@ -72,6 +81,8 @@ def wait_for_step(qtbot, view, kind, timeout=20000):
 
 
 def test_a_guided_session_end_to_end(qtbot, store, prescription, tmp_path, screenshot):
+    # an earlier home session (nothing recorded): the patient is asked about the 24 h after it first
+    earlier = finish_session(store, prescription.patient_id, [], 1, 2, date="2026-11-21", prescription=prescription)
     factory = board_factory()
     view = make_view(qtbot, store, prescription, tmp_path, factory)
     kinds, live_counts = [], []
@@ -79,7 +90,9 @@ def test_a_guided_session_end_to_end(qtbot, store, prescription, tmp_path, scree
     view.set_recorded.connect(lambda outcome: live_counts.append(view.counter.reps_done))
 
     view.start()
-    assert view.pages.currentWidget() is view.pain
+    assert view.pages.currentWidget() is view.pain and "24 hours after" in view.pain.question.text()
+    click(qtbot, view.pain.buttons[1])  # the day after the earlier session: 1
+    assert view.pages.currentWidget() is view.pain and "right now" in view.pain.question.text()
     click(qtbot, view.pain.buttons[3])  # pain before: 3
     assert view.pain_before == 3
     assert view.pages.currentWidget() is view.instruction
@@ -105,7 +118,7 @@ def test_a_guided_session_end_to_end(qtbot, store, prescription, tmp_path, scree
     assert view.pages.currentWidget() is view.summary
 
     # the steps came in the order of the plan
-    assert kinds == [s.kind for s in session_plan(prescription)]
+    assert kinds == ["pain-next-day", *(s.kind for s in session_plan(prescription))]
     # repetitions: the final analysis and the live count both equal what the simulated patient did
     done = [b.home_subject.reps for b in factory.made]
     assert done == [3, 3, 4]
@@ -123,10 +136,9 @@ def test_a_guided_session_end_to_end(qtbot, store, prescription, tmp_path, scree
     trials = store.trials(session_id)
     assert sorted(t.path for t in trials) == sorted(str(recordings.open(o.path).path.resolve()) for o in view.outcomes)
     assert all(t.protocol == "home" for t in trials)
-    with store.transaction() as db:
-        row = db.execute("SELECT pain_before, pain_after FROM home_sessions WHERE session_id = ?",
-                         (session_id,)).fetchone()
-    assert tuple(row) == (3.0, 4.0)
+    pains = {h.session_id: (h.pain_before, h.pain_after, h.pain_next_day)
+             for h in home_sessions(store, prescription.patient_id)}
+    assert pains == {earlier: (1.0, 2.0, 1.0), session_id: (3.0, 4.0, None)}
     text = view.summary.lines.text()
     assert "Stand evenly: 6 of 6 repetitions" in text and "Small knee bends: 4 of 4 repetitions" in text
     assert "Pain: 3 before, 4 after" in text
