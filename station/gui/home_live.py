@@ -24,13 +24,42 @@ import numpy as np
 
 from analysis.repetitions import RepetitionResult, detect_repetitions
 from station.home import LIBRARY, ExerciseDose
+from station.home.session import MOVEMENT_REP_S, SET_LEAD_IN_S
 from station.protocols.live import LiveSamples
 from station.protocols.training import LoadBand, TrainingEvent, TrainingMode
 
-__all__ = ["RepetitionCounter"]
+__all__ = ["PACE_PHASES", "RepetitionCounter", "pace_cue"]
 
 #: Window over which the shown affected load is averaged, s (as the load bars of the live view).
 LOAD_WINDOW_S = 0.25
+
+
+#: What to do in the first and the second half of each repetition of a movement, by exercise kind.
+PACE_PHASES = {
+    "mini-squat": ("Bend your knees slowly", "Stand up tall"),
+    "sit-to-stand": ("Stand up", "Sit down slowly"),
+    "step-up": ("Step up, sore leg first", "Step down"),
+    "stepping-in-place": ("Stand on your sore leg", "Stand on your other leg"),
+}
+
+
+def pace_cue(kind: str, elapsed_s: float, reps: int) -> str:
+    """The pace cue of a movement exercise ``elapsed_s`` (s) after its set started; "" for a hold exercise.
+
+    The set's timing is the plan's (:mod:`station.home.session`): a lead-in of ``SET_LEAD_IN_S``, then
+    ``reps`` repetitions of ``MOVEMENT_REP_S[kind]`` each, the first half of each one phase and the second half
+    the other (patients move faster at home than they were shown; home-program-and-reports.md §2.4).
+    """
+    if kind not in PACE_PHASES:
+        return ""
+    if elapsed_s < SET_LEAD_IN_S:
+        return "Get ready"
+    rep_s = MOVEMENT_REP_S[kind]
+    into = elapsed_s - SET_LEAD_IN_S
+    if into >= reps * rep_s:
+        return "Done — relax"
+    first, second = PACE_PHASES[kind]
+    return first if (into % rep_s) < rep_s / 2 else second
 
 
 class RepetitionCounter(TrainingMode):

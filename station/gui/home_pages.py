@@ -108,11 +108,14 @@ class SetPage(BigPage):
         self.hold.setTextVisible(False)
         self.hold.setStyleSheet(f"QProgressBar {{ border: 1px solid #999; border-radius: 6px; background: #f2f2f2; }}"
                                 f" QProgressBar::chunk {{ background: {_ON_TARGET}; border-radius: 6px; }}")
+        self.pace = self._label("", scale=1.0, bold=True, name="pace")
+        self.pace.setStyleSheet("color: #1f5fa8")
         self.cue = self._label("", scale=0.8, bold=True, name="cue")
         self.time_left = self._label("", scale=0.6, name="time_left")
         self.load_bars = LoadBars()
         self.stop = self._button("Stop this set", "stop")
         left = QtWidgets.QVBoxLayout()
+        left.addWidget(self.pace)
         left.addWidget(self.reps, 3)
         left.addWidget(self.reps_caption)
         left.addWidget(self.on_target)
@@ -141,6 +144,7 @@ class SetPage(BigPage):
         self._hold_s = hold_s
         self.hold.setVisible(bool(hold_s))
         self.hold_text.setVisible(bool(hold_s))
+        self.pace.setText("")
         self.show_status(0, 0, 0.0, math.nan, math.nan, band, None)
 
     def show_status(
@@ -153,6 +157,7 @@ class SetPage(BigPage):
         band: LoadBand | None,
         seconds_left: float | None,
         affected_side: str | None = None,
+        pace: str = "",
     ) -> None:
         """Draw the live numbers (loads in %BW, NaN when nobody is on the board)."""
         self.reps.setText(f"{reps_done} / {self._target_reps}")
@@ -167,6 +172,8 @@ class SetPage(BigPage):
         colour = _ON_TARGET if self.cue.text() == "Good — keep it there" else _OFF_TARGET
         self.cue.setStyleSheet(f"color: {colour}")
         self.time_left.setText("" if seconds_left is None else f"{max(seconds_left, 0.0):.0f} s left")
+        self.pace.setText(pace)
+        self.pace.setVisible(bool(pace))
 
 
 def load_cue(affected_pct_bw: float, band: LoadBand | None) -> str:

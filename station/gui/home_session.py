@@ -25,7 +25,7 @@ from drivers.device import Device
 from recordings.metadata import Subject
 from recordings.reader import open_recording
 from station.gui.controller import Frame, LiveController
-from station.gui.home_live import RepetitionCounter
+from station.gui.home_live import RepetitionCounter, pace_cue
 from station.gui.home_pages import CountdownPage, InstructionPage, RestPage, SetPage, SummaryPage
 from station.gui.pain_rating import PainRating
 from station.home import LIBRARY, ExerciseDose, Prescription, SetOutcome, Step, analyze_set, finish_session
@@ -320,9 +320,11 @@ class HomeSessionView(QtWidgets.QWidget):
         step, s = self.step, frame.status
         if step is None or step.kind != "set" or not s:
             return
+        elapsed = frame.stats.elapsed_s
+        kind = LIBRARY[step.exercise.exercise].kind.value if step.exercise is not None else ""
         self.set_page.show_status(s["successes"], s["on_target"], s["held_s"], s["affected_pct_bw"],
-                                  s["unaffected_pct_bw"], s["band"], step.seconds - frame.stats.elapsed_s,
-                                  frame.affected_side)
+                                  s["unaffected_pct_bw"], s["band"], step.seconds - elapsed, frame.affected_side,
+                                  pace_cue(kind, elapsed, step.exercise.reps if step.exercise is not None else 0))
 
     def _stop_set(self) -> None:
         if self.controller.running:

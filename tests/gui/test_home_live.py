@@ -125,3 +125,17 @@ def test_unloaded_samples_show_no_load():
     counter.update(live_samples(t, np.zeros((50, 4)), np.array([[216, 119], [216, -119], [-216, 119], [-216, -119]],
                                                                dtype=float), "left"))
     assert math.isnan(counter.affected_pct_bw) and counter.held_s == 0.0 and counter.reps_done == 0
+
+
+def test_pace_cues_follow_the_plan_timing():
+    from station.gui.home_live import pace_cue
+    from station.home.session import MOVEMENT_REP_S, SET_LEAD_IN_S
+
+    rep = MOVEMENT_REP_S["mini-squat"]  # 4 s: down for the first 2 s, up for the next 2
+    assert pace_cue("mini-squat", 0.5, 3) == "Get ready"
+    assert pace_cue("mini-squat", SET_LEAD_IN_S + 0.1, 3) == "Bend your knees slowly"
+    assert pace_cue("mini-squat", SET_LEAD_IN_S + rep / 2 + 0.1, 3) == "Stand up tall"
+    assert pace_cue("mini-squat", SET_LEAD_IN_S + 2 * rep + 0.1, 3) == "Bend your knees slowly"  # the third squat
+    assert pace_cue("mini-squat", SET_LEAD_IN_S + 3 * rep + 0.1, 3) == "Done — relax"
+    assert pace_cue("sit-to-stand", SET_LEAD_IN_S + 3.0, 2) == "Sit down slowly"  # 5-s repetitions
+    assert pace_cue("symmetric-stance", 10.0, 3) == ""  # a hold has the load cue, not a pace

@@ -112,6 +112,10 @@ def test_a_guided_session_end_to_end(qtbot, store, prescription, tmp_path, scree
     wait_for_step(qtbot, view, "instruction")  # second set done, then the mini-squat
     assert view.instruction.title.text() == "Small knee bends"
     click(qtbot, view.instruction.ready)
+    wait_for_step(qtbot, view, "set")
+    paced = ("Get ready", "Bend your knees slowly", "Stand up tall")  # the mini-squat is paced
+    qtbot.waitUntil(lambda: view.set_page.pace.text() in paced[1:], timeout=5000)
+    assert view.set_page.hold.isHidden()  # a movement: no hold timer
     wait_for_step(qtbot, view, "pain-after")
     with qtbot.waitSignal(view.session_saved, timeout=5000) as saved:
         click(qtbot, view.pain.buttons[4])
