@@ -178,3 +178,34 @@ def test_a_patient_without_body_mass_is_refused(store, prescription):
     with pytest.raises(ValueError, match="body mass"):
         HomeSessionView(prescription, Subject(prescription.patient_id, None, "left"), store, ".",
                         device_factory=board_factory())
+
+
+class FailingBoard(SimulatedHomeBoard):
+    """The simulated home patient's board, disconnected 3 s into the set."""
+
+    def _read(self, timeout_s):
+        block = super()._read(timeout_s)
+        if block is not None and block.t_s.size and block.t_s[-1] > 3.0:
+            from drivers.errors import DeviceDisconnected
+
+            raise DeviceDisconnected("the board stopped answering")
+        return block
+
+
+def test_a_board_fault_stops_the_session_keeps_the_file_and_stores_nothing(qtbot, store, prescription, tmp_path):
+    def factory(dose, set_index):
+        board = FailingBoard(mass_kg=MASS_KG, affected_side="left", clock=ScaledClock(SPEED))
+        board.prepare_set(dose.exercise, reps=dose.reps, hold_s=dose.hold_s, set_index=set_index)
+        return board
+
+    view = make_view(qtbot, store, prescription, tmp_path, factory)
+    view.start()
+    click(qtbot, view.pain.buttons[2])
+    click(qtbot, view.instruction.ready)
+    with qtbot.waitSignal(view.failed, timeout=10000) as failed:
+        pass
+    assert "stopped answering" in failed.args[0] and "interrupted" in failed.args[0]
+    assert view.pages.currentWidget() is view.summary and view.summary.title.text() == "The session stopped"
+    files = list((tmp_path / "sets").glob("*.h5"))
+    assert len(files) == 1 and recordings.open(files[0]).status == "interrupted"
+    assert home_sessions(store, prescription.patient_id) == [] and view.outcomes == []
