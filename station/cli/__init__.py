@@ -21,8 +21,10 @@ from station.cli import (
     devices,
     export,
     gui,
+    home,
     importer,
     patients,
+    program,
     recover,
     report,
     scores,
@@ -49,7 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
     modules = (devices, assess, analyze, recover, export, gui, importer, batch, patients, sessions, scores, report)
-    modules += (udev,)
+    modules += (udev, program, home)
     for module in modules:
         module.add_parser(commands)
     return parser

@@ -1,0 +1,165 @@
+"""``station home``: a guided home session on the console; ``station home export|import``: the clinic package.
+
+``station home --device sim --demo`` runs a short demo from a fresh install: a demo patient and prescription in a
+temporary store (unless ``--store``), the simulated home patient (driver ``sim-home``) at 10× real time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from station.cli._store import add_store_option, open_store
+
+DEMO_SPEED = 10.0
+
+
+def _pain(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"pain is a number 0-10, got {text!r}") from None
+    if not 0 <= v <= 10:
+        raise argparse.ArgumentTypeError(f"pain is a number 0-10, got {text}")
+    return v
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("home", help="guided home exercise session; export/import home packages")
+    parser.add_argument("--device", default="sim", help="device spec (sim = the simulated home patient, sim-home)")
+    parser.add_argument("--patient", metavar="ID", help="patient id in the store")
+    parser.add_argument("--demo", action="store_true",
+                        help="demo patient + short prescription (in a temporary store unless --store)")
+    parser.add_argument("--pain-before", type=_pain, metavar="0-10", help="pain before (no prompt)")
+    parser.add_argument("--pain-after", type=_pain, metavar="0-10", help="pain after (no prompt)")
+    parser.add_argument("--pain-next-day", type=_pain, metavar="0-10",
+                        help="pain in the 24 h after the previous session")
+    parser.add_argument("--out", type=Path, metavar="DIR", help="directory for the set recordings")
+    parser.add_argument("--speed", type=float, metavar="X",
+                        help=f"simulated devices: X times real time (default {DEMO_SPEED:g}; 0 = no waiting)")
+    add_store_option(parser)
+    parser.set_defaults(run=_session)
+    actions = parser.add_subparsers(dest="home_action", metavar="ACTION")
+    export = actions.add_parser("export", help="write a de-identified package of the home sessions")
+    export.add_argument("--patient", metavar="ID", required=True, dest="export_patient")
+    export.add_argument("--out", type=Path, required=True, metavar="PKG", dest="package")
+    add_store_option(export)
+    export.set_defaults(run=_export)
+    imp = actions.add_parser("import", help="import a home package at the clinic (refuses bad packages)")
+    imp.add_argument("package", type=Path, metavar="PKG")
+    imp.add_argument("--patient", metavar="ID", dest="import_patient", help="refuse unless the package is this one's")
+    add_store_option(imp)
+    imp.set_defaults(run=_import)
+
+
+def _export(args: argparse.Namespace) -> int:
+    from station.home.package import export_package
+
+    with open_store(args) as store:
+        root = export_package(store, args.export_patient, args.package)
+    print(f"wrote {root} (directory: manifest.json with SHA-256 of every file, summary.json, de-identified HDF5)")
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from station.home.package import import_package
+
+    with open_store(args) as store:
+        r = import_package(store, args.package, patient_id=args.import_patient)
+    print(f"imported {len(r.session_ids)} home sessions ({r.n_trials} sets) for patient {r.patient_id}")
+    return 0
+
+
+def _demo_setup(store) -> str:
+    from station.home.prescription import ExerciseDose, Prescription, Target, save_prescription
+
+    patient = store.add_patient(affected_side="left", mass_kg=70.0, notes="demo patient")
+    save_prescription(store, Prescription(patient.id, 1, time.strftime("%Y-%m-%d"), 3, (
+        ExerciseDose("stance-eyes-open", 1, 2, 4.0, 3.0, Target(45.0, 55.0, 4.0)),
+        ExerciseDose("mini-squat", 1, 4, 0.0, 0.0, Target(30.0, 60.0, None)),
+    ), affected_side="left"))
+    return patient.id
+
+
+def _session(args: argparse.Namespace) -> int:
+    if args.home_action is not None:  # pragma: no cover - argparse routes subcommands to their own run
+        return args.run(args)
+    from drivers.registry import create
+    from station.home.prescription import current_prescription
+    from station.home.session import SetOutcome, Step, run_home_session
+
+    tmp = None
+    if args.store is None and args.demo:
+        tmp = tempfile.mkdtemp(prefix="station-home-demo-")
+        args.store = Path(tmp) / "store.sqlite3"
+    simulated = args.device in ("sim", "sim-home")
+    speed = DEMO_SPEED if args.speed is None else args.speed
+    with open_store(args) as store:
+        patient_id = args.patient
+        if patient_id is None:
+            if not args.demo:
+                raise ValueError("say whose session it is: --patient ID (or --demo for a demo patient)")
+            patient_id = _demo_setup(store)
+            print(f"demo: patient {patient_id} and a short prescription in {args.store}")
+        p = current_prescription(store, patient_id)
+        patient = store.patient(patient_id)
+        if simulated:
+            device = create("sim-home", {"mass_kg": patient.mass_kg or 70.0, "affected_side": patient.affected_side,
+                                         "speed": speed})
+            print(f"device: simulated home patient (sim-home) at {speed:g}x real time" if speed > 0 else
+                  "device: simulated home patient (sim-home), as fast as possible")
+        else:
+            device = create(args.device)
+        pains = {"before": args.pain_before, "after": args.pain_after}
+        if args.demo:
+            pains = {k: (2.0 if k == "before" else 3.0) if v is None else v for k, v in pains.items()}
+        pace = speed if simulated else 1.0
+
+        def ask(which: str) -> float | None:
+            if pains[which] is not None:
+                print(f"pain {which}: {pains[which]:g}/10")
+                return pains[which]
+            if not sys.stdin.isatty():
+                raise ValueError(f"no terminal to ask for pain {which}: give --pain-{which} N (0-10)")
+            return float(input(f"Pain {which} (0 = none, 10 = worst): "))
+
+        def on_step(step: Step) -> None:
+            if step.kind in ("pain-before", "pain-after", "summary"):
+                return
+            if step.kind == "instruction":
+                print(f"\n== {step.text}")
+            elif step.kind == "countdown":
+                print(f"{step.text} ", end="", flush=True)
+                for k in range(int(step.seconds), 0, -1):
+                    print(f"{k}.. ", end="", flush=True)
+                    if pace > 0:
+                        time.sleep(1.0 / pace)
+                print("go!")
+            elif step.kind == "set":
+                print(f"   recording {step.seconds:.0f} s ...", flush=True)
+            elif step.kind == "rest":
+                print(f"   rest {step.seconds:g} s")
+                if pace > 0:
+                    time.sleep(step.seconds / pace)
+
+        def on_set(o: SetOutcome) -> None:
+            r = o.result
+            print(f"   {r.n_complete} repetitions counted, {r.n_on_target} on target, "
+                  f"{r.time_in_band_s:.0f} s in the target band")
+            for rep in r.repetitions:
+                if rep.reason:
+                    print(f"     {rep.start_s:5.1f}-{rep.end_s:5.1f} s: {rep.reason}")
+
+        if args.out is not None:
+            out = args.out
+        else:
+            out = Path(args.store).parent / "home-recordings" if args.store else Path("home-recordings")
+        summary = run_home_session(device, p, store, out, ask_pain=ask, on_step=on_step, on_set=on_set,
+                                   pain_next_day=args.pain_next_day)
+    print()
+    print("\n".join(summary.lines()))
+    print(f"recordings in {out}; stored as session {summary.session_id}")
+    return 0

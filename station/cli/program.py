@@ -1,0 +1,119 @@
+"""``station program create|show|edit|export``: a patient's home exercise prescription (every edit a new version)."""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import replace
+from pathlib import Path
+
+from station.cli._store import add_store_option, open_store
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("program", help="home exercise prescriptions (create, show, edit, export)")
+    actions = parser.add_subparsers(dest="action", metavar="ACTION")
+    actions.required = True
+    for name, helptext in (("create", "first prescription: the default program or one from JSON"),
+                           ("edit", "a new version: from JSON or with changed fields")):
+        p = actions.add_parser(name, help=helptext)
+        p.add_argument("patient", metavar="ID")
+        p.add_argument("--from-json", type=Path, metavar="FILE", help="prescription JSON (see `program export`)")
+        p.add_argument("--sessions-per-week", type=int, metavar="N")
+        p.add_argument("--start", metavar="YYYY-MM-DD", help="start date of this version (default today)")
+        p.add_argument("--notes", help="notes for the patient")
+        add_store_option(p)
+        p.set_defaults(run=_create if name == "create" else _edit)
+    show = actions.add_parser("show", help="the current prescription (or every version)")
+    show.add_argument("patient", metavar="ID")
+    show.add_argument("--history", action="store_true", help="every version, oldest first")
+    show.add_argument("--json", action="store_true", help="as JSON")
+    add_store_option(show)
+    show.set_defaults(run=_show)
+    export = actions.add_parser("export", help="write the current prescription as JSON (for the home device)")
+    export.add_argument("patient", metavar="ID")
+    export.add_argument("--out", type=Path, required=True, metavar="FILE.json")
+    add_store_option(export)
+    export.set_defaults(run=_export)
+
+
+def describe(p) -> list[str]:
+    from station.home.exercises import LIBRARY
+
+    lines = [f"Prescription v{p.version} for {p.patient_id} (affected side {p.affected_side}), from {p.created}: "
+             f"{p.sessions_per_week} sessions a week"]
+    for d in p.exercises:
+        ex = LIBRARY[d.exercise]
+        hold = f", hold {d.hold_s:g} s" if ex.counts_holds else ""
+        lines.append(f"  {d.exercise}: {d.sets} x {d.reps}{hold}, rest {d.rest_s:g} s; target {d.target.describe()}")
+    r = p.rule
+    lines.append(f"  progression: advance when >= {r.success_fraction:.0%} of repetitions are on target in "
+                 f"{r.sessions_required} sessions; pain after <= {r.pain_during_max:g}, next day <= "
+                 f"{r.pain_next_day_max:g} (NEMEX zones, 24-h rule)")
+    if p.notes:
+        lines.append(f"  notes: {p.notes}")
+    return lines
+
+
+def _apply(args: argparse.Namespace, p):
+    import datetime as _dt
+
+    changes = {}
+    if args.sessions_per_week is not None:
+        changes["sessions_per_week"] = args.sessions_per_week
+    if args.notes is not None:
+        changes["notes"] = args.notes
+    changes["created"] = args.start or _dt.date.today().isoformat()
+    return replace(p, **changes)
+
+
+def _load(args: argparse.Namespace, patient_id: str):
+    from station.home.prescription import Prescription
+
+    p = Prescription.from_json(args.from_json.read_text())
+    if p.patient_id != patient_id:
+        raise ValueError(f"{args.from_json} is a prescription for {p.patient_id}, not {patient_id}")
+    return p
+
+
+def _create(args: argparse.Namespace) -> int:
+    from station.home.prescription import default_prescription, prescription_history, save_prescription
+
+    with open_store(args) as store:
+        patient = store.patient(args.patient)
+        if prescription_history(store, patient.id):
+            raise ValueError(f"{patient.id} already has a prescription; change it with `station program edit`")
+        p = _load(args, patient.id) if args.from_json else default_prescription(patient.id, patient.affected_side)
+        saved = save_prescription(store, _apply(args, replace(p, affected_side=patient.affected_side)).validate())
+    print("\n".join(describe(saved)))
+    return 0
+
+
+def _edit(args: argparse.Namespace) -> int:
+    from station.home.prescription import current_prescription, save_prescription
+
+    with open_store(args) as store:
+        p = _load(args, args.patient) if args.from_json else current_prescription(store, args.patient)
+        saved = save_prescription(store, _apply(args, p).validate())
+    print("\n".join(describe(saved)))
+    return 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    from station.home.prescription import current_prescription, prescription_history
+
+    with open_store(args) as store:
+        versions = prescription_history(store, args.patient) if args.history else [
+            current_prescription(store, args.patient)]
+    for p in versions:
+        print(p.to_json() if args.json else "\n".join(describe(p)))
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from station.home.prescription import current_prescription
+
+    with open_store(args) as store:
+        p = current_prescription(store, args.patient)
+    args.out.write_text(p.to_json())
+    print(f"wrote prescription v{p.version} of {p.patient_id} to {args.out}")
+    return 0

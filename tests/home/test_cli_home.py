@@ -1,0 +1,69 @@
+"""`station program ...` and `station home ...` end to end through main()."""
+
+from __future__ import annotations
+
+import json
+
+from station.cli import main
+from station.store import ENV_VAR
+
+
+def _run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_program_and_home_commands(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv(ENV_VAR, str(tmp_path / "clinic.sqlite3"))
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = _run(capsys, "patients", "add", "--affected", "right", "--mass", "64")
+    pid = out.strip()
+    code, out, err = _run(capsys, "program", "show", pid)
+    assert code == 1 and "has no home exercise prescription yet" in err
+    code, out, err = _run(capsys, "program", "create", pid, "--sessions-per-week", "4", "--start", "2026-11-02")
+    assert code == 0 and "v1" in out and "4 sessions a week" in out and "mini-squat: 2 x 8" in out
+    code, out, err = _run(capsys, "program", "export", pid, "--out", "rx.json")
+    assert code == 0
+    data = json.loads((tmp_path / "rx.json").read_text())
+    data["exercises"][0]["hold_s"] = 0
+    (tmp_path / "bad.json").write_text(json.dumps(data))
+    code, out, err = _run(capsys, "program", "edit", pid, "--from-json", "bad.json")
+    assert code == 1 and "exercises[0].hold_s" in err and "hold exercise" in err
+    data["exercises"][0]["hold_s"] = 12
+    data["exercises"] = data["exercises"][:2]
+    (tmp_path / "good.json").write_text(json.dumps(data))
+    code, out, err = _run(capsys, "program", "edit", pid, "--from-json", "good.json", "--start", "2026-11-09")
+    assert code == 0 and "v2" in out and "hold 12 s" in out
+    code, out, _ = _run(capsys, "program", "show", pid, "--history", "--json")
+    assert code == 0 and out.count('"version"') == 2
+
+    # the home device: its own store with the same pseudonym and the exported prescription
+    home = str(tmp_path / "home.sqlite3")
+    from station.store import Store
+
+    with Store(home) as s:
+        s.add_patient(affected_side="right", mass_kg=64.0, patient_id=pid)
+    code, out, err = _run(capsys, "program", "create", pid, "--from-json", "good.json", "--start", "2026-11-09",
+                          "--store", home)
+    assert code == 0, err
+    code, out, err = _run(capsys, "home", "--patient", pid, "--store", home, "--speed", "0")
+    assert code == 1 and "--pain-before" in err  # no terminal in tests: pain must come from flags
+    code, out, err = _run(capsys, "home", "--patient", pid, "--store", home, "--speed", "0", "--pain-before", "2",
+                          "--pain-after", "3")
+    assert code == 0, err
+    assert "repetitions counted" in out and "Session 1" in out and "stored as session" in out
+    code, out, err = _run(capsys, "home", "export", "--patient", pid, "--out", "pkg", "--store", home)
+    assert code == 0 and (tmp_path / "pkg" / "manifest.json").exists()
+    code, out, err = _run(capsys, "home", "import", "pkg")
+    assert code == 0 and f"imported 1 home sessions (2 sets) for patient {pid}" in out
+    code, out, err = _run(capsys, "home", "import", "pkg")
+    assert code == 1 and "already imported" in err
+
+
+def test_demo_runs_from_nothing(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    code, out, err = _run(capsys, "home", "--device", "sim", "--demo", "--speed", "0", "--store",
+                          str(tmp_path / "demo.sqlite3"))
+    assert code == 0, err
+    assert "demo: patient BS-" in out and "2 of 2 repetitions done" in out and "4 of 4 repetitions done" in out
