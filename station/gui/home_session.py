@@ -165,6 +165,7 @@ class HomeSessionView(QtWidgets.QWidget):
         self._timer.setInterval(100)
         self._timer.timeout.connect(self._tick)
         self._t0 = 0.0
+        self.closed = False
         self._build()
 
     def _build(self) -> None:
@@ -205,6 +206,8 @@ class HomeSessionView(QtWidgets.QWidget):
 
     def _go(self, index: int) -> None:
         self._timer.stop()
+        if self.closed:
+            return  # e.g. the set that ended as the window closed: nothing starts after the close
         self.index = index
         step = self.step
         if step is None:
@@ -364,6 +367,7 @@ class HomeSessionView(QtWidgets.QWidget):
         self.failed.emit(message)
 
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:
+        self.closed = True
         self._timer.stop()
         if self.controller.running:
             self.controller.stop()

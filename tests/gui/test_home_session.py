@@ -209,3 +209,19 @@ def test_a_board_fault_stops_the_session_keeps_the_file_and_stores_nothing(qtbot
     files = list((tmp_path / "sets").glob("*.h5"))
     assert len(files) == 1 and recordings.open(files[0]).status == "interrupted"
     assert home_sessions(store, prescription.patient_id) == [] and view.outcomes == []
+
+
+def test_closing_mid_set_keeps_the_file_and_starts_nothing_more(qtbot, store, prescription, tmp_path):
+    factory = board_factory()
+    view = make_view(qtbot, store, prescription, tmp_path, factory)
+    view.start()
+    click(qtbot, view.pain.buttons[2])
+    click(qtbot, view.instruction.ready)
+    wait_for_step(qtbot, view, "set")
+    qtbot.waitUntil(lambda: view.controller.frames >= 3, timeout=5000)
+    with qtbot.waitSignal(view.set_recorded, timeout=5000):
+        view.close()
+    qtbot.wait(300)  # the deferred next step would have started the rest (and later a new device) by now
+    assert view.step.kind == "set" and len(factory.made) == 1 and not view.controller.running
+    assert recordings.open(view.outcomes[0].path).status == "complete"
+    assert home_sessions(store, prescription.patient_id) == []  # an unfinished session is not stored
