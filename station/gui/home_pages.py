@@ -34,9 +34,11 @@ class BigPage(QtWidgets.QWidget):
         self._scaled.append((label, scale, bold))
         return label
 
-    def _button(self, text: str, name: str) -> QtWidgets.QPushButton:
+    def _button(self, text: str, name: str, primary: bool = False) -> QtWidgets.QPushButton:
         button = QtWidgets.QPushButton(text)
         button.setObjectName(name)
+        if primary:
+            button.setStyleSheet(f"QPushButton {{ background: {_ON_TARGET}; color: white; border-radius: 8px; }}")
         button.setSizePolicy(QtWidgets.QSizePolicy.Policy.Expanding, QtWidgets.QSizePolicy.Policy.Preferred)
         self._scaled.append((button, 0.8, True))
         return button
@@ -64,7 +66,7 @@ class InstructionPage(BigPage):
         self.title = self._label(scale=1.3, bold=True, name="title")
         self.text = self._label(scale=0.8, name="instructions")
         self.dose = self._label(scale=0.7, name="dose")
-        self.ready = self._button("I am ready", "ready")
+        self.ready = self._button("I am ready", "ready", primary=True)
         layout = QtWidgets.QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.text, 2)
@@ -215,7 +217,7 @@ class SummaryPage(BigPage):
         super().__init__(parent)
         self.title = self._label("Well done!", scale=1.4, bold=True, name="title")
         self.lines = self._label("", scale=0.7, name="lines")
-        self.done = self._button("Done", "done")
+        self.done = self._button("Done", "done", primary=True)
         layout = QtWidgets.QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.lines, 3)

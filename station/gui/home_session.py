@@ -13,6 +13,7 @@ ratings. The console command ``station home`` walks the same plan (CORE's ``run_
 from __future__ import annotations
 
 import datetime as _dt
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -34,7 +35,8 @@ from station.home.session import session_plan, set_settings
 from station.protocols.session import LiveSession, SessionResult
 from station.store import Store
 
-__all__ = ["HomeDeviceFactory", "HomeSessionView", "create_home_device", "dose_text", "prepare_set", "summary_lines"]
+__all__ = ["HomeDeviceFactory", "HomeSessionView", "create_home_device", "dose_text", "prepare_set", "summary_lines",
+           "target_text"]
 
 #: Asked first when the patient has done a home session before; stored on that session (the 24-h pain rule of
 #: station/home/progression.py).
@@ -79,6 +81,15 @@ def dose_text(dose: ExerciseDose) -> str:
     """The dose in words: "3 sets of 10, hold 10 s, rest 60 s"."""
     hold = f", hold {dose.hold_s:g} s" if dose.hold_s else ""
     return f"{dose.sets} sets of {dose.reps}{hold}, rest {dose.rest_s:g} s between sets"
+
+
+def target_text(dose: ExerciseDose) -> str:
+    """The target in the patient's words (the numbers are on the screen as the green band)."""
+    target = dose.target
+    if target.affected_min_pct_bw is None and target.affected_max_pct_bw is None:
+        return ""
+    hold = f" for {dose.hold_s:g} seconds each time" if LIBRARY[dose.exercise].counts_holds and dose.hold_s else ""
+    return f"Keep the bar of your sore leg in the green band{hold}."
 
 
 def summary_lines(outcomes: list[SetOutcome], prescription: Prescription, pain_before: int | None,
@@ -237,8 +248,9 @@ class HomeSessionView(QtWidgets.QWidget):
 
     def _show_pain(self, step: Step) -> None:
         after = step.kind == "pain-after"
-        self.pain.set_question(step.text or ("How much does your hip hurt now, after the exercises?" if after
-                                             else "How much does your hip hurt right now?"))
+        text = re.sub(r"\s*\([^)]*\)\s*$", "", step.text)  # the scale is explained under the question
+        self.pain.set_question(text or ("How much does your hip hurt now, after the exercises?" if after
+                                        else "How much does your hip hurt right now?"))
         self.pages.setCurrentWidget(self.pain)
 
     def _pain_rated(self, value: int) -> None:
@@ -264,7 +276,8 @@ class HomeSessionView(QtWidgets.QWidget):
         if dose is None:
             raise ValueError("an instruction step needs its exercise")
         exercise = LIBRARY[dose.exercise]
-        self.instruction.show_exercise(exercise.title, step.text or exercise.instructions, dose_text(dose))
+        self.instruction.show_exercise(exercise.title, f"{exercise.instructions}\n\n{target_text(dose)}".strip(),
+                                       dose_text(dose))
         self.pages.setCurrentWidget(self.instruction)
 
     def _show_timed(self, step: Step) -> None:

@@ -97,6 +97,8 @@ def test_a_guided_session_end_to_end(qtbot, store, prescription, tmp_path, scree
     assert view.pain_before == 3
     assert view.pages.currentWidget() is view.instruction
     assert view.instruction.title.text() == "Stand evenly" and "2 sets of 3" in view.instruction.dose.text()
+    assert view.instruction.text.text().endswith("in the green band for 3 seconds each time.")
+    assert "(" not in view.pain.question.text()  # the scale is explained once, under the question
     click(qtbot, view.instruction.ready)
     assert view.pages.currentWidget() is view.countdown and view.countdown.number.text() == "3"
     wait_for_step(qtbot, view, "set")
