@@ -46,13 +46,19 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     export = actions.add_parser("export", help="write a de-identified package of the home sessions")
     export.add_argument("--patient", metavar="ID", required=True, dest="export_patient")
     export.add_argument("--out", type=Path, required=True, metavar="PKG", dest="package")
-    add_store_option(export)
+    _store_option(export)
     export.set_defaults(run=_export)
     imp = actions.add_parser("import", help="import a home package at the clinic (refuses bad packages)")
     imp.add_argument("package", type=Path, metavar="PKG")
     imp.add_argument("--patient", metavar="ID", dest="import_patient", help="refuse unless the package is this one's")
-    add_store_option(imp)
+    _store_option(imp)
     imp.set_defaults(run=_import)
+
+
+def _store_option(parser: argparse.ArgumentParser) -> None:
+    """``--store`` after the action too, without hiding one given before it (``station home --store X export``)."""
+    parser.add_argument("--store", type=Path, metavar="PATH", default=argparse.SUPPRESS,
+                        help="patient store file (as for `station home`)")
 
 
 def _export(args: argparse.Namespace) -> int:
@@ -73,6 +79,21 @@ def _import(args: argparse.Namespace) -> int:
     return 0
 
 
+def _prompt_pain(question: str) -> float:
+    while True:
+        answer = input(question).strip()
+        try:
+            return _pain(answer)
+        except argparse.ArgumentTypeError as exc:
+            print(f"  {exc}; please type a number from 0 to 10")
+
+
+def _has_home_session(store, patient_id: str) -> bool:
+    from station.home.adherence import home_sessions
+
+    return bool(home_sessions(store, patient_id))
+
+
 def _demo_setup(store) -> str:
     from station.home.prescription import ExerciseDose, Prescription, Target, save_prescription
 
@@ -88,6 +109,7 @@ def _session(args: argparse.Namespace) -> int:
     if args.home_action is not None:  # pragma: no cover - argparse routes subcommands to their own run
         return args.run(args)
     from drivers.registry import create
+    from station.home.live import LiveStatus
     from station.home.prescription import current_prescription
     from station.home.session import SetOutcome, Step, run_home_session
 
@@ -124,7 +146,11 @@ def _session(args: argparse.Namespace) -> int:
                 return pains[which]
             if not sys.stdin.isatty():
                 raise ValueError(f"no terminal to ask for pain {which}: give --pain-{which} N (0-10)")
-            return float(input(f"Pain {which} (0 = none, 10 = worst): "))
+            return _prompt_pain(f"Pain {which} (0 = none, 10 = worst): ")
+
+        next_day = args.pain_next_day
+        if next_day is None and not args.demo and sys.stdin.isatty() and _has_home_session(store, patient_id):
+            next_day = _prompt_pain("Pain in the 24 hours after your last session (0-10): ")
 
         def on_step(step: Step) -> None:
             if step.kind in ("pain-before", "pain-after", "summary"):
@@ -145,7 +171,20 @@ def _session(args: argparse.Namespace) -> int:
                 if pace > 0:
                     time.sleep(step.seconds / pace)
 
+        tty = sys.stdout.isatty()
+        shown = {"next_s": 0.0}
+
+        def on_live(status: LiveStatus) -> None:
+            if tty:
+                print("\r" + status.line(), end="", flush=True)
+            elif status.elapsed_s >= shown["next_s"]:  # a pipe or a log: a line every 5 s of the set
+                print(status.line(), flush=True)
+                shown["next_s"] = status.elapsed_s + 5.0
+
         def on_set(o: SetOutcome) -> None:
+            shown["next_s"] = 0.0
+            if tty:
+                print()
             r = o.result
             print(f"   {r.n_complete} repetitions counted, {r.n_on_target} on target, "
                   f"{r.time_in_band_s:.0f} s in the target band")
@@ -158,7 +197,7 @@ def _session(args: argparse.Namespace) -> int:
         else:
             out = Path(args.store).parent / "home-recordings" if args.store else Path("home-recordings")
         summary = run_home_session(device, p, store, out, ask_pain=ask, on_step=on_step, on_set=on_set,
-                                   pain_next_day=args.pain_next_day)
+                                   on_live=on_live, pain_next_day=next_day)
     print()
     print("\n".join(summary.lines()))
     print(f"recordings in {out}; stored as session {summary.session_id}")

@@ -21,6 +21,10 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         p.add_argument("--sessions-per-week", type=int, metavar="N")
         p.add_argument("--start", metavar="YYYY-MM-DD", help="start date of this version (default today)")
         p.add_argument("--notes", help="notes for the patient")
+        p.add_argument("--dose", action="append", default=[], type=_dose, metavar="KEY:SETSxREPS[,hold=S,...]",
+                       help="add or replace an exercise, e.g. mini-squat:2x10,rest=60,min=40,max=60 or "
+                            "weight-shift:1x5,hold=5,min=60 (keys: hold, rest, min, max in s and %%BW)")
+        p.add_argument("--remove", action="append", default=[], metavar="KEY", help="remove an exercise")
         add_store_option(p)
         p.set_defaults(run=_create if name == "create" else _edit)
     show = actions.add_parser("show", help="the current prescription (or every version)")
@@ -34,6 +38,36 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     export.add_argument("--out", type=Path, required=True, metavar="FILE.json")
     add_store_option(export)
     export.set_defaults(run=_export)
+
+
+def _dose(text: str):  # -> ExerciseDose
+    from station.home.exercises import LIBRARY
+    from station.home.prescription import ExerciseDose, Target
+
+    head, _, rest = text.partition(",")
+    key, sep, sets_reps = head.partition(":")
+    if not sep or key not in LIBRARY:
+        raise argparse.ArgumentTypeError(f"expected KEY:SETSxREPS with KEY one of {', '.join(LIBRARY)}; got {text!r}")
+    sets, x, reps = sets_reps.lower().partition("x")
+    try:
+        n_sets, n_reps = int(sets), int(reps)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"sets and repetitions are whole numbers like 2x10, got {sets_reps!r}"
+                                         ) from None
+    if not x:
+        raise argparse.ArgumentTypeError(f"write sets and repetitions as SETSxREPS (e.g. 2x10), got {sets_reps!r}")
+    values: dict[str, float] = {}
+    for item in filter(None, rest.split(",")):
+        name, eq, value = item.partition("=")
+        if not eq or name not in ("hold", "rest", "min", "max"):
+            raise argparse.ArgumentTypeError(f"unknown dose field {item!r}: use hold=S, rest=S, min=%BW, max=%BW")
+        try:
+            values[name] = float(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{name} must be a number, got {value!r}") from None
+    hold = values.get("hold", 0.0)
+    return ExerciseDose(key, n_sets, n_reps, hold, values.get("rest", 60.0),
+                        Target(values.get("min"), values.get("max"), hold or None))
 
 
 def describe(p) -> list[str]:
@@ -63,6 +97,17 @@ def _apply(args: argparse.Namespace, p):
     if args.notes is not None:
         changes["notes"] = args.notes
     changes["created"] = args.start or _dt.date.today().isoformat()
+    doses = [d for d in p.exercises if d.exercise not in set(args.remove)]
+    unknown = sorted(set(args.remove) - {d.exercise for d in p.exercises})
+    if unknown:
+        raise ValueError(f"cannot remove {', '.join(unknown)}: not in the prescription")
+    for new in args.dose:
+        keys = [d.exercise for d in doses]
+        if new.exercise in keys:
+            doses[keys.index(new.exercise)] = new
+        else:
+            doses.append(new)
+    changes["exercises"] = tuple(doses)
     return replace(p, **changes)
 
 

@@ -68,6 +68,8 @@ def _program_start(store: Store, patient_id: str) -> _dt.date:
 
 
 def _deidentify_h5(path: Path, day: int) -> None:
+    """Blank identifying attributes, then repack into a fresh file: HDF5 leaves overwritten attribute bytes in
+    the file's free space, so editing in place alone would still carry the serial and the MAC."""
     with h5py.File(path, "r+") as f:
         f.attrs["created_utc"] = f"day {day}"
 
@@ -82,6 +84,13 @@ def _deidentify_h5(path: Path, day: int) -> None:
 
         clean("/", f)
         f.visititems(clean)
+    fresh = path.with_suffix(".repack.h5")
+    with h5py.File(path, "r") as src, h5py.File(fresh, "w", libver="latest") as dst:
+        for key, value in src.attrs.items():
+            dst.attrs[key] = value
+        for name in src:
+            src.copy(src[name], dst, name=name)
+    os.replace(fresh, path)
 
 
 def export_package(store: Store, patient_id: str, out: str | os.PathLike[str]) -> Path:

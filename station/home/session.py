@@ -28,6 +28,7 @@ from recordings.reader import Recording, open_recording
 from station.engine.acquisition import AcquisitionStats
 from station.home.dose import ExerciseDoseDone, dose_summary, set_result_dict
 from station.home.exercises import exercise
+from station.home.live import LiveSet, LiveStatus, TappedDevice
 from station.home.prescription import ExerciseDose, Prescription
 from station.protocols.trial import record_trial
 from station.store.register import register_recording
@@ -183,17 +184,31 @@ def body_weight_n(subject: Subject) -> float:
 
 
 def record_set(device: Device, out_path: str | os.PathLike[str], subject: Subject, dose: ExerciseDose,
-               set_index: int, *, progress: Callable[[AcquisitionStats], None] | None = None) -> SetOutcome:
+               set_index: int, *, progress: Callable[[AcquisitionStats], None] | None = None,
+               live: Callable[[LiveStatus], None] | None = None) -> SetOutcome:
     """Record one set (protocol "home", condition = exercise key) and detect its repetitions.
 
     A simulated home patient (driver ``sim-home``) is told which exercise to perform through its
-    ``prepare_set`` method; real devices have none.
+    ``prepare_set`` method; real devices have none. ``live`` receives a :class:`~station.home.live.LiveStatus`
+    (repetitions so far, load against the target) about every 0.1 s while the set records.
     """
     bw = body_weight_n(subject)
     prepare = getattr(device, "prepare_set", None)
     if callable(prepare):
         prepare(dose.exercise, reps=dose.reps, hold_s=dose.hold_s, set_index=set_index)
-    rec, _ = record_trial(device, out_path, subject, protocol=PROTOCOL, seconds=set_seconds(dose),
+    seconds = set_seconds(dose)
+    if live is not None:
+        tapped = TappedDevice(device)
+        view = LiveSet(tapped, dose, bw, str(subject.affected_side), seconds)
+        outer = progress
+
+        def both(stats: AcquisitionStats) -> None:
+            if outer is not None:
+                outer(stats)
+            live(view.status())
+
+        device, progress = tapped, both
+    rec, _ = record_trial(device, out_path, subject, protocol=PROTOCOL, seconds=seconds,
                           settings=set_settings(dose, set_index, bw), condition=dose.exercise, progress=progress)
     result = analyze_set(rec, dose, bw, str(subject.affected_side))
     return SetOutcome(dose.exercise, set_index, str(Path(out_path)), result)
@@ -286,13 +301,15 @@ def run_home_session(
     ask_pain: Callable[[str], float | None],
     on_step: Callable[[Step], None] | None = None,
     on_set: Callable[[SetOutcome], None] | None = None,
+    on_live: Callable[[LiveStatus], None] | None = None,
     date: str | None = None,
     pain_next_day: float | None = None,
 ) -> HomeSessionSummary:
     """Walk the whole session on ``device`` (blocking): the console's loop.
 
     ``ask_pain("before" | "after")`` returns the 0-10 rating; ``on_step`` sees every step before it runs
-    (the console prints it and waits out countdowns and rests); ``on_set`` sees every analysed set.
+    (the console prints it and waits out countdowns and rests); ``on_live`` sees the live status of the set
+    being recorded; ``on_set`` sees every analysed set.
     """
     patient = store.patient(prescription.patient_id)
     subject = Subject(id=patient.id, mass_kg=patient.mass_kg, affected_side=patient.affected_side,
@@ -314,7 +331,7 @@ def run_home_session(
         elif step.kind == "set":
             assert step.exercise is not None
             path = out / f"{patient.id}_{day}_{stamp}_{step.exercise.exercise}_set{step.set_index + 1}.h5"
-            outcome = record_set(device, path, subject, step.exercise, step.set_index)
+            outcome = record_set(device, path, subject, step.exercise, step.set_index, live=on_live)
             outcomes.append(outcome)
             if on_set is not None:
                 on_set(outcome)

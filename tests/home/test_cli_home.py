@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from station.cli import main
 from station.store import ENV_VAR
 
@@ -37,6 +39,22 @@ def test_program_and_home_commands(tmp_path, capsys, monkeypatch):
     assert code == 0 and "v2" in out and "hold 12 s" in out
     code, out, _ = _run(capsys, "program", "show", pid, "--history", "--json")
     assert code == 0 and out.count('"version"') == 2
+    code, out, err = _run(capsys, "program", "edit", pid, "--dose", "step-up-affected:2x6,min=85,rest=45",
+                          "--remove", "weight-shift", "--start", "2026-11-16")
+    assert code == 0, err
+    assert "v3" in out and "step-up-affected: 2 x 6, rest 45 s; target affected limb >= 85 %BW" in out
+    assert "weight-shift" not in out
+    code, out, err = _run(capsys, "program", "edit", pid, "--dose", "weight-shift:1x5,min=70,max=60,hold=5")
+    assert code == 1 and "minimum 70 %BW is not below maximum 60 %BW" in err
+    code, out, err = _run(capsys, "program", "edit", pid, "--dose", "weight-shift:1x5")
+    assert code == 1 and "hold exercise" in err
+    with pytest.raises(SystemExit) as usage:
+        main(["program", "edit", pid, "--dose", "juggling:1x5"])
+    assert usage.value.code == 2 and "expected KEY:SETSxREPS" in capsys.readouterr().err
+    code, out, err = _run(capsys, "program", "edit", pid, "--remove", "stance-foam")
+    assert code == 1 and "not in the prescription" in err
+    code, out, _ = _run(capsys, "program", "show", pid, "--history")
+    assert code == 0 and out.count("Prescription v") == 3  # refused edits stored nothing
 
     # the home device: its own store with the same pseudonym and the exported prescription
     home = str(tmp_path / "home.sqlite3")
@@ -53,7 +71,7 @@ def test_program_and_home_commands(tmp_path, capsys, monkeypatch):
                           "--pain-after", "3")
     assert code == 0, err
     assert "repetitions counted" in out and "Session 1" in out and "stored as session" in out
-    code, out, err = _run(capsys, "home", "export", "--patient", pid, "--out", "pkg", "--store", home)
+    code, out, err = _run(capsys, "home", "--store", home, "export", "--patient", pid, "--out", "pkg")
     assert code == 0 and (tmp_path / "pkg" / "manifest.json").exists()
     code, out, err = _run(capsys, "home", "import", "pkg")
     assert code == 0 and f"imported 1 home sessions (2 sets) for patient {pid}" in out
