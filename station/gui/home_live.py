@@ -7,10 +7,13 @@ far — the same function :func:`station.home.session.analyze_set` applies to th
 at most every ``interval_s`` of wall time (a few times per second), and once more on every sample at the
 end of the set. The GUI computes no count of its own.
 
-The load shown and the hold timer use the affected limb's load in % of body weight,
-``100·affected_n/body_weight_n`` (the unit of the prescription's target, ``Target.affected_min_pct_bw``).
-The hold timer is the continuous time, up to the newest sample, that this load has stayed inside the
-target band; an unloaded sample (nobody on the board) or one outside the band restarts it.
+The load shown and the hold timer use the normalisation ``detect_repetitions`` applies to the target of
+that kind of exercise: the affected limb's share of the load measured, ``100·affected/(affected +
+unaffected)`` (holds and squats; equal to %BW when the whole weight is on the board), or the load in % of
+body weight, ``100·affected_n/body_weight_n`` (sit-to-stand, step-up, stepping in place). The hold timer is
+the continuous time, up to the newest sample, that this load has stayed inside the target band; a sample
+outside the band (or, for a share, nobody on the board) restarts it. In symmetric stance every ``hold_s``
+of a long stay counts a repetition, so the timer shown starts again after each full hold.
 """
 
 from __future__ import annotations
@@ -28,11 +31,15 @@ from station.home.session import MOVEMENT_REP_S, SET_LEAD_IN_S
 from station.protocols.live import LiveSamples
 from station.protocols.training import LoadBand, TrainingEvent, TrainingMode
 
-__all__ = ["PACE_PHASES", "RepetitionCounter", "pace_cue"]
+__all__ = ["BODY_WEIGHT_KINDS", "PACE_PHASES", "RepetitionCounter", "pace_cue"]
 
 #: Window over which the shown affected load is averaged, s (as the load bars of the live view).
 LOAD_WINDOW_S = 0.25
 
+
+#: Kinds whose target is in % of body weight; the others' target is the share of the load measured (the
+#: ``normalisation`` setting of :func:`analysis.repetitions.detect_repetitions`, checked by the tests).
+BODY_WEIGHT_KINDS = ("sit-to-stand", "step-up", "stepping-in-place")
 
 #: What to do in the first and the second half of each repetition of a movement, by exercise kind.
 PACE_PHASES = {
@@ -102,6 +109,9 @@ class RepetitionCounter(TrainingMode):
         self.band_max_pct_bw = target.affected_max_pct_bw
         # the hold analyze_set counts: the dose's hold for a hold exercise, none for a movement
         self.hold_s: float | None = float(dose.hold_s) if self.exercise.counts_holds else None
+        kind = self.exercise.kind.value
+        self.normalisation = "body-weight" if kind in BODY_WEIGHT_KINDS else "measured-load"
+        self._repeats_holds = kind == "symmetric-stance"  # every hold_s of one stay counts
         self._chunks: list[tuple[np.ndarray, ...]] = []
         self._last_count_at = -math.inf
         self.result: RepetitionResult | None = None
@@ -109,7 +119,7 @@ class RepetitionCounter(TrainingMode):
         self._entered_t: float | None = None
         self.held_s = 0.0
         self.best_hold_s = 0.0
-        self.affected_pct_bw = math.nan  # mean of the last LOAD_WINDOW_S, %BW
+        self.affected_pct_bw = math.nan  # mean of the last LOAD_WINDOW_S, % (``normalisation``)
         self.unaffected_pct_bw = math.nan
         self._announced = 0
 
@@ -140,6 +150,13 @@ class RepetitionCounter(TrainingMode):
         """The live count's own setting (the set's dose and target are :func:`station.home.session.set_settings`)."""
         return {"home.live_recount_interval_s": (self.interval_s, "s")}
 
+    @property
+    def hold_shown_s(self) -> float:
+        """The hold under way, s: in symmetric stance the part of the stay after its last full hold."""
+        if self._repeats_holds and self.hold_s:
+            return self.held_s % self.hold_s
+        return self.held_s
+
     def status(self) -> dict[str, Any]:
         hold = self.hold_s
         return {
@@ -147,8 +164,9 @@ class RepetitionCounter(TrainingMode):
             "successes": self.reps_done,
             "attempts": self.dose.reps,
             "on_target": self.reps_on_target,
-            "hold_progress": min(self.held_s / hold, 1.0) if hold else 0.0,
-            "held_s": self.held_s,
+            "hold_progress": min(self.hold_shown_s / hold, 1.0) if hold else 0.0,
+            "held_s": self.hold_shown_s,
+            "normalisation": self.normalisation,
             "hold_s": hold,
             "affected_pct_bw": self.affected_pct_bw,
             "unaffected_pct_bw": self.unaffected_pct_bw,
@@ -157,8 +175,8 @@ class RepetitionCounter(TrainingMode):
 
     # -- the samples -----------------------------------------------------------------------------------
 
-    def _inside(self, pct_bw: np.ndarray, loaded: np.ndarray) -> np.ndarray:
-        inside = loaded & np.isfinite(pct_bw)
+    def _inside(self, pct_bw: np.ndarray) -> np.ndarray:
+        inside = np.isfinite(pct_bw)
         if self.band_min_pct_bw is not None:
             inside &= pct_bw >= self.band_min_pct_bw
         if self.band_max_pct_bw is not None:
@@ -180,12 +198,14 @@ class RepetitionCounter(TrainingMode):
 
     def _advance(self, s: LiveSamples) -> list[TrainingEvent]:
         self._chunks.append((s.t_s, s.affected_n, s.unaffected_n, s.cop_x_mm, s.cop_y_mm))
-        pct_bw = 100.0 * s.affected_n / self.body_weight_n
-        self._update_hold(s.t_s, self._inside(pct_bw, s.loaded))
+        self._update_hold(s.t_s, self._inside(self.affected_load_pct(s)))
         recent = s.since(float(s.t_s[-1]) - LOAD_WINDOW_S)
-        if np.any(recent.loaded):
-            self.affected_pct_bw = float(100.0 * recent.affected_n[recent.loaded].mean() / self.body_weight_n)
-            self.unaffected_pct_bw = float(100.0 * recent.unaffected_n[recent.loaded].mean() / self.body_weight_n)
+        if self.normalisation == "body-weight":
+            self.affected_pct_bw = float(100.0 * recent.affected_n.mean() / self.body_weight_n)
+            self.unaffected_pct_bw = float(100.0 * recent.unaffected_n.mean() / self.body_weight_n)
+        elif np.any(recent.loaded):
+            self.affected_pct_bw = float(recent.affected_pct[recent.loaded].mean())
+            self.unaffected_pct_bw = 100.0 - self.affected_pct_bw
         else:
             self.affected_pct_bw = self.unaffected_pct_bw = math.nan
         now = self._clock()
@@ -193,6 +213,13 @@ class RepetitionCounter(TrainingMode):
             return []
         self._last_count_at = now
         return self.recount()
+
+    def affected_load_pct(self, s: LiveSamples) -> np.ndarray:
+        """Per sample, the affected-limb load in the unit of the target (%): the share of the load measured
+        (NaN where nobody is on the board) or % of body weight, by the kind of exercise."""
+        if self.normalisation == "body-weight":
+            return 100.0 * s.affected_n / self.body_weight_n
+        return s.affected_pct
 
     def samples(self) -> tuple[np.ndarray, ...]:
         """(t_s, affected_n, unaffected_n, cop_x_mm, cop_y_mm) of the set so far."""

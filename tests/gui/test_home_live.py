@@ -90,16 +90,16 @@ def test_the_hold_timer_matches_a_plain_loop():
     for i in range(0, t.size, 7):
         live = live_samples(t[i:i + 7], forces[i:i + 7], positions, "left")
         counter.update(live)
-        for k in range(live.n_samples):  # the reference: one sample at a time
-            pct = 100.0 * live.affected_n[k] / BW_N
-            inside = bool(live.loaded[k]) and pct >= 60.0
+        for k in range(live.n_samples):  # the reference: one sample at a time, on the share of the load
+            total = live.affected_n[k] + live.unaffected_n[k]
+            inside = bool(live.fz_n[k] >= 10.0) and 100.0 * live.affected_n[k] / total >= 60.0
             if not inside:
                 expected_entry = None
             elif expected_entry is None:
                 expected_entry = live.t_s[k]
         expected = 0.0 if expected_entry is None else live.t_s[-1] - expected_entry
         assert counter.held_s == pytest.approx(expected, abs=1e-12)
-    # the patient holds 68 %BW for 4 s + 0.5 s and ramps from 42 % by a 1-s raised cosine, above 60 % for
+    # the patient holds a 68 % share for 4 s + 0.5 s and ramps from 42 % by a 1-s raised cosine, above 60 % for
     # 1 - acos(1 - 2·18/26)/π = 0.374 s of each ramp: 4.5 + 2 × 0.374 = 5.25 s (sway blurs the edges)
     ramp_above = 1.0 - math.acos(1.0 - 2.0 * 18.0 / 26.0) / math.pi
     assert counter.best_hold_s == pytest.approx(4.5 + 2.0 * ramp_above, abs=0.15)
@@ -139,3 +139,31 @@ def test_pace_cues_follow_the_plan_timing():
     assert pace_cue("mini-squat", SET_LEAD_IN_S + 3 * rep + 0.1, 3) == "Done — relax"
     assert pace_cue("sit-to-stand", SET_LEAD_IN_S + 3.0, 2) == "Sit down slowly"  # 5-s repetitions
     assert pace_cue("symmetric-stance", 10.0, 3) == ""  # a hold has the load cue, not a pace
+
+
+def test_the_normalisation_of_each_kind_is_the_one_detect_repetitions_uses():
+    from analysis.repetitions import KINDS, detect_repetitions
+    from station.home import LIBRARY
+
+    t = np.arange(200) / 100.0
+    for key, ex in LIBRARY.items():
+        result = detect_repetitions(ex.kind.value, t, np.full(200, 300.0), np.full(200, 380.0), body_weight_n=BW_N,
+                                    target_min_pct_bw=40.0, hold_s=1.0 if ex.counts_holds else None)
+        counter = RepetitionCounter(ExerciseDose(key, 1, 1, 1.0 if ex.counts_holds else 0.0, 0.0, Target(40.0)),
+                                    BW_N)
+        assert counter.normalisation == result.settings["normalisation"][0], key
+    assert {ex.kind.value for ex in LIBRARY.values()} == set(KINDS)
+
+
+def test_symmetric_stance_shows_the_hold_under_way_after_each_full_hold():
+    dose = ExerciseDose("stance-eyes-open", 1, 5, 2.0, 30.0, Target(35.0, 55.0, 2.0))
+    counter = RepetitionCounter(dose, BW_N, interval_s=1e9)
+    t = np.arange(0, 5.01, 0.01)  # 5 s standing at a 42 % share, inside 35-55 the whole time
+    forces = np.column_stack([np.full(t.size, 0.29), np.full(t.size, 0.29), np.full(t.size, 0.21),
+                              np.full(t.size, 0.21)]) * BW_N
+    positions = np.array([[216.0, 119.0], [216.0, -119.0], [-216.0, 119.0], [-216.0, -119.0]])
+    counter.update(live_samples(t, forces, positions, "left"))
+    assert counter.affected_pct_bw == pytest.approx(42.0) and counter.unaffected_pct_bw == pytest.approx(58.0)
+    assert counter.held_s == pytest.approx(5.0)  # one stay of 5 s ...
+    assert counter.status()["held_s"] == pytest.approx(1.0)  # ... of which two holds of 2 s are done
+    assert counter.status()["hold_progress"] == pytest.approx(0.5)
