@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PyQt6 import QtGui
 
-from drivers.sim.home_patient import HomePatientCourse, SimulatedHomeBoard
+from drivers.sim.home_patient import HomePatientCourse
 from station.gui.adherence_view import AdherenceView, load_points
 from station.gui.home_app import ProgramWindow
 from station.home import (
@@ -17,11 +17,11 @@ from station.home import (
     Prescription,
     ProgressionRule,
     Target,
-    run_home_session,
     save_prescription,
 )
 from station.home.adherence import adherence_summary
 from station.home.progression import suggest_progression
+from station.home.simulate import simulate_course
 from station.store import Store
 
 START = dt.date(2026, 11, 2)
@@ -31,9 +31,10 @@ MASS_KG = 68.0
 
 
 def three_weeks(store, out_dir):
-    """A patient with a prescription from START and the home sessions of the simulated course up to TODAY."""
+    """A patient with a prescription from START and the home sessions of the simulated course up to TODAY
+    (:func:`station.home.simulate.simulate_course`: the console engine on ``sim-home``, fast clock)."""
     patient = store.add_patient(affected_side="right", mass_kg=MASS_KG)
-    prescription = save_prescription(store, Prescription(
+    save_prescription(store, Prescription(
         patient_id=patient.id, version=1, created=START.isoformat(), sessions_per_week=3,
         exercises=(
             ExerciseDose("stance-eyes-open", 1, 3, 3.0, 10.0, Target(47.0, 60.0, 3.0)),
@@ -44,14 +45,8 @@ def three_weeks(store, out_dir):
     ))
     course = HomePatientCourse(3, skip_days=SKIPPED, affected_pct=40.0, improvement_per_session=0.5,
                                pain_before=2.0, pain_after=3.0, pain_next_day=2.0)
+    simulate_course(store, patient.id, course, (TODAY - START).days + 1, out_dir)
     days = [d for d in course.days((TODAY - START).days + 1) if d.done]
-    for i, truth in enumerate(days):
-        board = SimulatedHomeBoard(mass_kg=MASS_KG, affected_side="right", affected_pct=truth.affected_pct,
-                                   compliance=truth.reps_fraction, seed=truth.day)
-        pains = {"before": truth.pain_before, "after": truth.pain_after}
-        run_home_session(board, prescription, store, out_dir / f"day{truth.day}", ask_pain=pains.__getitem__,
-                         date=(START + dt.timedelta(days=truth.day)).isoformat(),
-                         pain_next_day=days[i - 1].pain_next_day if i else None)
     return patient, days
 
 
