@@ -115,7 +115,8 @@ class AdherenceView(QtWidgets.QWidget):
         self.weeks_plot = pg.PlotWidget(background="w")
         self._setup_plot(self.weeks_plot, "sessions per week", "week of the prescription", "")
         self.load_plot = pg.PlotWidget(background="w", axisItems={"bottom": pg.DateAxisItem(orientation="bottom")})
-        self._setup_plot(self.load_plot, "affected-limb load per repetition", "date", "%BW")
+        # in the unit each kind's target uses: share of the load measured (holds, squats) or %BW (rises, steps)
+        self._setup_plot(self.load_plot, "affected-limb load per repetition", "date", "affected limb, %")
         self.load_plot.addLegend(offset=(-10, 10), labelTextColor="k")
         self.exercises = QtWidgets.QTableWidget(0, 5)
         self.exercises.setHorizontalHeaderLabels(["exercise", "reps done / prescribed", "on target",
@@ -123,19 +124,17 @@ class AdherenceView(QtWidgets.QWidget):
         self.sessions = QtWidgets.QTableWidget(0, 6)
         self.sessions.setHorizontalHeaderLabels(["date", "reps done / prescribed", "on target",
                                                  "pain before", "pain after", "pain next day"])
-        for table, mode in ((self.exercises, QtWidgets.QHeaderView.ResizeMode.ResizeToContents),
-                            (self.sessions, QtWidgets.QHeaderView.ResizeMode.Stretch)):
+        for table in (self.exercises, self.sessions):
             table.verticalHeader().setVisible(False)
             table.setEditTriggers(QtWidgets.QAbstractItemView.EditTrigger.NoEditTriggers)
-            table.horizontalHeader().setSectionResizeMode(mode)
-            table.horizontalHeader().setSectionResizeMode(0, QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
+            table.horizontalHeader().setSectionResizeMode(QtWidgets.QHeaderView.ResizeMode.ResizeToContents)
             table.horizontalHeader().setStretchLastSection(True)
         plots = QtWidgets.QHBoxLayout()
         plots.addWidget(self.weeks_plot, 2)
         plots.addWidget(self.load_plot, 3)
         tables = QtWidgets.QHBoxLayout()
-        tables.addWidget(self.exercises, 2)
-        tables.addWidget(self.sessions, 3)
+        tables.addWidget(self.exercises, 1)
+        tables.addWidget(self.sessions, 1)
         layout = QtWidgets.QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.message)
