@@ -316,6 +316,8 @@ class PrescriptionForm(QtWidgets.QWidget):
         for field, message in problems:
             self.show_error(field, message)
         if problems:
+            n = len(problems)
+            self.status.setText(f"Not saved: {n} problem{'s' if n > 1 else ''}, shown in red next to the fields.")
             return None
         try:
             stored = save_prescription(self.store, entered)

@@ -134,6 +134,7 @@ def test_every_problem_is_shown_at_once(qtbot, form, store, patient):
     click(qtbot, form.save)
     errors = visible_errors(form)
     assert set(errors) == {"error:sessions_per_week", "error:sets", "error:reps", "error:exercise"}
+    assert form.status.text() == "Not saved: 4 problems, shown in red next to the fields."
     assert "listed twice" in form.editors[1].fields["exercise"].error.text()
     assert form.editors[0].fields["exercise"].error.isHidden()
     assert prescription_history(store, patient.id) == []
