@@ -15,8 +15,8 @@ Movement model (units N, mm, s; affected share in % of the load on the board):
 
 * hold exercises: each repetition ramps (1 s, raised cosine) from the habitual share to the share reached
   when trying, holds ``hold_s + 0.5`` s, ramps back (1 s) and rests 1 s; a half repetition holds half.
-* mini-squat: the centre of mass follows z(τ) = −D/2·(1 − cos 2πτ/T) over T = 3 s (D = ``squat_depth_mm``),
-  so Fz = W + m·z''(τ); 0.8 s standing between squats; a half squat goes to 0.3·D.
+* mini-squat: the centre of mass follows z(τ) = −D/2·(1 − cos 2πτ/T) over T = ``squat_period_s`` (3 s;
+  D = ``squat_depth_mm``), so Fz = W + m·z''(τ); 0.8 s standing between squats; a half squat goes to 0.3·D.
 * sit-to-stand: seated feet carry ``seated_pct`` of the weight; rise 1 s, stand 1.5 s, sit 1 s, seated 1.3 s.
 * step-up: off the board 1 s; the affected foot lands (0.6 s ramp to full weight on it), the other follows
   (0.4 s), stand 1.4 s, step down (0.6 s) — 4.8 s per repetition. A half step-up reaches 50 % of the weight.
@@ -92,8 +92,8 @@ class HomeSetSubject(StandingSubject):
         Pause ``pause_s`` after this many repetitions.
     step_off_at_s : float or None
         Step off the board for ``step_off_s`` at this time, s (the repetition then under way is broken).
-    squat_depth_mm, seated_pct : float
-        Squat depth (mm) and the share of body weight on the feet when seated (%).
+    squat_depth_mm, squat_period_s, seated_pct : float
+        Squat depth (mm), duration of one squat (s), and the share of body weight on the feet when seated (%).
     noise : float
         Multiplier of the sway (1 = StandingSubject's defaults) and of the vertical-force fluctuation
         (1 = 0.05 % BW RMS, see ``_FZ_FLUCT_PCT``).
@@ -115,6 +115,7 @@ class HomeSetSubject(StandingSubject):
         step_off_at_s: float | None = None,
         step_off_s: float = 2.0,
         squat_depth_mm: float = 90.0,
+        squat_period_s: float = 3.0,
         seated_pct: float = 25.0,
         noise: float = 1.0,
         seed: int = 0,
@@ -142,8 +143,13 @@ class HomeSetSubject(StandingSubject):
         self.step_off_at_s = step_off_at_s
         self.step_off_s = float(step_off_s)
         self.squat_depth_mm = float(squat_depth_mm)
+        if not 1.0 <= squat_period_s <= 10.0:
+            raise ValueError(f"squat_period_s must be within 1-10 s, got {squat_period_s}")
+        self.squat_period_s = float(squat_period_s)
         self.seated_pct = float(seated_pct)
         cycle = _CYCLE_S.get(self.motion, self.hold_s + _HOLD_EXTRA_S)
+        if self.motion == "squat":
+            cycle = self.squat_period_s + 0.8
         n = self.reps + self.half_reps
         starts = LEAD_IN_S + cycle * np.arange(n)
         if pause_after is not None:
@@ -188,7 +194,7 @@ class HomeSetSubject(StandingSubject):
             up = np.where(active, up, 0.0)
             share = habitual + (self.reached_pct / 100.0 - habitual) * up
         elif self.motion == "squat":
-            period = 3.0
+            period = self.squat_period_s
             in_squat = active & (tau < period)
             depth_m = self.squat_depth_mm / 1000.0 * np.where(scale < 1, 0.3, 1.0)
             acc = -depth_m / 2 * (2 * np.pi / period) ** 2 * np.cos(2 * np.pi * tau / period)
@@ -248,6 +254,10 @@ class SimulatedHomeBoard(SimulatedBoard):
         "affected_pct": (float, "habitual % of the load on the affected limb"),
         "reached_pct": (float, "% on the affected limb reached when trying"),
         "compliance": (float, "fraction of the prescribed repetitions performed, 0-1"),
+        "improvement_per_session": (float, "%-points of affected-limb share gained per session (up to 50 %)"),
+        "session_index": (int, "sessions done before this one (with improvement_per_session)"),
+        "pain_before": (float, "pain the simulated patient reports before the session, 0-10"),
+        "pain_after": (float, "pain the simulated patient reports after the session, 0-10"),
         "noise": (float, "multiplier of sway and force fluctuation (1 = default)"),
         "seed": (int, "random seed"),
         "realtime": (parse_bool, "pace samples by the wall clock"),
@@ -267,6 +277,10 @@ class SimulatedHomeBoard(SimulatedBoard):
         affected_pct: float = 42.0,
         reached_pct: float | None = None,
         compliance: float = 1.0,
+        improvement_per_session: float = 0.0,
+        session_index: int = 0,
+        pain_before: float = 2.0,
+        pain_after: float = 3.0,
         noise: float = 1.0,
         seed: int = 0,
         realtime: bool = False,
@@ -278,6 +292,13 @@ class SimulatedHomeBoard(SimulatedBoard):
             raise ValueError(f"compliance is a fraction 0-1, got {compliance}")
         if speed < 0:
             raise ValueError(f"speed must be >= 0, got {speed}")
+        for name, value in (("pain_before", pain_before), ("pain_after", pain_after)):
+            if not 0 <= value <= 10:
+                raise ValueError(f"{name} is on the 0-10 scale, got {value}")
+        if session_index < 0:
+            raise ValueError(f"session_index must be >= 0, got {session_index}")
+        affected_pct = min(affected_pct + improvement_per_session * session_index, max(affected_pct, 50.0))
+        self.pains = {"before": float(pain_before), "after": float(pain_after)}
         if clock is None and speed > 0:
             clock = ScaledClock(speed)
         self._params: dict[str, Any] = dict(
@@ -304,6 +325,10 @@ class SimulatedHomeBoard(SimulatedBoard):
         self._set = dict(exercise=exercise, reps=reps, hold_s=hold_s, half_reps=half_reps, set_index=set_index)
         self._params.update(subject_options)
         self.subject = self._make_subject()
+
+    def simulated_pain(self, which: str) -> float:
+        """The pain rating ("before" or "after") the simulated patient gives, 0-10."""
+        return self.pains[which]
 
     @property
     def home_subject(self) -> HomeSetSubject:
@@ -349,11 +374,14 @@ class HomePatientCourse:
         Percentage points of affected-limb share gained per session done (capped at 50 %).
     pain_before, pain_after : float
         Pain 0-10 before and right after a session; ``pain_next_day`` the rating of the next 24 h.
+    flare_days : mapping of day -> (pain after, pain next day), optional
+        Days on which the session hurts more.
     """
 
     def __init__(self, sessions_per_week: int = 3, *, skip_days: tuple[int, ...] = (), reps_fraction: float = 1.0,
                  affected_pct: float = 42.0, improvement_per_session: float = 0.5, pain_before: float = 2.0,
-                 pain_after: float = 3.0, pain_next_day: float = 2.0) -> None:
+                 pain_after: float = 3.0, pain_next_day: float = 2.0,
+                 flare_days: Mapping[int, tuple[float, float]] | None = None) -> None:
         if not 1 <= sessions_per_week <= 7:
             raise ValueError(f"sessions_per_week must be 1-7 for the simulated patient, got {sessions_per_week}")
         self.sessions_per_week = sessions_per_week
@@ -362,6 +390,7 @@ class HomePatientCourse:
         self.affected_pct = affected_pct
         self.improvement_per_session = improvement_per_session
         self.pain = (pain_before, pain_after, pain_next_day)
+        self.flare_days = dict(flare_days or {})
 
     def planned_days(self, n_days: int) -> list[int]:
         """Days (0-based) the patient plans a session: evenly spread within each week."""
@@ -374,6 +403,9 @@ class HomePatientCourse:
         for day in self.planned_days(n_days):
             performed = day not in self.skip_days
             share = min(self.affected_pct + self.improvement_per_session * done, 50.0)
-            out.append(SessionPlanTruth(day, performed, self.reps_fraction, share, *self.pain))
+            before, after, next_day = self.pain
+            if day in self.flare_days:
+                after, next_day = self.flare_days[day]
+            out.append(SessionPlanTruth(day, performed, self.reps_fraction, share, before, after, next_day))
             done += performed
         return out

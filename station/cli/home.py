@@ -136,8 +136,9 @@ def _session(args: argparse.Namespace) -> int:
         else:
             device = create(args.device)
         pains = {"before": args.pain_before, "after": args.pain_after}
-        if args.demo:
-            pains = {k: (2.0 if k == "before" else 3.0) if v is None else v for k, v in pains.items()}
+        simulated_pain = getattr(device, "simulated_pain", None)
+        if callable(simulated_pain):  # the simulated patient answers for itself unless a flag says otherwise
+            pains = {k: simulated_pain(k) if v is None else v for k, v in pains.items()}
         pace = speed if simulated else 1.0
 
         def ask(which: str) -> float | None:

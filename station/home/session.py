@@ -210,6 +210,8 @@ def record_set(device: Device, out_path: str | os.PathLike[str], subject: Subjec
         device, progress = tapped, both
     rec, _ = record_trial(device, out_path, subject, protocol=PROTOCOL, seconds=seconds,
                           settings=set_settings(dose, set_index, bw), condition=dose.exercise, progress=progress)
+    if live is not None:
+        live(view.status())  # the final status: every sample, the same count as the analysis below
     result = analyze_set(rec, dose, bw, str(subject.affected_side))
     return SetOutcome(dose.exercise, set_index, str(Path(out_path)), result)
 

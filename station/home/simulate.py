@@ -34,10 +34,10 @@ def simulate_course(store: Store, patient_id: str, course: HomePatientCourse, n_
             continue
         device = SimulatedHomeBoard(mass_kg=patient.mass_kg or 70.0, affected_side=patient.affected_side,
                                     affected_pct=plan.affected_pct, compliance=plan.reps_fraction,
+                                    pain_before=plan.pain_before, pain_after=plan.pain_after,
                                     seed=seed * 100 + k, speed=speed)
-        ratings = {"before": plan.pain_before, "after": plan.pain_after}
         day = (start + _dt.timedelta(days=plan.day)).isoformat()
-        summaries.append(run_home_session(device, p, store, Path(out_dir), ask_pain=ratings.__getitem__,
+        summaries.append(run_home_session(device, p, store, Path(out_dir), ask_pain=device.simulated_pain,
                                           on_step=on_step, date=day, pain_next_day=previous_next_day))
         previous_next_day = plan.pain_next_day
     return summaries

@@ -65,8 +65,8 @@ def test_program_and_home_commands(tmp_path, capsys, monkeypatch):
     code, out, err = _run(capsys, "program", "create", pid, "--from-json", "good.json", "--start", "2026-11-09",
                           "--store", home)
     assert code == 0, err
-    code, out, err = _run(capsys, "home", "--patient", pid, "--store", home, "--speed", "0")
-    assert code == 1 and "--pain-before" in err  # no terminal in tests: pain must come from flags
+    code, out, err = _run(capsys, "home", "--patient", pid, "--store", home, "--device", "sim-wbb")
+    assert code == 1 and "--pain-before" in err  # a real patient, no terminal (tests): pain must come from flags
     code, out, err = _run(capsys, "home", "--patient", pid, "--store", home, "--speed", "0", "--pain-before", "2",
                           "--pain-after", "3")
     assert code == 0, err

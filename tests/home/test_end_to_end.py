@@ -196,3 +196,21 @@ def test_progression_pain_rules(tmp_path):
         finish_session(store, pid, [], 2.0, 11.0)
     assert p.version == 1
     store.close()
+
+
+def test_a_less_compliant_patient_with_a_flare(tmp_path):
+    """60 % of the repetitions, 2 sessions a week, pain 7 after the session of day 10: adherence and step back."""
+    with Store(tmp_path / "home.sqlite3") as home:
+        pid = home.add_patient(affected_side="right", mass_kg=65.0).id
+        save_prescription(home, replace(_prescription(pid), sessions_per_week=2, affected_side="right"))
+        course = HomePatientCourse(2, reps_fraction=0.6, flare_days={10: (7.0, 6.0)})
+        summaries = simulate_course(home, pid, course, 14, tmp_path / "rec", seed=2)
+        # planned days 0, 3 / 7, 10 -> 4 sessions; 0.6 × 3 = 2 stance holds and 0.6 × 5 = 3 squats each
+        assert len(summaries) == 4
+        a = adherence_summary(home, pid, (_dt.date.fromisoformat(START) + _dt.timedelta(days=13)).isoformat())
+        assert [w.sessions_done for w in a.weeks] == [2, 2] and a.streak_sessions == 4
+        assert [round(f, 6) for _, f in a.dose_per_session] == [5 / 8] * 4
+        stance, squat = a.exercises
+        assert (stance.reps_done, stance.reps_prescribed, squat.reps_done, squat.reps_prescribed) == (8, 12, 12, 20)
+        d = suggest_progression(home, pid)
+        assert (d.action, d.rule) == ("step-back", "NEMEX pain zone") and "7/10" in d.detail

@@ -194,3 +194,11 @@ def test_bad_input_is_refused_clearly():
         detect_repetitions("mini-squat", t, a, a, body_weight_n=600, depth=3)
     with pytest.raises(ValueError, match="strictly increasing"):
         detect_repetitions("mini-squat", t[::-1], a, a, body_weight_n=600)
+
+
+@pytest.mark.parametrize("period_s", [1.5, 3.0, 6.0])
+@pytest.mark.parametrize("noise", [1.0, 3.0])
+def test_squats_fast_and_slow_are_counted(period_s, noise):
+    subject = HomeSetSubject("mini-squat", reps=6, affected_pct=38.0, seed=11, noise=noise, squat_period_s=period_s)
+    r = _detect(subject)
+    assert (r.n_complete, r.n_incomplete) == (6, 0)
