@@ -18,6 +18,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
                       help="the clinician's home-program window: adherence and prescription (needs --patient)")
     parser.add_argument("--patient", help="patient id in the store (with --home or --program)")
     parser.add_argument("--store", help="patient store file (with --home or --program)")
+    parser.add_argument("--demo", action="store_true", help="with --home: a demo patient on the simulated home patient")
     parser.set_defaults(run=run)
 
 
@@ -26,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
         from station.gui import app
     except ImportError as exc:
         raise LookupError(f"the GUI needs the gui extra (pip install 'balance-station[gui]'): {exc}") from None
-    if args.home or args.program:
+    if args.home or args.program or args.demo:
         return _run_home(args)
     argv = ["--fps", str(args.fps)]
     if args.device:
@@ -40,15 +41,14 @@ def run(args: argparse.Namespace) -> int:
 
 def _run_home(args: argparse.Namespace) -> int:
     """``--home`` / ``--program``: the home exercise program windows (station.gui.home_app)."""
-    if not args.patient:
-        raise ValueError("--home and --program need --patient ID")
     try:
         from station.gui import home_app
     except ImportError as exc:
         raise LookupError(f"the GUI needs the gui extra (pip install 'balance-station[gui]'): {exc}") from None
-    argv = ["--home" if args.home else "--program", "--patient", args.patient]
-    for flag, value in (("--device", args.device), ("--out-dir", args.out_dir), ("--store", args.store),
-                        ("--quit-after", args.quit_after)):
+    home = args.home or not args.program  # --demo alone is the home session's demo
+    argv = ["--home" if home else "--program"] + (["--demo"] if args.demo else [])
+    for flag, value in (("--patient", args.patient), ("--device", args.device), ("--out-dir", args.out_dir),
+                        ("--store", args.store), ("--quit-after", args.quit_after)):
         if value is not None:
             argv += [flag, str(value)]
     return home_app.main(argv)

@@ -46,9 +46,10 @@ NEXT_DAY_QUESTION = "How was your hip in the 24 hours after your last exercise s
 HomeDeviceFactory = Callable[[ExerciseDose, int], Device]
 
 
-def create_home_device(spec: str, subject: Subject) -> HomeDeviceFactory:
-    """A factory of devices ``spec`` for each set; simulators stream in real time, with the subject's mass and
-    side, and (``sim-home``) perform the set's exercise."""
+def create_home_device(spec: str, subject: Subject, *, speed: float | None = None) -> HomeDeviceFactory:
+    """A factory of devices ``spec`` for each set; simulators stream in real time (or ``speed`` times faster when
+    the driver has that option, e.g. ``sim-home`` for a demo), with the subject's mass and side, and (``sim-home``)
+    perform the set's exercise."""
     cls = registry.driver_class(registry.parse_spec(spec)[0])
 
     def factory(dose: ExerciseDose, set_index: int) -> Device:
@@ -58,6 +59,7 @@ def create_home_device(spec: str, subject: Subject) -> HomeDeviceFactory:
             "mass_kg": subject.mass_kg,
             "affected_side": subject.affected_side,
             "exercise": dose.exercise,
+            "speed": speed,
         }
         for name, value in wanted.items():
             if name in cls.OPTIONS and value is not None:

@@ -50,6 +50,11 @@ def test_home_program_windows_open_and_close(window, tmp_path):
     assert done.returncode == 0, done.stderr
 
 
+def test_home_demo_opens_without_a_store_and_closes(tmp_path):
+    done = _run("-m", "station.cli", "gui", "--demo", "--quit-after", "0.5", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+
+
 def test_home_without_a_prescription_or_a_patient_is_a_one_line_error(tmp_path):
     pid = _patient_with_prescription(tmp_path, prescribe=False)
     done = _run("-m", "station.cli", "gui", "--home", "--patient", pid, "--store", str(tmp_path / "store.sqlite3"),

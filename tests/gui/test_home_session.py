@@ -227,3 +227,16 @@ def test_closing_mid_set_keeps_the_file_and_starts_nothing_more(qtbot, store, pr
     assert view.step.kind == "set" and len(factory.made) == 1 and not view.controller.running
     assert recordings.open(view.outcomes[0].path).status == "complete"
     assert home_sessions(store, prescription.patient_id) == []  # an unfinished session is not stored
+
+
+def test_the_demo_patient_and_a_faster_simulated_patient(tmp_path):
+    from station.gui.home_app import DEMO_SPEED, demo_patient
+    from station.home import current_prescription
+
+    with Store(tmp_path / "demo.sqlite3") as store:
+        pid = demo_patient(store)
+        p = current_prescription(store, pid)
+        assert p.validate() is p and store.patient(pid).mass_kg == 70.0
+    factory = create_home_device("sim-home", Subject(pid, 70.0, "left"), speed=DEMO_SPEED)
+    board = factory(p.exercises[1], 0)
+    assert board._clock.speed == DEMO_SPEED and board.home_subject.exercise == "mini-squat"
