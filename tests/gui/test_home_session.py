@@ -118,6 +118,7 @@ def test_a_guided_session_end_to_end(qtbot, store, prescription, tmp_path, scree
     paced = ("Get ready", "Bend your knees slowly", "Stand up tall")  # the mini-squat is paced
     qtbot.waitUntil(lambda: view.set_page.pace.text() in paced[1:], timeout=5000)
     assert view.set_page.hold.isHidden()  # a movement: no hold timer
+    screenshot(view, "home-session-squat", docs=False)
     wait_for_step(qtbot, view, "pain-after")
     with qtbot.waitSignal(view.session_saved, timeout=5000) as saved:
         click(qtbot, view.pain.buttons[4])
