@@ -14,7 +14,8 @@ from PyQt6 import QtCore, QtGui, QtWidgets
 
 from recordings.metadata import Subject
 from station.gui.adherence_view import AdherenceView
-from station.gui.home_session import HomeDeviceFactory, HomeSessionView, create_home_device
+from station.gui.home_devices import HomeDeviceFactory, create_home_device
+from station.gui.home_session import HomeSessionView
 from station.gui.prescription_form import PrescriptionForm
 from station.home import ExerciseDose, Prescription, Target, current_prescription, save_prescription
 from station.store import Store, StoreError, resolve_store_path

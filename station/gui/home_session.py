@@ -15,19 +15,18 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 from PyQt6 import QtCore, QtGui, QtWidgets
 
 from analysis._checks import STANDARD_GRAVITY_M_S2
-from drivers import registry
-from drivers.device import Device
 from recordings.metadata import Subject
 from recordings.reader import open_recording
 from station.gui.controller import Frame, LiveController
+from station.gui.home_devices import HomeDeviceFactory
 from station.gui.home_live import RepetitionCounter, pace_cue
 from station.gui.home_pages import CountdownPage, InstructionPage, RestPage, SetPage, SummaryPage
+from station.gui.home_text import NEXT_DAY_QUESTION, dose_text, summary_lines, target_text
 from station.gui.pain_rating import PainRating
 from station.home import LIBRARY, ExerciseDose, Prescription, SetOutcome, Step, analyze_set, finish_session
 from station.home.adherence import home_sessions
@@ -35,79 +34,7 @@ from station.home.session import session_plan, set_settings
 from station.protocols.session import LiveSession, SessionResult
 from station.store import Store
 
-__all__ = ["HomeDeviceFactory", "HomeSessionView", "create_home_device", "dose_text", "prepare_set", "summary_lines",
-           "target_text"]
-
-#: Asked first when the patient has done a home session before; stored on that session (the 24-h pain rule of
-#: station/home/progression.py).
-NEXT_DAY_QUESTION = "How was your hip in the 24 hours after your last exercise session? (0 = no pain, 10 = worst)"
-
-#: ``factory(dose, set_index)`` -> a closed device for that set (tests inject simulators).
-HomeDeviceFactory = Callable[[ExerciseDose, int], Device]
-
-
-def create_home_device(spec: str, subject: Subject, *, speed: float | None = None) -> HomeDeviceFactory:
-    """A factory of devices ``spec`` for each set; simulators stream in real time (or ``speed`` times faster when
-    the driver has that option, e.g. ``sim-home`` for a demo), with the subject's mass and side, and (``sim-home``)
-    perform the set's exercise."""
-    cls = registry.driver_class(registry.parse_spec(spec)[0])
-
-    def factory(dose: ExerciseDose, set_index: int) -> Device:
-        options: dict[str, object] = {}
-        wanted = {
-            "realtime": True,
-            "mass_kg": subject.mass_kg,
-            "affected_side": subject.affected_side,
-            "exercise": dose.exercise,
-            "speed": speed,
-        }
-        for name, value in wanted.items():
-            if name in cls.OPTIONS and value is not None:
-                options[name] = value
-        device = registry.create(spec, options)
-        prepare_set(device, dose, set_index)
-        return device
-
-    return factory
-
-
-def prepare_set(device: Device, dose: ExerciseDose, set_index: int) -> None:
-    """Tell a simulated home patient (``sim-home``) which set comes, as ``record_set`` does; real devices have
-    no ``prepare_set``."""
-    prepare = getattr(device, "prepare_set", None)
-    if callable(prepare):
-        prepare(dose.exercise, reps=dose.reps, hold_s=dose.hold_s, set_index=set_index)
-
-
-def dose_text(dose: ExerciseDose) -> str:
-    """The dose in words: "3 sets of 10, hold 10 s, rest 60 s"."""
-    hold = f", hold {dose.hold_s:g} s" if dose.hold_s else ""
-    return f"{dose.sets} sets of {dose.reps}{hold}, rest {dose.rest_s:g} s between sets"
-
-
-def target_text(dose: ExerciseDose) -> str:
-    """The target in the patient's words (the numbers are on the screen as the green band)."""
-    target = dose.target
-    if target.affected_min_pct_bw is None and target.affected_max_pct_bw is None:
-        return ""
-    hold = f" for {dose.hold_s:g} seconds each time" if LIBRARY[dose.exercise].counts_holds and dose.hold_s else ""
-    return f"Keep the bar of your sore leg in the green band{hold}."
-
-
-def summary_lines(outcomes: list[SetOutcome], prescription: Prescription, pain_before: int | None,
-                  pain_after: int | None) -> list[str]:
-    """One line per exercise (repetitions counted by the board against the prescription) and the pain ratings."""
-    lines = []
-    for dose in prescription.exercises:
-        sets = [o for o in outcomes if o.exercise == dose.exercise]
-        done = sum(o.result.n_complete for o in sets)
-        on_target = sum(o.result.n_on_target for o in sets)
-        lines.append(f"{LIBRARY[dose.exercise].title}: {done} of {dose.sets * dose.reps} repetitions, "
-                     f"{on_target} on target")
-    if pain_before is not None and pain_after is not None:
-        lines.append(f"Pain: {pain_before} before, {pain_after} after")
-    return lines
-
+__all__ = ["HomeSessionView"]
 
 class HomeSessionView(QtWidgets.QWidget):
     """One exercise at a time, large and simple, for the patient.

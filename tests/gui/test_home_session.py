@@ -10,7 +10,8 @@ import recordings
 from drivers.sim.home_patient import SimulatedHomeBoard
 from drivers.sim.scaled_clock import ScaledClock
 from recordings import Subject
-from station.gui.home_session import HomeSessionView, create_home_device
+from station.gui.home_devices import create_home_device
+from station.gui.home_session import HomeSessionView
 from station.home import (
     ExerciseDose,
     Prescription,
