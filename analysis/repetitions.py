@@ -336,37 +336,33 @@ def squat_displacement_mm(
     return r.t_s, z_m * 1000.0
 
 
-def _hysteresis_segments(t: np.ndarray, x: np.ndarray, on: float, off: float) -> tuple[np.ndarray, np.ndarray]:
-    state = hysteresis_state(x, on, off)
-    return _runs(state)
+def _hysteresis_segments(x: np.ndarray, on: float, off: float) -> tuple[np.ndarray, np.ndarray]:
+    """Runs of the hysteresis state of ``x`` (on above ``on``, off below ``off``)."""
+    return _runs(hysteresis_state(x, on, off))
 
 
-def _time_above(t: np.ndarray, dt: np.ndarray, mask: np.ndarray) -> float:
-    return _longest_true_s(t, mask)
-
-
-def _movement_segments(kind: str, t: np.ndarray, dt: np.ndarray, aff_pct: np.ndarray, unaff_pct: np.ndarray,
-                       total_pct: np.ndarray, s: RepetitionSettings) -> list[_Segment]:
+def _movement_segments(kind: str, t: np.ndarray, unaff_pct: np.ndarray, total_pct: np.ndarray,
+                       s: RepetitionSettings) -> list[_Segment]:
     segments: list[_Segment] = []
     if kind == "sit-to-stand":
-        starts, ends = _hysteresis_segments(t, total_pct, s.half_rise_pct_bw, s.seated_pct_bw)
+        starts, ends = _hysteresis_segments(total_pct, s.half_rise_pct_bw, s.seated_pct_bw)
         for a, b in zip(starts, ends, strict=True):
-            stood = _time_above(t[a:b], dt[a:b], total_pct[a:b] >= s.stand_pct_bw)
+            stood = _longest_true_s(t[a:b], total_pct[a:b] >= s.stand_pct_bw)
             ok = stood >= s.stand_min_s
             segments.append(_Segment(int(a), int(b), ok, "" if ok else
                                      f"did not stand up fully (peak {total_pct[a:b].max():.0f} %BW)"))
     elif kind == "step-up":
-        starts, ends = _hysteresis_segments(t, total_pct, s.contact_on_pct_bw, s.contact_off_pct_bw)
+        starts, ends = _hysteresis_segments(total_pct, s.contact_on_pct_bw, s.contact_off_pct_bw)
         for a, b in zip(starts, ends, strict=True):
-            full = _time_above(t[a:b], dt[a:b], total_pct[a:b] >= s.stand_pct_bw)
+            full = _longest_true_s(t[a:b], total_pct[a:b] >= s.stand_pct_bw)
             ok = full >= s.stand_min_s
             segments.append(_Segment(int(a), int(b), ok, "" if ok else
                                      f"did not step fully onto the board (peak {total_pct[a:b].max():.0f} %BW)"))
     elif kind == "stepping-in-place":
         # Attempts: the unaffected foot unloads below half_lift (until it is back above relanded).
-        starts, ends = _hysteresis_segments(t, -unaff_pct, -s.half_lift_pct_bw, -s.relanded_pct_bw)
+        starts, ends = _hysteresis_segments(-unaff_pct, -s.half_lift_pct_bw, -s.relanded_pct_bw)
         for a, b in zip(starts, ends, strict=True):
-            single = _time_above(t[a:b], dt[a:b], unaff_pct[a:b] < s.lift_pct_bw)
+            single = _longest_true_s(t[a:b], unaff_pct[a:b] < s.lift_pct_bw)
             ok = single >= s.min_single_s
             segments.append(_Segment(int(a), int(b), ok, "" if ok else
                                      f"other foot not lifted (lowest {unaff_pct[a:b].min():.0f} %BW)"))
@@ -505,7 +501,7 @@ def detect_repetitions(
     elif kind == "mini-squat":
         segments = _squat_segments(t, total, loaded, bw, s)
     else:
-        segments = _movement_segments(kind, t, dt, aff_pct, unaff_pct, total_pct, s)
+        segments = _movement_segments(kind, t, unaff_pct, total_pct, s)
 
     # Off-board spells.
     off_spells: list[tuple[int, int]] = []
@@ -518,7 +514,8 @@ def detect_repetitions(
     reps: list[Repetition] = []
     used_spells: set[int] = set()
     for seg in segments:
-        a, b = seg.start, min(max(seg.end, seg.start + 1), t.size)
+        a = min(seg.start, t.size - 1)
+        b = min(max(seg.end, a + 1), t.size)
         t0 = float(t[a]) if seg.start_s is None else seg.start_s
         t1 = _end_time(t, b) if seg.end_s is None else seg.end_s
         complete, reason = seg.complete, seg.reason

@@ -3,7 +3,9 @@
 See docs/home-program.md.
 """
 
+from station.home.adherence import AdherenceSummary, adherence_summary
 from station.home.exercises import LIBRARY, Exercise, ExerciseKind, exercise
+from station.home.package import ImportResult, PackageError, export_package, import_package
 from station.home.prescription import (
     ExerciseDose,
     Prescription,
@@ -15,6 +17,7 @@ from station.home.prescription import (
     prescription_history,
     save_prescription,
 )
+from station.home.progression import ProgressionDecision, suggest_progression
 from station.home.session import (
     HomeSessionSummary,
     SetOutcome,
@@ -28,24 +31,32 @@ from station.home.session import (
 
 __all__ = [
     "LIBRARY",
+    "AdherenceSummary",
     "Exercise",
     "ExerciseDose",
     "ExerciseKind",
     "HomeSessionSummary",
+    "ImportResult",
+    "PackageError",
     "Prescription",
     "PrescriptionError",
+    "ProgressionDecision",
     "ProgressionRule",
     "SetOutcome",
     "Step",
     "Target",
+    "adherence_summary",
     "analyze_set",
     "current_prescription",
     "default_prescription",
     "exercise",
+    "export_package",
     "finish_session",
+    "import_package",
     "prescription_history",
     "record_set",
     "run_home_session",
     "save_prescription",
     "session_plan",
+    "suggest_progression",
 ]

@@ -24,7 +24,7 @@ from analysis.repetitions import RepetitionResult, detect_repetitions
 from analysis.weight_bearing import limb_loads_from_cell_pairs
 from drivers.device import Device
 from recordings.metadata import Subject
-from recordings.reader import Recording, open_recording
+from recordings.reader import Recording
 from station.engine.acquisition import AcquisitionStats
 from station.home.dose import ExerciseDoseDone, dose_summary, set_result_dict
 from station.home.exercises import exercise
@@ -344,7 +344,3 @@ def run_home_session(
     return HomeSessionSummary(session_id, day, tuple(outcomes), nan if pain_before is None else pain_before,
                               nan if pain_after is None else pain_after, tuple(dose))
 
-
-def open_set(path: str | os.PathLike[str]) -> Recording:
-    """Open a recorded set (for re-analysis)."""
-    return open_recording(path)

@@ -110,6 +110,10 @@ def test_progress_report_shows_home_sessions_apart(loop):
     html = Path(out.path).read_text()
     assert "Home sessions" in html and "Clinic sessions" in html
     assert "Home exercise: affected limb load per repetition" in html
+    hp = model.home_program
+    assert hp is not None and hp["n_sessions"] == 7 and hp["decision"][:2] == ("advance", "success fraction")
+    assert [w[1] for w in hp["weeks"][:3]] == [2, 2, 3]
+    assert "Home program (prescription v1, 3 sessions a week" in html and "<b>advance</b>" in html
 
 
 def test_package_is_deidentified(loop):
