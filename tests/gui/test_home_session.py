@@ -242,3 +242,23 @@ def test_the_demo_patient_and_a_faster_simulated_patient(tmp_path):
     factory = create_home_device("sim-home", Subject(pid, 70.0, "left"), speed=DEMO_SPEED)
     board = factory(p.exercises[1], 0)
     assert board._clock.speed == DEMO_SPEED and board.home_subject.exercise == "mini-squat"
+
+
+@pytest.mark.parametrize(("exercise", "reps", "hold_s", "target"), [
+    ("weight-shift", 3, 3.0, Target(60.0, None, 3.0)),
+    ("sit-to-stand", 3, 0.0, Target(40.0, None)),
+])
+def test_the_count_is_what_the_patient_did_not_what_was_prescribed(qtbot, store, tmp_path, exercise, reps, hold_s,
+                                                                   target):
+    patient = store.add_patient(affected_side="left", mass_kg=MASS_KG)
+    p = save_prescription(store, Prescription(patient.id, 1, "2026-11-20", 3,
+                                              (ExerciseDose(exercise, 1, reps, hold_s, 0.0, target),)))
+    factory = board_factory(compliance=2 / 3)  # the simulated patient does 2 of the 3 repetitions
+    view = make_view(qtbot, store, p, tmp_path, factory)
+    view.start()
+    click(qtbot, view.pain.buttons[2])
+    click(qtbot, view.instruction.ready)
+    wait_for_step(qtbot, view, "pain-after")
+    assert factory.made[0].home_subject.reps == 2
+    assert view.outcomes[0].result.n_complete == view.counter.reps_done == 2
+    assert view.set_page.reps.text() == "2 / 3"
