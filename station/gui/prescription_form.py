@@ -207,7 +207,7 @@ class PrescriptionForm(QtWidgets.QWidget):
         self.editors: list[DoseEditor] = []
         doses_widget = QtWidgets.QWidget()
         doses_widget.setLayout(self.doses_box)
-        scroll = QtWidgets.QScrollArea()
+        self.scroll = scroll = QtWidgets.QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(doses_widget)
         self.general_error = QtWidgets.QLabel("")
@@ -313,8 +313,10 @@ class PrescriptionForm(QtWidgets.QWidget):
         self.status.setText("")
         entered = self.prescription()
         problems = entered.problems()
-        for field, message in problems:
-            self.show_error(field, message)
+        labels = [self.show_error(field, message) for field, message in problems]
+        in_doses = [label for label in labels if self.scroll.widget().isAncestorOf(label)]
+        if in_doses:
+            self.scroll.ensureWidgetVisible(in_doses[0])  # the first problem among the exercises in view
         if problems:
             n = len(problems)
             self.status.setText(f"Not saved: {n} problem{'s' if n > 1 else ''}, shown in red next to the fields.")

@@ -75,12 +75,24 @@ def test_a_valid_prescription_is_saved_as_version_1_then_an_edit_as_version_2(qt
     assert form.status.text() == "Saved as version 2"
 
 
-def test_loading_an_existing_prescription_fills_the_form(qtbot, form, store, patient):
+def test_loading_an_existing_prescription_fills_the_form(qtbot, form, store, patient, screenshot):
     p = save_prescription(store, default_prescription(patient.id, "right"))
     form.load(p)
     assert form.prescription().exercises == p.exercises
     assert form.prescription().rule == p.rule and form.prescription().sessions_per_week == 3
     assert form.prescription().version == 2  # saving the loaded one makes the next version
+    shift = form.editors[1]  # an edit with a mistake: the weight shift's band upside down
+    shift.target_max.setValue(50.0)
+    qtbot.waitUntil(shift.isVisible)  # editors added to a shown form appear with the next events
+    click(qtbot, form.save)
+    assert "impossible target" in shift.fields["target.affected_min_pct_bw"].error.text()
+    assert [q.version for q in prescription_history(store, patient.id)] == [1]
+    label = shift.fields["target.affected_min_pct_bw"].error
+    qtbot.waitUntil(label.isVisible)
+    viewport = form.scroll.viewport()
+    top = label.mapTo(viewport, QtCore.QPoint(0, 0)).y()
+    assert 0 <= top < viewport.height()  # scrolled to the problem
+    screenshot(form, "home-prescription")
 
 
 @pytest.mark.parametrize(
