@@ -53,6 +53,8 @@ class HomeSessionView(QtWidgets.QWidget):
         Countdowns and rests run this many times faster (tests and demos; 1 = real time).
     fps : float
         Display rate, frames/s.
+    recount_interval_s : float
+        Wall time between two live re-counts of the set, s (:class:`RepetitionCounter`).
 
     Signals
     -------
@@ -74,6 +76,7 @@ class HomeSessionView(QtWidgets.QWidget):
         device_factory: HomeDeviceFactory,
         time_scale: float = 1.0,
         fps: float = 30.0,
+        recount_interval_s: float = 0.25,
         parent: QtWidgets.QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -88,6 +91,7 @@ class HomeSessionView(QtWidgets.QWidget):
         self.out_dir = Path(out_dir)
         self.device_factory = device_factory
         self.time_scale = float(time_scale)
+        self.recount_interval_s = float(recount_interval_s)
         self.steps: list[Step] = session_plan(prescription)
         if home_sessions(store, subject.id):  # ask about the 24 h after the last session first (the 24-h rule)
             self.steps.insert(0, Step("pain-next-day", None, 0, 0.0, NEXT_DAY_QUESTION))
@@ -246,7 +250,7 @@ class HomeSessionView(QtWidgets.QWidget):
         if dose is None or not step.seconds > 0:
             raise ValueError(f"a set step needs its exercise and a duration, got {step}")
         self.out_dir.mkdir(parents=True, exist_ok=True)
-        self.counter = RepetitionCounter(dose, self.body_weight_n)
+        self.counter = RepetitionCounter(dose, self.body_weight_n, interval_s=self.recount_interval_s)
         exercise = LIBRARY[dose.exercise]
         self.set_page.prepare(exercise.title, self.prescription.affected_side, self.counter.band, dose.reps,
                               self.counter.hold_s)

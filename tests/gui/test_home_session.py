@@ -65,7 +65,10 @@ def board_factory(compliance=1.0):
 
 def make_view(qtbot, store, prescription, tmp_path, factory):
     subject = Subject(prescription.patient_id, MASS_KG, "left")
-    view = HomeSessionView(prescription, subject, store, tmp_path / "sets", device_factory=factory, time_scale=50.0)
+    # the simulated patient runs 25x faster than real time, so the live count re-counts every 0.01 s of wall time
+    # (0.25 s of the patient's time, as the default 0.25 s does at real speed)
+    view = HomeSessionView(prescription, subject, store, tmp_path / "sets", device_factory=factory, time_scale=50.0,
+                           recount_interval_s=0.25 / SPEED)
     qtbot.addWidget(view)
     view.resize(1280, 800)
     view.show()
