@@ -284,8 +284,10 @@ class HomeSessionView(QtWidgets.QWidget):
         if step is None or step.exercise is None:
             return
         if result.device_fault is not None:
+            stored = self.store_sets_done()
             self._fail(f"the board stopped during the set ({result.device_fault}); the set was saved as "
-                       f"interrupted in {result.path}")
+                       f"interrupted in {result.path}" + (f"; the sets done before are stored as session {stored}"
+                                                          if stored is not None else ""))
             return
         try:
             outcome = SetOutcome(step.exercise.exercise, step.set_index, str(result.path),
@@ -305,6 +307,20 @@ class HomeSessionView(QtWidgets.QWidget):
         self.summary.show_lines(summary_lines(self.outcomes, self.prescription, self.pain_before, self.pain_after))
         self.pages.setCurrentWidget(self.summary)
 
+    def store_sets_done(self) -> int | None:
+        """A session stopped part-way (a board fault, the window closed): store the sets done so far, without a
+        pain-after rating, as the console's ``run_home_session`` does; the session id (None if nothing to store)."""
+        if self.session_id is not None or not self.outcomes:
+            return None
+        try:
+            self.session_id = finish_session(self.store, self.subject.id, self.outcomes, self.pain_before, None,
+                                             prescription=self.prescription, pain_next_day=self.pain_next_day)
+        except (ValueError, OSError) as exc:
+            self.failed.emit(f"the sets done could not be saved: {exc}")
+            return None
+        self.session_saved.emit(self.session_id)
+        return self.session_id
+
     def _fail(self, message: str) -> None:
         self._timer.stop()
         self.summary.title.setText("The session stopped")
@@ -316,6 +332,7 @@ class HomeSessionView(QtWidgets.QWidget):
         self.closed = True
         self._timer.stop()
         if self.controller.running:
-            self.controller.stop()
+            self.controller.stop()  # the set under way ends and is analysed like a set stopped early
+        self.store_sets_done()
         super().closeEvent(event)
 

@@ -191,18 +191,24 @@ def test_a_patient_without_body_mass_is_refused(store, prescription):
 
 
 class FailingBoard(SimulatedHomeBoard):
-    """The simulated home patient's board, disconnected 3 s into the set."""
+    """The simulated home patient's board, disconnected 3 s into the set ``fail_set``."""
+
+    fail_set = 0
 
     def _read(self, timeout_s):
         block = super()._read(timeout_s)
-        if block is not None and block.t_s.size and block.t_s[-1] > 3.0:
+        if self._set["set_index"] == self.fail_set and block is not None and block.t_s.size and block.t_s[-1] > 3.0:
             from drivers.errors import DeviceDisconnected
 
             raise DeviceDisconnected("the board stopped answering")
         return block
 
 
-def test_a_board_fault_stops_the_session_keeps_the_file_and_stores_nothing(qtbot, store, prescription, tmp_path):
+@pytest.mark.parametrize("fail_set", [0, 1])
+def test_a_board_fault_stops_the_session_keeps_the_file_and_stores_the_sets_done(qtbot, store, prescription,
+                                                                                  tmp_path, fail_set):
+    FailingBoard.fail_set = fail_set
+
     def factory(dose, set_index):
         board = FailingBoard(mass_kg=MASS_KG, affected_side="left", clock=ScaledClock(SPEED))
         board.prepare_set(dose.exercise, reps=dose.reps, hold_s=dose.hold_s, set_index=set_index)
@@ -212,16 +218,23 @@ def test_a_board_fault_stops_the_session_keeps_the_file_and_stores_nothing(qtbot
     view.start()
     click(qtbot, view.pain.buttons[2])
     click(qtbot, view.instruction.ready)
-    with qtbot.waitSignal(view.failed, timeout=10000) as failed:
+    with qtbot.waitSignal(view.failed, timeout=15000) as failed:
         pass
     assert "stopped answering" in failed.args[0] and "interrupted" in failed.args[0]
     assert view.pages.currentWidget() is view.summary and view.summary.title.text() == "The session stopped"
-    files = list((tmp_path / "sets").glob("*.h5"))
-    assert len(files) == 1 and recordings.open(files[0]).status == "interrupted"
-    assert home_sessions(store, prescription.patient_id) == [] and view.outcomes == []
+    files = sorted((tmp_path / "sets").glob("*.h5"), key=lambda f: f.stat().st_mtime)
+    assert [recordings.open(f).status for f in files] == ["complete"] * fail_set + ["interrupted"]
+    assert len(view.outcomes) == fail_set
+    stored = home_sessions(store, prescription.patient_id)
+    if fail_set == 0:
+        assert stored == []  # nothing done, nothing stored
+    else:  # the first set is stored, without a pain-after rating
+        assert [(h.pain_before, h.pain_after) for h in stored] == [(2.0, None)]
+        assert [t.path for t in store.trials(stored[0].session_id)] == [str(files[0].resolve())]
+        assert f"stored as session {stored[0].session_id}" in failed.args[0]
 
 
-def test_closing_mid_set_keeps_the_file_and_starts_nothing_more(qtbot, store, prescription, tmp_path):
+def test_closing_mid_set_keeps_and_stores_the_set_and_starts_nothing_more(qtbot, store, prescription, tmp_path):
     factory = board_factory()
     view = make_view(qtbot, store, prescription, tmp_path, factory)
     view.start()
@@ -234,7 +247,9 @@ def test_closing_mid_set_keeps_the_file_and_starts_nothing_more(qtbot, store, pr
     qtbot.wait(300)  # the deferred next step would have started the rest (and later a new device) by now
     assert view.step.kind == "set" and len(factory.made) == 1 and not view.controller.running
     assert recordings.open(view.outcomes[0].path).status == "complete"
-    assert home_sessions(store, prescription.patient_id) == []  # an unfinished session is not stored
+    stored = home_sessions(store, prescription.patient_id)  # stopped part-way: the set done is stored
+    assert [(h.pain_before, h.pain_after, h.session_id) for h in stored] == [(2.0, None, view.session_id)]
+    assert len(store.trials(view.session_id)) == 1
 
 
 def test_the_demo_patient_and_a_faster_simulated_patient(tmp_path):
