@@ -259,6 +259,7 @@ class SimulatedHomeBoard(SimulatedBoard):
         "pain_before": (float, "pain the simulated patient reports before the session, 0-10"),
         "pain_after": (float, "pain the simulated patient reports after the session, 0-10"),
         "noise": (float, "multiplier of sway and force fluctuation (1 = default)"),
+        "dropout": (float, "probability that a sample is lost, 0-1"),
         "seed": (int, "random seed"),
         "realtime": (parse_bool, "pace samples by the wall clock"),
         "speed": (float, "pace samples at this many times real time (0 = as fast as possible)"),
@@ -282,6 +283,7 @@ class SimulatedHomeBoard(SimulatedBoard):
         pain_before: float = 2.0,
         pain_after: float = 3.0,
         noise: float = 1.0,
+        dropout: float = 0.0,
         seed: int = 0,
         realtime: bool = False,
         speed: float = 0.0,
@@ -307,7 +309,8 @@ class SimulatedHomeBoard(SimulatedBoard):
         self.compliance = float(compliance)
         self._set = dict(exercise=exercise, reps=reps, hold_s=hold_s, half_reps=half_reps, set_index=set_index)
         self._base_seed = int(seed)
-        super().__init__(self._make_subject(), seed=seed, realtime=realtime or speed > 0, clock=clock)
+        super().__init__(self._make_subject(), seed=seed, realtime=realtime or speed > 0, clock=clock,
+                         dropout=dropout)
         self._info = dataclasses.replace(self._info, driver="sim-home",
                                          model="Simulated home patient on a balance board (Wii geometry)")
 

@@ -75,7 +75,8 @@ def _import(args: argparse.Namespace) -> int:
 
     with open_store(args) as store:
         r = import_package(store, args.package, patient_id=args.import_patient)
-    print(f"imported {len(r.session_ids)} home sessions ({r.n_trials} sets) for patient {r.patient_id}")
+    skipped = f"; {r.n_skipped} already stored, skipped" if r.n_skipped else ""
+    print(f"imported {len(r.session_ids)} home sessions ({r.n_trials} sets) for patient {r.patient_id}{skipped}")
     return 0
 
 
@@ -158,6 +159,8 @@ def _session(args: argparse.Namespace) -> int:
                 return
             if step.kind == "instruction":
                 print(f"\n== {step.text}")
+                if not simulated and sys.stdin.isatty():
+                    input("   Press Enter when you are ready. ")
             elif step.kind == "countdown":
                 print(f"{step.text} ", end="", flush=True)
                 for k in range(int(step.seconds), 0, -1):

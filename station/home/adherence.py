@@ -34,6 +34,7 @@ class HomeSessionRecord:
     pain_after: float | None
     pain_next_day: float | None
     dose: tuple[ExerciseDoseDone, ...]
+    uid: str = ""
 
     @property
     def reps_done(self) -> int:
@@ -112,10 +113,10 @@ def home_sessions(store: Store, patient_id: str) -> list[HomeSessionRecord]:
     with store.transaction() as db:
         rows = db.execute(
             "SELECT s.id, s.date, h.prescription_version, h.pain_before, h.pain_after, h.pain_next_day,"
-            " h.summary_json FROM sessions s JOIN home_sessions h ON h.session_id = s.id"
+            " h.summary_json, h.uid FROM sessions s JOIN home_sessions h ON h.session_id = s.id"
             " WHERE s.patient_id = ? ORDER BY s.date, s.id", (patient_id,)).fetchall()
     return [HomeSessionRecord(r[0], r[1], r[2], r[3], r[4], r[5],
-                              tuple(ExerciseDoseDone.from_dict(d) for d in json.loads(r[6]))) for r in rows]
+                              tuple(ExerciseDoseDone.from_dict(d) for d in json.loads(r[6])), r[7]) for r in rows]
 
 
 def _streak(weeks: list[WeekAdherence]) -> int:

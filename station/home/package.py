@@ -18,7 +18,9 @@ re-identification code, not derived from the person). Body mass and affected sid
 
 Import refuses, before writing anything: a package whose manifest or any file fails its checksum (tampered), a
 file missing or cut short (truncated), a patient the store does not know or another patient than the one named,
-and a package (or a recording) already imported.
+and a package already imported. Each home session carries a random ``uid``: a later package that repeats
+sessions the clinic already has imports only the new ones (and says how many it skipped); one with nothing new
+is refused.
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ class ImportResult:
     patient_id: str
     session_ids: tuple[int, ...]
     n_trials: int
+    n_skipped: int = 0  # sessions of the package the clinic already had (from an earlier package)
 
 
 def _program_start(store: Store, patient_id: str) -> _dt.date:
@@ -114,8 +117,8 @@ def export_package(store: Store, patient_id: str, out: str | os.PathLike[str]) -
             _deidentify_h5(root / name, day)
             trials.append({"file": name, "protocol": trial.protocol, "condition": trial.condition,
                            "result": trial.result})
-        summary.append({"day": day, "prescription_version": s.prescription_version, "pain_before": s.pain_before,
-                        "pain_after": s.pain_after, "pain_next_day": s.pain_next_day,
+        summary.append({"uid": s.uid, "day": day, "prescription_version": s.prescription_version,
+                        "pain_before": s.pain_before, "pain_after": s.pain_after, "pain_next_day": s.pain_next_day,
                         "dose": [d.to_dict() for d in s.dose], "trials": trials})
     (root / "summary.json").write_text(json.dumps({"sessions": summary}, indent=1, allow_nan=False))
     files = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
@@ -164,6 +167,16 @@ def _read_checked(root: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     return manifest, summary
 
 
+def _undo(store: Store, session_ids: list[int]) -> None:
+    if not session_ids:
+        return
+    marks = ",".join("?" * len(session_ids))
+    with store.transaction() as db:
+        db.execute(f"DELETE FROM home_sessions WHERE session_id IN ({marks})", session_ids)
+        db.execute(f"DELETE FROM trials WHERE session_id IN ({marks})", session_ids)
+        db.execute(f"DELETE FROM sessions WHERE id IN ({marks})", session_ids)
+
+
 def import_package(store: Store, package: str | os.PathLike[str], *, patient_id: str | None = None,
                    recordings_dir: str | os.PathLike[str] | None = None) -> ImportResult:
     """Check and import a home package into the clinic's store (all checks before any write)."""
@@ -181,34 +194,53 @@ def import_package(store: Store, package: str | os.PathLike[str], *, patient_id:
         row = db.execute("SELECT imported_utc FROM home_imports WHERE package_id = ?", (package_id,)).fetchone()
     if row is not None:
         raise PackageError(f"{root} (package {package_id[:12]}) was already imported on {row[0]}; nothing changed")
-    for name in manifest["files"]:
-        if name.endswith(".h5"):
-            known = store.trial_by_sha256(manifest["files"][name])
+    uids = [str(s.get("uid", "")) for s in summary["sessions"]]
+    if any(not u for u in uids) or len(set(uids)) != len(uids):
+        raise PackageError(f"{root}: summary.json has sessions without a unique uid; not imported")
+    with store.transaction() as db:
+        marks = ",".join("?" * len(uids))
+        have = {r[0] for r in db.execute(f"SELECT uid FROM home_sessions WHERE uid IN ({marks})", uids)}
+    new_sessions = [s for s in summary["sessions"] if s["uid"] not in have]
+    if not new_sessions:
+        raise PackageError(f"{root}: all {len(uids)} sessions are already stored (imported from an earlier "
+                           "package); nothing changed")
+    for s in new_sessions:
+        for trial in s["trials"]:
+            known = store.trial_by_sha256(manifest["files"].get(trial["file"], ""))
             if known is not None:
-                raise PackageError(f"{root}: {name} is already stored as trial {known.id}; not imported")
+                raise PackageError(f"{root}: {trial['file']} is already stored as trial {known.id}; not imported")
     start = _program_start(store, pid)
     dest = Path(recordings_dir) if recordings_dir else store.path.parent / "home-imports" / package_id
     dest.mkdir(parents=True, exist_ok=True)
-    session_ids = []
+    session_ids: list[int] = []
+    copied: list[Path] = []
     n_trials = 0
-    for s in summary["sessions"]:
-        date = (start + _dt.timedelta(days=int(s["day"]))).isoformat()
-        session = store.add_session(pid, date, place="home")
-        session_ids.append(session.id)
-        for trial in s["trials"]:
-            target = dest / Path(trial["file"]).name
-            shutil.copyfile(root / trial["file"], target)
-            register_recording(store, pid, target, session_id=session.id, result=trial["result"])
-            n_trials += 1
+    try:
+        for s in new_sessions:
+            date = (start + _dt.timedelta(days=int(s["day"]))).isoformat()
+            session = store.add_session(pid, date, place="home")
+            session_ids.append(session.id)
+            for trial in s["trials"]:
+                target = dest / Path(trial["file"]).name
+                shutil.copyfile(root / trial["file"], target)
+                copied.append(target)
+                register_recording(store, pid, target, session_id=session.id, result=trial["result"])
+                n_trials += 1
+            with store.transaction() as db:
+                db.execute(
+                    "INSERT INTO home_sessions (session_id, uid, prescription_version, pain_before, pain_after,"
+                    " pain_next_day, summary_json, created_utc) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (session.id, s["uid"], s["prescription_version"], s["pain_before"], s["pain_after"],
+                     s["pain_next_day"], json.dumps(s["dose"]),
+                     _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")))
         with store.transaction() as db:
-            db.execute(
-                "INSERT INTO home_sessions (session_id, prescription_version, pain_before, pain_after, pain_next_day,"
-                " summary_json, created_utc) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (session.id, s["prescription_version"], s["pain_before"], s["pain_after"], s["pain_next_day"],
-                 json.dumps(s["dose"]), _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")))
-    with store.transaction() as db:
-        db.execute("INSERT INTO home_imports (package_id, patient_id, manifest_sha256, n_sessions, imported_utc)"
-                   " VALUES (?, ?, ?, ?, ?)",
-                   (package_id, pid, hashlib.sha256((root / "manifest.json").read_bytes()).hexdigest(),
-                    len(session_ids), _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")))
-    return ImportResult(package_id, pid, tuple(session_ids), n_trials)
+            db.execute("INSERT INTO home_imports (package_id, patient_id, manifest_sha256, n_sessions, imported_utc)"
+                       " VALUES (?, ?, ?, ?, ?)",
+                       (package_id, pid, hashlib.sha256((root / "manifest.json").read_bytes()).hexdigest(),
+                        len(session_ids), _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")))
+    except BaseException:
+        _undo(store, session_ids)  # a failure half-way leaves no partial import behind
+        for path in copied:
+            path.unlink(missing_ok=True)
+        raise
+    return ImportResult(package_id, pid, tuple(session_ids), n_trials, len(uids) - len(new_sessions))

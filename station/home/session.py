@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as _dt
 import json
 import os
+import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,15 +24,16 @@ from analysis._checks import STANDARD_GRAVITY_M_S2
 from analysis.repetitions import RepetitionResult, detect_repetitions
 from analysis.weight_bearing import limb_loads_from_cell_pairs
 from drivers.device import Device
+from drivers.errors import DeviceError
 from recordings.metadata import Subject
-from recordings.reader import Recording
+from recordings.reader import Recording, open_recording
 from station.engine.acquisition import AcquisitionStats
 from station.home.dose import ExerciseDoseDone, dose_summary, set_result_dict
 from station.home.exercises import exercise
 from station.home.live import LiveSet, LiveStatus, TappedDevice
 from station.home.prescription import ExerciseDose, Prescription
 from station.protocols.trial import record_trial
-from station.store.register import register_recording
+from station.store.register import file_sha256, register_recording
 from station.store.store import Store, StoreError
 
 __all__ = [
@@ -97,9 +99,10 @@ class HomeSessionSummary:
     def lines(self) -> list[str]:
         out = [f"Session {self.session_id} on {self.date}: pain {self.pain_before:g} before, {self.pain_after:g} after"]
         for d in self.dose:
-            out.append(f"  {exercise(d.exercise).title}: {d.reps_done} of {d.reps_prescribed} repetitions done, "
-                       f"{d.reps_on_target} on target, best hold {d.hold_best_s:.1f} s, "
-                       f"{d.time_in_band_s:.0f} s in the target band")
+            ex = exercise(d.exercise)
+            hold = f"best hold {d.hold_best_s:.1f} s, " if ex.counts_holds else ""
+            out.append(f"  {ex.title}: {d.reps_done} of {d.reps_prescribed} repetitions done, "
+                       f"{d.reps_on_target} on target, {hold}{d.time_in_band_s:.0f} s in the target band")
         return out
 
 
@@ -243,6 +246,9 @@ def finish_session(
 ) -> int:
     """Store a finished session: every set as a trial, the pain ratings and the dose summary; its id.
 
+    The home session gets a random ``uid`` that travels with it to the clinic, so a later package that
+    carries it again imports only the sessions the clinic does not have yet.
+
     ``pain_next_day`` is the patient's rating of the 24 h after their *previous* home session (asked at the
     start of this one, the "24-h rule"); it is stored on that session.
     """
@@ -256,6 +262,7 @@ def finish_session(
     if p.patient_id != patient.id:
         raise StoreError(f"prescription of {p.patient_id} used for patient {patient.id}")
     day = date or _dt.date.today().isoformat()
+    _check_outcomes(store, patient.id, p, outcomes)  # before anything is written
     previous = _last_home_session(store, patient_id)
     session = store.add_session(patient_id, day, place=place)
     for o in outcomes:
@@ -265,14 +272,33 @@ def finish_session(
     summary = dose_summary(p, [(o.exercise, o.result) for o in outcomes])
     with store.transaction() as db:
         db.execute(
-            "INSERT INTO home_sessions (session_id, prescription_version, pain_before, pain_after, pain_next_day,"
-            " summary_json, created_utc) VALUES (?, ?, ?, ?, NULL, ?, ?)",
-            (session.id, p.version, pb, pa, json.dumps([d.to_dict() for d in summary], allow_nan=False),
+            "INSERT INTO home_sessions (session_id, uid, prescription_version, pain_before, pain_after,"
+            " pain_next_day, summary_json, created_utc) VALUES (?, ?, ?, ?, ?, NULL, ?, ?)",
+            (session.id, secrets.token_hex(16), p.version, pb, pa,
+             json.dumps([d.to_dict() for d in summary], allow_nan=False),
              _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")),
         )
         if pn is not None and previous is not None:
             db.execute("UPDATE home_sessions SET pain_next_day = ? WHERE session_id = ?", (pn, previous))
     return session.id
+
+
+def _check_outcomes(store: Store, patient_id: str, p: Prescription, outcomes: Sequence[SetOutcome]) -> None:
+    """Every set belongs to the prescription and the patient and is not stored yet (else nothing is written)."""
+    seen: set[str] = set()
+    for o in outcomes:
+        p.dose(o.exercise)
+        path = Path(o.path)
+        if not path.is_file():
+            raise StoreError(f"set recording {path} is missing")
+        subject = open_recording(path).subject.id
+        if subject != patient_id:
+            raise StoreError(f"{path} was recorded for subject {subject!r}, not patient {patient_id}")
+        sha = file_sha256(path)
+        known = store.trial_by_sha256(sha)
+        if known is not None or sha in seen:
+            raise StoreError(f"{path} is already stored" + (f" as trial {known.id}" if known else " (listed twice)"))
+        seen.add(sha)
 
 
 def _last_home_session(store: Store, patient_id: str) -> int | None:
@@ -311,7 +337,8 @@ def run_home_session(
 
     ``ask_pain("before" | "after")`` returns the 0-10 rating; ``on_step`` sees every step before it runs
     (the console prints it and waits out countdowns and rests); ``on_live`` sees the live status of the set
-    being recorded; ``on_set`` sees every analysed set.
+    being recorded; ``on_set`` sees every analysed set. A session stopped part-way (Ctrl-C, a device fault)
+    stores the sets already done (no pain-after rating) before the exception goes on.
     """
     patient = store.patient(prescription.patient_id)
     subject = Subject(id=patient.id, mass_kg=patient.mass_kg, affected_side=patient.affected_side,
@@ -323,20 +350,27 @@ def run_home_session(
     outcomes: list[SetOutcome] = []
     pain_before = pain_after = None
     stamp = _dt.datetime.now(_dt.UTC).strftime("%H%M%S")
-    for step in session_plan(prescription):
-        if on_step is not None:
-            on_step(step)
-        if step.kind == "pain-before":
-            pain_before = check_pain("pain before", ask_pain("before"))
-        elif step.kind == "pain-after":
-            pain_after = check_pain("pain after", ask_pain("after"))
-        elif step.kind == "set":
-            assert step.exercise is not None
-            path = out / f"{patient.id}_{day}_{stamp}_{step.exercise.exercise}_set{step.set_index + 1}.h5"
-            outcome = record_set(device, path, subject, step.exercise, step.set_index, live=on_live)
-            outcomes.append(outcome)
-            if on_set is not None:
-                on_set(outcome)
+    try:
+        for step in session_plan(prescription):
+            if on_step is not None:
+                on_step(step)
+            if step.kind == "pain-before":
+                pain_before = check_pain("pain before", ask_pain("before"))
+            elif step.kind == "pain-after":
+                pain_after = check_pain("pain after", ask_pain("after"))
+            elif step.kind == "set":
+                assert step.exercise is not None
+                path = out / f"{patient.id}_{day}_{stamp}_{step.exercise.exercise}_set{step.set_index + 1}.h5"
+                outcome = record_set(device, path, subject, step.exercise, step.set_index, live=on_live)
+                outcomes.append(outcome)
+                if on_set is not None:
+                    on_set(outcome)
+    except (KeyboardInterrupt, DeviceError):
+        # Stopped part-way (Ctrl-C, the board went away): the sets already done are stored, then the stop goes on.
+        if outcomes:
+            finish_session(store, patient.id, outcomes, pain_before, None, date=day, prescription=prescription,
+                           pain_next_day=pain_next_day)
+        raise
     session_id = finish_session(store, patient.id, outcomes, pain_before, pain_after, date=day,
                                 prescription=prescription, pain_next_day=pain_next_day)
     dose = dose_summary(prescription, [(o.exercise, o.result) for o in outcomes])

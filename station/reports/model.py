@@ -307,8 +307,8 @@ def _home_program(store: Store, patient_id: str, deidentify: bool) -> dict[str, 
         "days_with_data_last_30": a.days_with_data_last_30,
         "streak": a.streak_sessions,
         "mean_dose_pct": 100.0 * sum(doses) / len(doses) if doses else None,
-        "exercises": [(LIBRARY[e.exercise].title, e.reps_done, e.reps_prescribed, e.reps_on_target, e.hold_best_s)
-                      for e in a.exercises],
+        "exercises": [(LIBRARY[e.exercise].title, e.reps_done, e.reps_prescribed, e.reps_on_target,
+                       e.hold_best_s if LIBRARY[e.exercise].counts_holds else None) for e in a.exercises],
         "decision": (d.action, d.rule, detail),
     }
 

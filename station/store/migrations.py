@@ -64,6 +64,7 @@ CREATE TABLE prescriptions (
 );
 CREATE TABLE home_sessions (
     session_id INTEGER PRIMARY KEY REFERENCES sessions(id),
+    uid TEXT NOT NULL UNIQUE,
     prescription_version INTEGER NOT NULL,
     pain_before REAL CHECK (pain_before IS NULL OR pain_before BETWEEN 0 AND 10),
     pain_after REAL CHECK (pain_after IS NULL OR pain_after BETWEEN 0 AND 10),

@@ -218,3 +218,92 @@ def test_a_less_compliant_patient_with_a_flare(tmp_path):
         assert (stance.reps_done, stance.reps_prescribed, squat.reps_done, squat.reps_prescribed) == (8, 12, 12, 20)
         d = suggest_progression(home, pid)
         assert (d.action, d.rule) == ("step-back", "NEMEX pain zone") and "7/10" in d.detail
+
+
+def test_finish_session_refuses_a_foreign_set_before_writing(tmp_path):
+    from drivers.registry import create
+    from station.home.session import record_set
+
+    with Store(tmp_path / "s.sqlite3") as store:
+        pid = store.add_patient(affected_side="left", mass_kg=70.0).id
+        p = save_prescription(store, _prescription(pid))
+        dose = p.dose("mini-squat")
+        ok = record_set(create("sim-home"), tmp_path / "a.h5", Subject(pid, 70.0, "left"), dose, 0)
+        other = record_set(create("sim-home"), tmp_path / "b.h5", Subject("BS-ZZZZZZZZ", 70.0, "left"), dose, 0)
+        with pytest.raises(ValueError, match="not patient"):
+            finish_session(store, pid, [ok, other], 2.0, 3.0)
+        assert store.sessions(pid) == []
+        sid = finish_session(store, pid, [ok], 2.0, 3.0)
+        with pytest.raises(ValueError, match="already stored"):
+            finish_session(store, pid, [ok], 2.0, 3.0)
+        assert [s.id for s in store.sessions(pid)] == [sid]
+
+
+def test_an_import_failing_half_way_leaves_nothing(loop, tmp_path, monkeypatch):
+    _, _, patient, _, package, *_ = loop
+    import station.home.package as pkg
+
+    with Store(tmp_path / "clinic2.sqlite3") as clinic2:
+        clinic2.add_patient(affected_side="left", mass_kg=72.0, patient_id=patient.id)
+        save_prescription(clinic2, _prescription(patient.id))
+        calls = {"n": 0}
+        real = pkg.register_recording
+
+        def failing(*args, **kwargs):
+            calls["n"] += 1
+            if calls["n"] == 5:
+                raise OSError("disk full")
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(pkg, "register_recording", failing)
+        with pytest.raises(OSError, match="disk full"):
+            import_package(clinic2, package)
+        assert clinic2.sessions(patient.id) == [] and clinic2.integrity_check() == "ok"
+        assert not list((tmp_path / "home-imports").rglob("*.h5"))
+        monkeypatch.setattr(pkg, "register_recording", real)
+        result = import_package(clinic2, package)  # the package is not marked imported: it goes in now
+        assert len(result.session_ids) == 7
+
+
+def test_a_session_stopped_part_way_keeps_the_sets_done(tmp_path):
+    from drivers.sim.home_patient import SimulatedHomeBoard
+    from station.home.session import run_home_session
+
+    with Store(tmp_path / "s.sqlite3") as store:
+        pid = store.add_patient(affected_side="left", mass_kg=70.0).id
+        p = save_prescription(store, _prescription(pid))
+        sets = []
+
+        def stop_after_first(outcome):
+            sets.append(outcome)
+            raise KeyboardInterrupt
+
+        with pytest.raises(KeyboardInterrupt):
+            run_home_session(SimulatedHomeBoard(), p, store, tmp_path / "rec", ask_pain=lambda _w: 2.0,
+                             on_set=stop_after_first, date=START)
+        (session,) = store.sessions(pid)
+        assert session.n_trials == 1 and session.place == "home"
+        a = adherence_summary(store, pid, START)
+        assert a.sessions[0].pain_after is None and a.sessions[0].reps_done == 3  # the stance set only
+
+
+def test_a_later_package_brings_only_the_new_sessions(tmp_path):
+    with Store(tmp_path / "clinic.sqlite3") as clinic, Store(tmp_path / "home.sqlite3") as home:
+        pid = clinic.add_patient(affected_side="left", mass_kg=70.0).id
+        home.add_patient(affected_side="left", mass_kg=70.0, patient_id=pid)
+        for store in (clinic, home):
+            save_prescription(store, _prescription(pid))
+        p = replace(_prescription(pid), version=1)
+        course = HomePatientCourse(3)
+        simulate_course(home, pid, course, 3, tmp_path / "rec", seed=5)  # days 0 and 2
+        first = import_package(clinic, export_package(home, pid, tmp_path / "pkg1"))
+        assert (len(first.session_ids), first.n_skipped) == (2, 0)
+        simulate_course(home, pid, HomePatientCourse(3, skip_days=(0, 2)), 5, tmp_path / "rec", seed=6)  # day 4
+        second = import_package(clinic, export_package(home, pid, tmp_path / "pkg2"))
+        assert (len(second.session_ids), second.n_skipped) == (1, 2)
+        assert len(clinic.sessions(pid)) == 3
+        with pytest.raises(PackageError, match="already imported"):
+            import_package(clinic, tmp_path / "pkg2")
+        with pytest.raises(PackageError, match="all 3 sessions are already stored"):
+            import_package(clinic, export_package(home, pid, tmp_path / "pkg3"))
+        assert len(clinic.sessions(pid)) == 3 and p.version == 1

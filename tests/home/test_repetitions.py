@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import signal
 
 from analysis.repetitions import KINDS, detect_repetitions, squat_displacement_mm
@@ -202,3 +204,51 @@ def test_squats_fast_and_slow_are_counted(period_s, noise):
     subject = HomeSetSubject("mini-squat", reps=6, affected_pct=38.0, seed=11, noise=noise, squat_period_s=period_s)
     r = _detect(subject)
     assert (r.n_complete, r.n_incomplete) == (6, 0)
+
+
+def _loop_holds(t, share_pct, lo, hold_s, bridge_s=0.3, min_attempt_s=1.0):
+    """Independent per-sample loop of the weight-shift rule: (complete, half) repetitions."""
+    stays = []
+    start = last = last_end = None
+    for ti, pct in zip(t, share_pct, strict=True):
+        if pct >= lo:
+            if start is None or ti - last >= bridge_s:
+                if start is not None:
+                    stays.append((start, last_end))
+                start = ti
+            last = ti
+            last_end = None
+        elif start is not None and last_end is None:
+            last_end = ti  # the first sample after the stay ends it
+    if start is not None:
+        stays.append((start, last_end if last_end is not None else t[-1]))
+    durations = [b - a for a, b in stays]
+    return (sum(d >= hold_s for d in durations), sum(min_attempt_s <= d < hold_s for d in durations))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.floats(0.5, 9.0), st.floats(0.5, 4.0)), min_size=1, max_size=8),
+       st.integers(0, 10_000))
+def test_holds_analytic_and_against_a_loop(stays, seed):
+    """Piecewise shares (in the band for a, out for b seconds): counts, holds and time in band are known."""
+    rng = np.random.default_rng(seed)
+    t = np.cumsum(rng.uniform(0.008, 0.012, int((sum(a + b for a, b in stays) + 2) * 110)))
+    edges = np.cumsum([0.5] + [x for a, b in stays for x in (a, b)])
+    level = np.searchsorted(edges, t, side="right")  # odd: inside a stay
+    share = np.where(level % 2 == 1, 70.0, 40.0)
+    share[t > edges[-1]] = 40.0
+    bw = 700.0
+    r = detect_repetitions("weight-shift", t, bw * share / 100, bw * (1 - share / 100), body_weight_n=bw,
+                           target_min_pct_bw=60.0, hold_s=5.0, bridge_s=0.3)
+    durations = [a for a, b in stays]  # out-of-band gaps are >= 0.5 s > bridge: stays never merge
+    dt_max = 0.012
+    expected_complete = sum(d >= 5.0 + dt_max for d in durations)
+    maybe = sum(abs(d - 5.0) <= dt_max for d in durations)  # at the sampling resolution either way
+    assert expected_complete <= r.n_complete <= expected_complete + maybe
+    assert r.n_on_target == r.n_complete
+    halves = [x for x in r.repetitions if not x.complete]
+    assert len(halves) <= sum(1.0 - dt_max <= d < 5.0 + dt_max for d in durations)
+    assert len(halves) >= sum(1.0 + dt_max <= d < 5.0 - dt_max for d in durations)
+    assert r.time_in_band_s == pytest.approx(sum(durations), abs=len(durations) * 2 * dt_max)
+    loop_complete, loop_half = _loop_holds(t.tolist(), share.tolist(), 60.0, 5.0)
+    assert (loop_complete, loop_half) == (r.n_complete, len(halves))
