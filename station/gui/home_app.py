@@ -37,6 +37,15 @@ class HomeWindow(QtWidgets.QMainWindow):
                                        time_scale=time_scale)
         self.setCentralWidget(self.session)
         self.session.summary.done.clicked.connect(self.close)
+        QtGui.QShortcut(QtGui.QKeySequence("F11"), self, self.toggle_full_screen)
+        QtGui.QShortcut(QtGui.QKeySequence("Esc"), self, self.showNormal)
+
+    def toggle_full_screen(self) -> None:
+        """F11: full screen for a patient exercising a few steps from the screen (Esc leaves it)."""
+        if self.isFullScreen():
+            self.showNormal()
+        else:
+            self.showFullScreen()
 
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:
         self.session.close()

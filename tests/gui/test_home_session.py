@@ -283,3 +283,24 @@ def test_the_count_is_what_the_patient_did_not_what_was_prescribed(qtbot, store,
     assert factory.made[0].home_subject.reps == 2
     assert view.outcomes[0].result.n_complete == view.counter.reps_done == 2
     assert view.set_page.reps.text() == "2 / 3"
+
+
+def test_the_home_window_runs_the_current_prescription_and_goes_full_screen(qtbot, store, prescription, tmp_path):
+    from station.gui.home_app import HomeWindow
+
+    window = HomeWindow(store, prescription.patient_id, tmp_path / "sets", device_factory=board_factory())
+    qtbot.addWidget(window)
+    window.show()
+    window.raise_()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)  # shortcuts reach the active window
+    assert window.session.prescription == prescription and window.session.subject.mass_kg == MASS_KG
+    qtbot.keyClick(window, QtCore.Qt.Key.Key_F11)
+    qtbot.waitUntil(window.isFullScreen, timeout=2000)
+    qtbot.keyClick(window, QtCore.Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not window.isFullScreen(), timeout=2000)
+    window.session.start()
+    click(qtbot, window.session.pain.buttons[0])
+    assert window.session.step.kind == "instruction"
+    window.close()
+    assert window.session.closed and home_sessions(store, prescription.patient_id) == []  # no set done: nothing
