@@ -11,8 +11,12 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from station.cli._store import add_store_option, open_store
+
+if TYPE_CHECKING:
+    from station.store import Store
 
 DEMO_SPEED = 10.0
 
@@ -45,14 +49,51 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     actions = parser.add_subparsers(dest="home_action", metavar="ACTION")
     export = actions.add_parser("export", help="write a de-identified package of the home sessions")
     export.add_argument("--patient", metavar="ID", required=True, dest="export_patient")
-    export.add_argument("--out", type=Path, required=True, metavar="PKG", dest="package")
+    export.add_argument("--out", type=Path, required=True, metavar="PKG", dest="package",
+                        help="package directory, or PKG.zip for one zip file")
     _store_option(export)
     export.set_defaults(run=_export)
     imp = actions.add_parser("import", help="import a home package at the clinic (refuses bad packages)")
-    imp.add_argument("package", type=Path, metavar="PKG")
+    imp.add_argument("package", type=Path, metavar="PKG", help="package directory or .zip")
     imp.add_argument("--patient", metavar="ID", dest="import_patient", help="refuse unless the package is this one's")
     _store_option(imp)
     imp.set_defaults(run=_import)
+    status = actions.add_parser("status", help="adherence and the progression suggestion (clinician)")
+    status.add_argument("status_patient", metavar="ID")
+    status.add_argument("--today", metavar="YYYY-MM-DD", help="as of this day (default today)")
+    status.add_argument("--json", action="store_true", help="as JSON")
+    _store_option(status)
+    status.set_defaults(run=_status)
+
+
+def _status(args: argparse.Namespace) -> int:
+    import json
+
+    from station.home.adherence import adherence_summary
+    from station.home.exercises import LIBRARY
+    from station.home.progression import suggest_progression
+
+    with open_store(args) as store:
+        a = adherence_summary(store, args.status_patient, args.today)
+        d = suggest_progression(store, args.status_patient)
+    if args.json:
+        print(json.dumps({**a.to_dict(), "progression": d.__dict__}, indent=1))
+        return 0
+    print(f"{a.patient_id}, prescription v{a.prescription_version} ({a.sessions_per_week_prescribed} sessions a week),"
+          f" as of {a.today}")
+    weeks = " · ".join(f"{w.week + 1}: {w.sessions_done}/{w.sessions_prescribed}{'' if w.complete else ' so far'}"
+                       for w in a.weeks)
+    print(f"  sessions per week: {weeks or 'none yet'}")
+    print(f"  home sessions {len(a.sessions)}, days with data in the last 30: {a.days_with_data_last_30}, "
+          f"streak of prescribed sessions: {a.streak_sessions}")
+    for date, fraction in a.dose_per_session:
+        print(f"  {date}: {fraction:.0%} of the prescribed repetitions")
+    for e in a.exercises:
+        hold = f", best hold {e.hold_best_s:.1f} s" if LIBRARY[e.exercise].counts_holds else ""
+        print(f"  {LIBRARY[e.exercise].title}: {e.reps_done}/{e.reps_prescribed} repetitions, "
+              f"{e.reps_on_target} on target{hold}, {e.time_in_band_s:.0f} s in the band")
+    print(f"  suggestion: {d.action} ({d.rule}): {d.detail}")
+    return 0
 
 
 def _store_option(parser: argparse.ArgumentParser) -> None:
@@ -66,7 +107,8 @@ def _export(args: argparse.Namespace) -> int:
 
     with open_store(args) as store:
         root = export_package(store, args.export_patient, args.package)
-    print(f"wrote {root} (directory: manifest.json with SHA-256 of every file, summary.json, de-identified HDF5)")
+    kind = "zip of a package directory" if root.is_file() else "directory"
+    print(f"wrote {root} ({kind}: manifest.json with SHA-256 of every file, summary.json, de-identified HDF5)")
     return 0
 
 
@@ -89,13 +131,13 @@ def _prompt_pain(question: str) -> float:
             print(f"  {exc}; please type a number from 0 to 10")
 
 
-def _has_home_session(store, patient_id: str) -> bool:
+def _has_home_session(store: Store, patient_id: str) -> bool:
     from station.home.adherence import home_sessions
 
     return bool(home_sessions(store, patient_id))
 
 
-def _demo_setup(store) -> str:
+def _demo_setup(store: Store) -> str:
     from station.home.prescription import ExerciseDose, Prescription, Target, save_prescription
 
     patient = store.add_patient(affected_side="left", mass_kg=70.0, notes="demo patient")

@@ -1,12 +1,20 @@
-"""``station program create|show|edit|export``: a patient's home exercise prescription (every edit a new version)."""
+"""``station program create|show|edit|export|import``: a patient's home exercise prescription.
+
+Every edit at the clinic is a new version; ``export`` writes the current one as JSON and ``import`` on the home
+device stores it under the clinic's version number.
+"""
 
 from __future__ import annotations
 
 import argparse
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from station.cli._store import add_store_option, open_store
+
+if TYPE_CHECKING:
+    from station.home.prescription import ExerciseDose, Prescription
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -33,6 +41,13 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     show.add_argument("--json", action="store_true", help="as JSON")
     add_store_option(show)
     show.set_defaults(run=_show)
+    imp = actions.add_parser("import", help="on the home device: take the clinic's exported prescription as it is "
+                                            "(same version number and start date)")
+    imp.add_argument("file", type=Path, metavar="FILE.json")
+    imp.add_argument("--mass", type=float, metavar="KG",
+                     help="body mass, kg: registers the patient under the prescription's id on a new home device")
+    add_store_option(imp)
+    imp.set_defaults(run=_import)
     export = actions.add_parser("export", help="write the current prescription as JSON (for the home device)")
     export.add_argument("patient", metavar="ID")
     export.add_argument("--out", type=Path, required=True, metavar="FILE.json")
@@ -40,7 +55,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     export.set_defaults(run=_export)
 
 
-def _dose(text: str):  # -> ExerciseDose
+def _dose(text: str) -> ExerciseDose:
     from station.home.exercises import LIBRARY
     from station.home.prescription import ExerciseDose, Target
 
@@ -70,7 +85,7 @@ def _dose(text: str):  # -> ExerciseDose
                         Target(values.get("min"), values.get("max"), hold or None))
 
 
-def describe(p) -> list[str]:
+def describe(p: Prescription) -> list[str]:
     from station.home.exercises import LIBRARY
 
     lines = [f"Prescription v{p.version} for {p.patient_id} (affected side {p.affected_side}), from {p.created}: "
@@ -88,7 +103,7 @@ def describe(p) -> list[str]:
     return lines
 
 
-def _apply(args: argparse.Namespace, p):
+def _apply(args: argparse.Namespace, p: Prescription) -> Prescription:
     import datetime as _dt
 
     changes = {}
@@ -111,7 +126,7 @@ def _apply(args: argparse.Namespace, p):
     return replace(p, **changes)
 
 
-def _load(args: argparse.Namespace, patient_id: str):
+def _load(args: argparse.Namespace, patient_id: str) -> Prescription:
     from station.home.prescription import Prescription
 
     p = Prescription.from_json(args.from_json.read_text())
@@ -151,6 +166,25 @@ def _show(args: argparse.Namespace) -> int:
             current_prescription(store, args.patient)]
     for p in versions:
         print(p.to_json() if args.json else "\n".join(describe(p)))
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from station.home.prescription import Prescription, save_prescription
+    from station.store import StoreError
+
+    p = Prescription.from_json(args.file.read_text()).validate()
+    with open_store(args) as store:
+        try:
+            store.patient(p.patient_id)
+        except StoreError:
+            if args.mass is None:
+                raise StoreError(f"patient {p.patient_id} is not on this device yet: give --mass KG to register "
+                                 "them under the clinic's id") from None
+            store.add_patient(affected_side=p.affected_side, mass_kg=args.mass, patient_id=p.patient_id)
+            print(f"registered patient {p.patient_id} ({p.affected_side} side affected, {args.mass:g} kg)")
+        saved = save_prescription(store, p, keep_version=True)
+    print("\n".join(describe(saved)))
     return 0
 
 

@@ -1,6 +1,7 @@
 """Moving home sessions to the clinic: a de-identified package with a SHA-256 manifest.
 
-Format: a **directory** (easy to inspect, copy to a USB stick or zip by hand)::
+Format: a **directory** (easy to inspect), or the same directory as one ``.zip`` file when the output name ends
+in ``.zip`` (one file to carry); import takes either::
 
     PKG/
       manifest.json      format, package_id (random), patient_id (the pseudonym), n_sessions,
@@ -31,7 +32,10 @@ import json
 import os
 import re
 import shutil
+import tempfile
 import uuid
+import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,6 +50,7 @@ from station.store.store import Store, StoreError
 __all__ = ["FORMAT", "ImportResult", "PackageError", "export_package", "import_package"]
 
 FORMAT = "balance-station-home-package/1"
+_SESSION_KEYS = ("uid", "day", "prescription_version", "pain_before", "pain_after", "pain_next_day", "dose", "trials")
 _MAC = re.compile(r"(?i)\b[0-9a-f]{2}(?:[:-][0-9a-f]{2}){5}\b")
 _IDENTIFYING_KEYS = ("serial", "mac", "address", "bdaddr", "bluetooth")
 
@@ -97,15 +102,30 @@ def _deidentify_h5(path: Path, day: int) -> None:
 
 
 def export_package(store: Store, patient_id: str, out: str | os.PathLike[str]) -> Path:
-    """Write the patient's home sessions as a de-identified package directory ``out`` (must not exist)."""
+    """Write the patient's home sessions as a de-identified package: directory ``out``, or one zip file of that
+    directory when ``out`` ends in ``.zip`` (``out`` must not exist)."""
     store.patient(patient_id)
     start = _program_start(store, patient_id)
-    root = Path(out)
-    if root.exists():
-        raise PackageError(f"{root} already exists: choose a new package name")
+    target = Path(out)
+    if target.exists():
+        raise PackageError(f"{target} already exists: choose a new package name")
     sessions = home_sessions(store, patient_id)
     if not sessions:
         raise PackageError(f"patient {patient_id} has no home session to export")
+    if target.suffix.lower() == ".zip":
+        with tempfile.TemporaryDirectory() as tmp:
+            built = _export_dir(store, sessions, start, patient_id, Path(tmp) / "pkg")
+            partial = target.with_suffix(".zip.partial")
+            with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as z:
+                for path in sorted(built.rglob("*")):
+                    if path.is_file():
+                        z.write(path, path.relative_to(built).as_posix())
+            os.replace(partial, target)
+        return target
+    return _export_dir(store, sessions, start, patient_id, target)
+
+
+def _export_dir(store: Store, sessions: list[Any], start: _dt.date, patient_id: str, root: Path) -> Path:
     (root / "recordings").mkdir(parents=True)
     summary: list[dict[str, Any]] = []
     for k, s in enumerate(sessions, start=1):
@@ -163,7 +183,19 @@ def _read_checked(root: Path) -> tuple[dict[str, Any], dict[str, Any]]:
         raise PackageError(f"{root}: files not in the manifest: {', '.join(unlisted)}; not imported")
     if "summary.json" not in files:
         raise PackageError(f"{root}: summary.json is not in the manifest")
-    summary = json.loads((root / "summary.json").read_text())
+    try:
+        summary = json.loads((root / "summary.json").read_text())
+        sessions = summary["sessions"]
+        for k, session in enumerate(sessions):
+            missing = [key for key in _SESSION_KEYS if key not in session]
+            if missing:
+                raise PackageError(f"{root}: session {k + 1} in summary.json lacks {', '.join(missing)}")
+            for trial in session["trials"]:
+                if trial.get("file") not in files or not str(trial["file"]).endswith(".h5"):
+                    raise PackageError(f"{root}: session {k + 1} names a recording not in the manifest: "
+                                       f"{trial.get('file')!r}")
+    except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
+        raise PackageError(f"{root}: summary.json is not a home package summary ({exc!r})") from None
     return manifest, summary
 
 
@@ -179,8 +211,39 @@ def _undo(store: Store, session_ids: list[int]) -> None:
 
 def import_package(store: Store, package: str | os.PathLike[str], *, patient_id: str | None = None,
                    recordings_dir: str | os.PathLike[str] | None = None) -> ImportResult:
-    """Check and import a home package into the clinic's store (all checks before any write)."""
-    root = Path(package)
+    """Check and import a home package (directory or .zip) into the clinic's store (all checks before any write)."""
+    path = Path(package)
+    if path.is_file():
+        with tempfile.TemporaryDirectory() as tmp:
+            _unzip(path, Path(tmp))
+            return _import_dir(store, Path(tmp), path, patient_id, recordings_dir)
+    return _import_dir(store, path, path, patient_id, recordings_dir)
+
+
+def _unzip(path: Path, into: Path) -> None:
+    try:
+        with zipfile.ZipFile(path) as z:
+            for info in z.infolist():
+                name = Path(info.filename)
+                if name.is_absolute() or ".." in name.parts:
+                    raise PackageError(f"{path}: unsafe file name {info.filename!r} in the zip; not imported")
+            z.extractall(into)
+    except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
+        raise PackageError(f"{path} is truncated or not a home package zip ({exc}); not imported") from None
+
+
+def _import_dir(store: Store, root: Path, shown: Path, patient_id: str | None,
+                recordings_dir: str | os.PathLike[str] | None) -> ImportResult:
+    try:
+        return _import_checked(store, root, patient_id, recordings_dir)
+    except PackageError as exc:
+        if shown != root:  # name the zip the user gave, not the temporary directory
+            raise PackageError(str(exc).replace(str(root), str(shown))) from None
+        raise
+
+
+def _import_checked(store: Store, root: Path, patient_id: str | None,
+                    recordings_dir: str | os.PathLike[str] | None) -> ImportResult:
     manifest, summary = _read_checked(root)
     pid = str(manifest.get("patient_id", ""))
     if patient_id is not None and pid != patient_id:

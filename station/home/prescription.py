@@ -271,12 +271,20 @@ def _now() -> str:
     return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
 
 
-def save_prescription(store: Store, p: Prescription) -> Prescription:
-    """Store ``p`` as the patient's next version (every edit is a new version); return what was stored."""
+def save_prescription(store: Store, p: Prescription, *, keep_version: bool = False) -> Prescription:
+    """Store ``p`` as the patient's next version (every edit is a new version); return what was stored.
+
+    ``keep_version``: store ``p`` under its own version number — the home device taking the clinic's
+    prescription keeps the clinic's numbering, so sessions name the same version in both stores. It must be
+    newer than every version already stored.
+    """
     patient = store.patient(p.patient_id)
     with store.transaction() as db:
         row = db.execute("SELECT max(version) FROM prescriptions WHERE patient_id = ?", (p.patient_id,)).fetchone()
-        version = int(row[0] or 0) + 1
+        latest = int(row[0] or 0)
+        if keep_version and not (isinstance(p.version, int) and p.version > latest):
+            raise StoreError(f"prescription v{p.version} of {p.patient_id} is not newer than the stored v{latest}")
+        version = p.version if keep_version else latest + 1
         saved = replace(p, version=version, affected_side=patient.affected_side).validate()
         db.execute(
             "INSERT INTO prescriptions (patient_id, version, created, json, created_utc) VALUES (?, ?, ?, ?, ?)",

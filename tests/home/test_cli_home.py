@@ -56,15 +56,17 @@ def test_program_and_home_commands(tmp_path, capsys, monkeypatch):
     code, out, _ = _run(capsys, "program", "show", pid, "--history")
     assert code == 0 and out.count("Prescription v") == 3  # refused edits stored nothing
 
-    # the home device: its own store with the same pseudonym and the exported prescription
+    # the home device: its own store; the prescription brings the pseudonym and the affected side
     home = str(tmp_path / "home.sqlite3")
-    from station.store import Store
-
-    with Store(home) as s:
-        s.add_patient(affected_side="right", mass_kg=64.0, patient_id=pid)
-    code, out, err = _run(capsys, "program", "create", pid, "--from-json", "good.json", "--start", "2026-11-09",
-                          "--store", home)
+    code, out, err = _run(capsys, "program", "export", pid, "--out", "rx3.json")
     assert code == 0, err
+    code, out, err = _run(capsys, "program", "import", "rx3.json", "--store", home)
+    assert code == 1 and "give --mass KG" in err
+    code, out, err = _run(capsys, "program", "import", "rx3.json", "--store", home, "--mass", "64")
+    assert code == 0 and f"registered patient {pid} (right side affected, 64 kg)" in out, err
+    assert "Prescription v3" in out and "from 2026-11-16" in out
+    code, out, err = _run(capsys, "program", "import", "rx3.json", "--store", home)
+    assert code == 1 and "not newer than the stored v3" in err
     code, out, err = _run(capsys, "home", "--patient", pid, "--store", home, "--device", "sim-wbb")
     assert code == 1 and "--pain-before" in err  # a real patient, no terminal (tests): pain must come from flags
     code, out, err = _run(capsys, "home", "--patient", pid, "--store", home, "--speed", "0", "--pain-before", "2",
@@ -74,9 +76,15 @@ def test_program_and_home_commands(tmp_path, capsys, monkeypatch):
     code, out, err = _run(capsys, "home", "--store", home, "export", "--patient", pid, "--out", "pkg")
     assert code == 0 and (tmp_path / "pkg" / "manifest.json").exists()
     code, out, err = _run(capsys, "home", "import", "pkg")
-    assert code == 0 and f"imported 1 home sessions (2 sets) for patient {pid}" in out
+    assert code == 0 and f"imported 1 home sessions (3 sets) for patient {pid}" in out
     code, out, err = _run(capsys, "home", "import", "pkg")
     assert code == 1 and "already imported" in err
+    code, out, err = _run(capsys, "home", "status", pid)
+    assert code == 0, err
+    assert "prescription v3" in out and "days with data in the last 30: 1" in out and "/4 so far" in out
+    assert "suggestion: hold (not enough sessions)" in out
+    code, out, err = _run(capsys, "home", "status", pid, "--json")
+    assert code == 0 and json.loads(out)["progression"]["rule"] == "not enough sessions"
 
 
 def test_demo_runs_from_nothing(tmp_path, capsys, monkeypatch):

@@ -307,3 +307,43 @@ def test_a_later_package_brings_only_the_new_sessions(tmp_path):
         with pytest.raises(PackageError, match="all 3 sessions are already stored"):
             import_package(clinic, export_package(home, pid, tmp_path / "pkg3"))
         assert len(clinic.sessions(pid)) == 3 and p.version == 1
+
+
+def test_a_package_whose_summary_names_an_unlisted_file_is_refused(loop):
+    import hashlib
+
+    clinic, _, patient, _, package, _, tmp = loop
+    odd = _copy(package, tmp, "odd")
+    summary = json.loads((odd / "summary.json").read_text())
+    summary["sessions"][0]["trials"][0]["file"] = "../clinic.sqlite3"
+    (odd / "summary.json").write_text(json.dumps(summary))
+    manifest = json.loads((odd / "manifest.json").read_text())  # re-signed: a consistent but malicious package
+    manifest["files"]["summary.json"] = hashlib.sha256((odd / "summary.json").read_bytes()).hexdigest()
+    manifest["package_id"] = "0" * 32
+    text = json.dumps(manifest)
+    (odd / "manifest.json").write_text(text)
+    (odd / "manifest.sha256").write_text(hashlib.sha256(text.encode()).hexdigest() + "  manifest.json\n")
+    before = len(clinic.sessions(patient.id))
+    with pytest.raises(PackageError, match="names a recording not in the manifest"):
+        import_package(clinic, odd)
+    assert len(clinic.sessions(patient.id)) == before
+
+
+def test_zip_packages(tmp_path):
+    with Store(tmp_path / "clinic.sqlite3") as clinic, Store(tmp_path / "home.sqlite3") as home:
+        pid = clinic.add_patient(affected_side="left", mass_kg=70.0).id
+        home.add_patient(affected_side="left", mass_kg=70.0, patient_id=pid)
+        for store in (clinic, home):
+            save_prescription(store, _prescription(pid))
+        simulate_course(home, pid, HomePatientCourse(3), 3, tmp_path / "rec", seed=7)
+        zipped = export_package(home, pid, tmp_path / "home.zip")
+        assert zipped.is_file() and not (tmp_path / "home.zip.partial").exists()
+        cut = tmp_path / "cut.zip"
+        cut.write_bytes(zipped.read_bytes()[: zipped.stat().st_size * 2 // 3])
+        with pytest.raises(PackageError, match=r"cut\.zip is truncated"):
+            import_package(clinic, cut)
+        assert clinic.sessions(pid) == []
+        result = import_package(clinic, zipped)
+        assert len(result.session_ids) == 2 and result.n_trials == 4
+        with pytest.raises(PackageError, match=r"home\.zip \(package .*already imported"):
+            import_package(clinic, zipped)
