@@ -48,13 +48,14 @@ def prescription(store):
     return save_prescription(store, p)
 
 
-def board_factory(compliance=1.0):
-    """One simulated home patient per set, told the set's exercise as the guided session does."""
+def board_factory(compliance=1.0, first_speed=SPEED):
+    """One simulated home patient per set, told the set's exercise as the guided session does (the first set at
+    ``first_speed``, the others at SPEED)."""
     made = []
 
     def factory(dose, set_index):
         board = SimulatedHomeBoard(mass_kg=MASS_KG, affected_side="left", compliance=compliance, seed=3,
-                                   clock=ScaledClock(SPEED))
+                                   clock=ScaledClock(SPEED if made else first_speed))
         board.prepare_set(dose.exercise, reps=dose.reps, hold_s=dose.hold_s, set_index=set_index)
         made.append(board)
         return board
@@ -87,7 +88,7 @@ def wait_for_step(qtbot, view, kind, timeout=20000):
 def test_a_guided_session_end_to_end(qtbot, store, prescription, tmp_path, screenshot):
     # an earlier home session (nothing recorded): the patient is asked about the 24 h after it first
     earlier = finish_session(store, prescription.patient_id, [], 1, 2, date="2026-11-21", prescription=prescription)
-    factory = board_factory()
+    factory = board_factory(first_speed=10.0)  # the first set slower, for a mid-hold screenshot
     view = make_view(qtbot, store, prescription, tmp_path, factory)
     kinds, live_counts = [], []
     view.step_started.connect(lambda step: kinds.append(step.kind))
@@ -108,7 +109,8 @@ def test_a_guided_session_end_to_end(qtbot, store, prescription, tmp_path, scree
     wait_for_step(qtbot, view, "set")
     assert view.pages.currentWidget() is view.set_page
     # mid-set: the live count rises while the patient holds, the hold timer runs, the bar shows the band
-    qtbot.waitUntil(lambda: view.counter.reps_done >= 1 and view.counter.held_s > 1.0, timeout=10000)
+    qtbot.waitUntil(lambda: view.counter.reps_done >= 1 and 1.0 < view.counter.status()["held_s"] < 2.9,
+                    timeout=10000)
     assert view.set_page.reps.text().endswith("/ 3")
     assert view.set_page.load_bars.band is not None and view.set_page.load_bars.band.min_pct == 45.0
     assert view.set_page.hold.value() > 0
