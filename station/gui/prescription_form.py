@@ -1,6 +1,6 @@
 """The clinician's prescription form: exercises from the library with sets, repetitions, hold, rest and a
-load target, sessions per week and the progression rule. Saving validates the prescription
-(:meth:`station.home.Prescription.validate`) and shows each problem next to its field; a valid
+load target, sessions per week and the progression rule. Saving checks the whole prescription
+(:meth:`station.home.Prescription.problems`) and shows every problem next to its field; a valid
 prescription is saved as a new version (:func:`station.home.save_prescription`)."""
 
 from __future__ import annotations
