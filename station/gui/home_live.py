@@ -37,6 +37,12 @@ __all__ = ["BODY_WEIGHT_KINDS", "PACE_PHASES", "RepetitionCounter", "pace_cue"]
 LOAD_WINDOW_S = 0.25
 
 
+#: A repetition is taken as finished once the newest sample is this much later than its end, s (one still under
+#: way ends at the newest sample).
+FINISHED_GAP_S = 0.5
+#: How long the reason a repetition did not count stays on the screen, s of set time.
+NOTE_SHOW_S = 4.0
+
 #: Kinds whose target is in % of body weight; the others' target is the share of the load measured (the
 #: ``normalisation`` setting of :func:`analysis.repetitions.detect_repetitions`, checked by the tests).
 BODY_WEIGHT_KINDS = ("sit-to-stand", "step-up", "stepping-in-place")
@@ -122,6 +128,8 @@ class RepetitionCounter(TrainingMode):
         self.affected_pct_bw = math.nan  # mean of the last LOAD_WINDOW_S, % (``normalisation``)
         self.unaffected_pct_bw = math.nan
         self._announced = 0
+        self.note: tuple[float, str] | None = None  # (end of the repetition, s; "Not counted: reason")
+        self._t_last = math.nan
 
     # -- what the views need ---------------------------------------------------------------------------
 
@@ -171,6 +179,7 @@ class RepetitionCounter(TrainingMode):
             "affected_pct_bw": self.affected_pct_bw,
             "unaffected_pct_bw": self.unaffected_pct_bw,
             "band": self.band,
+            "note": self.note_now(self._t_last),
         }
 
     # -- the samples -----------------------------------------------------------------------------------
@@ -198,6 +207,7 @@ class RepetitionCounter(TrainingMode):
 
     def _advance(self, s: LiveSamples) -> list[TrainingEvent]:
         self._chunks.append((s.t_s, s.affected_n, s.unaffected_n, s.cop_x_mm, s.cop_y_mm))
+        self._t_last = float(s.t_s[-1])
         self._update_hold(s.t_s, self._inside(self.affected_load_pct(s)))
         recent = s.since(float(s.t_s[-1]) - LOAD_WINDOW_S)
         if self.normalisation == "body-weight":
@@ -250,7 +260,23 @@ class RepetitionCounter(TrainingMode):
             events.append(TrainingEvent(rep.end_s, "rep_counted", f"repetition {len(events) + self._announced + 1}: "
                                         f"{verdict}, mean {rep.affected_mean_pct_bw:.0f} %BW"))
         self._announced = max(self._announced, len(complete))
+        self._note(float(t[-1]))
         return events
+
+    def _note(self, t_last: float) -> None:
+        """The newest finished repetition that has a reason (not counted, or counted off target)."""
+        finished = [r for r in self.result.repetitions if r.reason and r.end_s < t_last - FINISHED_GAP_S]
+        if not finished:
+            return
+        rep = finished[-1]
+        verdict = "Not counted" if not rep.complete else "Counted, off target"
+        self.note = (rep.end_s, f"{verdict}: {rep.reason}")
+
+    def note_now(self, t_s: float) -> str:
+        """The note of the newest repetition with a reason, for ``NOTE_SHOW_S`` after it ended ("" otherwise)."""
+        if self.note is None or t_s - self.note[0] > NOTE_SHOW_S:
+            return ""
+        return self.note[1]
 
     def finish(self, t_s: float) -> list[TrainingEvent]:
         """The final count on every sample of the set, then the score event."""

@@ -113,6 +113,8 @@ class SetPage(BigPage):
         self.pace = self._label("", scale=1.0, bold=True, name="pace")
         self.pace.setStyleSheet("color: #1f5fa8")
         self.cue = self._label("", scale=0.8, bold=True, name="cue")
+        self.note = self._label("", scale=0.6, bold=True, name="note")
+        self.note.setStyleSheet(f"color: {_OFF_TARGET}")
         self.time_left = self._label("", scale=0.6, name="time_left")
         self.load_bars = LoadBars()
         self.stop = self._button("Stop this set", "stop")
@@ -124,6 +126,7 @@ class SetPage(BigPage):
         left.addWidget(self.hold_text)
         left.addWidget(self.hold)
         left.addWidget(self.cue)
+        left.addWidget(self.note)
         left.addWidget(self.time_left)
         body = QtWidgets.QHBoxLayout()
         body.addLayout(left, 3)
@@ -160,6 +163,7 @@ class SetPage(BigPage):
         seconds_left: float | None,
         affected_side: str | None = None,
         pace: str = "",
+        note: str = "",
     ) -> None:
         """Draw the live numbers (loads in %BW, NaN when nobody is on the board)."""
         self.reps.setText(f"{reps_done} / {self._target_reps}")
@@ -176,6 +180,7 @@ class SetPage(BigPage):
         self.time_left.setText("" if seconds_left is None else f"{max(seconds_left, 0.0):.0f} s left")
         self.pace.setText(pace)
         self.pace.setVisible(bool(pace))
+        self.note.setText(note)  # why the last repetition did not count, for a few seconds
 
 
 def load_cue(affected_pct_bw: float, band: LoadBand | None) -> str:

@@ -273,7 +273,8 @@ class HomeSessionView(QtWidgets.QWidget):
         kind = LIBRARY[step.exercise.exercise].kind.value if step.exercise is not None else ""
         self.set_page.show_status(s["successes"], s["on_target"], s["held_s"], s["affected_pct_bw"],
                                   s["unaffected_pct_bw"], s["band"], step.seconds - elapsed, frame.affected_side,
-                                  pace_cue(kind, elapsed, step.exercise.reps if step.exercise is not None else 0))
+                                  pace_cue(kind, elapsed, step.exercise.reps if step.exercise is not None else 0),
+                                  s["note"])
 
     def _stop_set(self) -> None:
         if self.controller.running:

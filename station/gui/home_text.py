@@ -35,8 +35,9 @@ def summary_lines(outcomes: list[SetOutcome], prescription: Prescription, pain_b
         sets = [o for o in outcomes if o.exercise == dose.exercise]
         done = sum(o.result.n_complete for o in sets)
         on_target = sum(o.result.n_on_target for o in sets)
+        missed = sum(1 for o in sets for r in o.result.repetitions if not r.complete)
         lines.append(f"{LIBRARY[dose.exercise].title}: {done} of {dose.sets * dose.reps} repetitions, "
-                     f"{on_target} on target")
+                     f"{on_target} on target" + (f", {missed} not counted" if missed else ""))
     if pain_before is not None and pain_after is not None:
         lines.append(f"Pain: {pain_before} before, {pain_after} after")
     return lines

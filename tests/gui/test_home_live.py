@@ -17,10 +17,12 @@ MASS_KG = 70.0
 BW_N = MASS_KG * 9.80665
 
 
-def simulated_set(dose, *, side="left", compliance=1.0, seed=1):
-    """(t, forces, positions) of one simulated set of ``dose`` (FastClock: milliseconds)."""
+def simulated_set(dose, *, side="left", compliance=1.0, seed=1, reps=None, half_reps=0):
+    """(t, forces, device info, reps done) of one simulated set of ``dose`` (FastClock: milliseconds); the patient
+    does ``reps`` (default: the dose's) complete and ``half_reps`` half repetitions."""
     board = SimulatedHomeBoard(mass_kg=MASS_KG, affected_side=side, compliance=compliance, seed=seed)
-    board.prepare_set(dose.exercise, reps=dose.reps, hold_s=dose.hold_s)
+    board.prepare_set(dose.exercise, reps=dose.reps if reps is None else reps, hold_s=dose.hold_s,
+                      half_reps=half_reps)
     seconds = set_seconds(dose)
     with board:
         board.start()
@@ -167,3 +169,29 @@ def test_symmetric_stance_shows_the_hold_under_way_after_each_full_hold():
     assert counter.held_s == pytest.approx(5.0)  # one stay of 5 s ...
     assert counter.status()["held_s"] == pytest.approx(1.0)  # ... of which two holds of 2 s are done
     assert counter.status()["hold_progress"] == pytest.approx(0.5)
+
+
+def test_a_half_repetition_is_shown_as_not_counted_for_a_few_seconds_and_in_the_summary():
+    from station.gui.home_live import NOTE_SHOW_S
+    from station.gui.home_text import summary_lines
+    from station.home import Prescription, SetOutcome
+
+    dose = ExerciseDose("weight-shift", 1, 4, 3.0, 30.0, Target(60.0, None, 3.0))
+    t, forces, info, _ = simulated_set(dose, reps=3, half_reps=1)  # the fourth shift is held half as long
+    counter = RepetitionCounter(dose, BW_N, interval_s=0.25, clock=TickClock(0.1))
+    notes = {}
+    for i in range(0, t.size, 10):
+        counter.update(live_samples(t[i:i + 10], forces[i:i + 10], info.sensor_positions(), "left"))
+        note = counter.status()["note"]
+        if note:
+            notes.setdefault(note, []).append(float(t[min(i + 9, t.size - 1)]))
+    counter.finish(float(t[-1]))
+    assert counter.reps_done == 3
+    (text, seen), = notes.items()  # one note, about the half repetition
+    half = next(r for r in counter.result.repetitions if not r.complete)
+    assert text == f"Not counted: {half.reason}" and "held" in half.reason
+    assert half.end_s + 0.5 <= seen[0] <= half.end_s + 1.5  # once it is over (re-counted every 0.25 s)
+    assert seen[-1] <= half.end_s + NOTE_SHOW_S + 0.2  # and for a few seconds only
+    p = Prescription("P1", 1, "2026-11-20", 3, (dose,))
+    lines = summary_lines([SetOutcome(dose.exercise, 0, "x.h5", counter.result)], p, 2, 3)
+    assert lines[0] == "Shift onto your sore side: 3 of 4 repetitions, 3 on target, 1 not counted"
