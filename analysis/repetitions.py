@@ -14,8 +14,9 @@ Segmentation per kind (the ``ExerciseKind`` value strings of ``station.home.exer
   shorter than ``bridge_s``; a stay of at least ``hold_s`` is a complete repetition, a stay of at least
   ``min_attempt_s`` but under ``hold_s`` is a half repetition (reason "held X s of Y s"). Symmetric stance
   counts every ``hold_s`` of a long stay as one repetition (as :class:`station.protocols.training.
-  SymmetricStanceTraining` does; the tail of such a stay is a half repetition only when it lasts at least
-  half a hold); a weight shift or a single-leg stand is one repetition per stay.
+  SymmetricStanceTraining` does; a stay — or the tail of a long one — is a half repetition only when it
+  lasts at least half a hold, since the patient stands throughout); a weight shift or a single-leg stand is
+  one repetition per stay.
 * **Mini-squat** — the vertical displacement of the centre of mass is the double integral of
   (Fz − BW)/m (impulse–momentum). It is computed in the frequency domain ("omega arithmetic":
   Z(f) = −A(f)/(2πf)², band-limited by smooth zero-phase edges) after SWARII resampling, which removes the drift
@@ -376,8 +377,10 @@ def _hold_segments(kind: str, t: np.ndarray, inside: np.ndarray, hold_s: float,
     for a, b in zip(starts, ends, strict=True):
         t0, t1 = float(t[a]), _end_time(t, int(b))
         stay = t1 - t0
-        if stay < s.min_attempt_s:
-            continue  # a flicker through the band, not an attempt (its time still counts in time_in_band_s)
+        # A flicker through the band is no attempt (its time still counts in time_in_band_s). In symmetric
+        # stance the patient stands throughout, so only a stay of half a hold or more is a (half) attempt.
+        if stay < (max(s.min_attempt_s, 0.5 * hold_s) if kind == "symmetric-stance" else s.min_attempt_s):
+            continue
         if kind == "symmetric-stance" and stay >= hold_s:
             k = int(stay // hold_s)
             for i in range(k):

@@ -166,10 +166,13 @@ class HomeSetSubject(StandingSubject):
 
     def _phase(self, t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per sample: repetition index (-1 before the first), time since its start (s), its scale."""
+        if self.rep_starts_s.size == 0:  # a set the patient skipped: standing (or sitting) still
+            none = np.full(t.shape, -1)
+            return none, none.astype(float), np.zeros(t.shape)
         idx = np.searchsorted(self.rep_starts_s, t, side="right") - 1
         valid = idx >= 0
         tau = np.where(valid, t - self.rep_starts_s[np.maximum(idx, 0)], -1.0)
-        scale = np.where(valid, self.rep_scale[np.maximum(idx, 0)] if self.rep_scale.size else 0.0, 0.0)
+        scale = np.where(valid, self.rep_scale[np.maximum(idx, 0)], 0.0)
         inside = valid & (tau < self.cycle_s)
         return np.where(inside, idx, -1), np.where(inside, tau, -1.0), np.where(inside, scale, 0.0)
 

@@ -32,7 +32,10 @@ def _pain(text: str) -> float:
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
-    parser = commands.add_parser("home", help="guided home exercise session; export/import home packages")
+    parser = commands.add_parser(
+        "home", help="guided home exercise session; export/import home packages",
+        description="Without ACTION: a guided home session on the console (e.g. `station home --device sim "
+                    "--demo`). With ACTION: export or import a home package, or show a patient's adherence.")
     parser.add_argument("--device", default="sim", help="device spec (sim = the simulated home patient, sim-home)")
     parser.add_argument("--patient", metavar="ID", help="patient id in the store")
     parser.add_argument("--demo", action="store_true",

@@ -11,8 +11,9 @@ in ``.zip`` (one file to carry); import takes either::
                          per set the file, exercise and stored analysis result
       recordings/dayNNN_sM_<exercise>_setK.h5
 
-De-identification (home-program-and-reports.md §4.1, HIPAA Safe Harbor): no dates — a session is "day N" of the
-program (days since the first prescription's start date, which the clinic holds) and each recording's
+De-identification (home-program-and-reports.md §4.1, HIPAA Safe Harbor): no dates — a session is "day N" of its
+prescription version (days since that version's start date, which the clinic holds: the home device takes the
+clinic's versions as they are, ``station program import``) and each recording's
 ``created_utc`` becomes "day N"; device serial numbers and anything shaped like a Bluetooth MAC address are
 removed from every HDF5 attribute; the only identifier is the random pseudonymous patient id (a permitted
 re-identification code, not derived from the person). Body mass and affected side stay (needed for %BW).
@@ -68,11 +69,12 @@ class ImportResult:
     n_skipped: int = 0  # sessions of the package the clinic already had (from an earlier package)
 
 
-def _program_start(store: Store, patient_id: str) -> _dt.date:
+def _version_starts(store: Store, patient_id: str) -> dict[int, _dt.date]:
+    """Start date of every prescription version of the patient (the reference of "day N")."""
     history = prescription_history(store, patient_id)
     if not history:
         raise PackageError(f"patient {patient_id} has no prescription: the program's start date is unknown")
-    return _dt.date.fromisoformat(history[0].created)
+    return {p.version: _dt.date.fromisoformat(p.created) for p in history}
 
 
 def _deidentify_h5(path: Path, day: int) -> None:
@@ -105,7 +107,7 @@ def export_package(store: Store, patient_id: str, out: str | os.PathLike[str]) -
     """Write the patient's home sessions as a de-identified package: directory ``out``, or one zip file of that
     directory when ``out`` ends in ``.zip`` (``out`` must not exist)."""
     store.patient(patient_id)
-    start = _program_start(store, patient_id)
+    starts = _version_starts(store, patient_id)
     target = Path(out)
     if target.exists():
         raise PackageError(f"{target} already exists: choose a new package name")
@@ -114,7 +116,7 @@ def export_package(store: Store, patient_id: str, out: str | os.PathLike[str]) -
         raise PackageError(f"patient {patient_id} has no home session to export")
     if target.suffix.lower() == ".zip":
         with tempfile.TemporaryDirectory() as tmp:
-            built = _export_dir(store, sessions, start, patient_id, Path(tmp) / "pkg")
+            built = _export_dir(store, sessions, starts, patient_id, Path(tmp) / "pkg")
             partial = target.with_suffix(".zip.partial")
             with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as z:
                 for path in sorted(built.rglob("*")):
@@ -122,14 +124,18 @@ def export_package(store: Store, patient_id: str, out: str | os.PathLike[str]) -
                         z.write(path, path.relative_to(built).as_posix())
             os.replace(partial, target)
         return target
-    return _export_dir(store, sessions, start, patient_id, target)
+    return _export_dir(store, sessions, starts, patient_id, target)
 
 
-def _export_dir(store: Store, sessions: list[Any], start: _dt.date, patient_id: str, root: Path) -> Path:
+def _export_dir(store: Store, sessions: list[Any], starts: dict[int, _dt.date], patient_id: str,
+                root: Path) -> Path:
     (root / "recordings").mkdir(parents=True)
     summary: list[dict[str, Any]] = []
     for k, s in enumerate(sessions, start=1):
-        day = (_dt.date.fromisoformat(s.date) - start).days
+        if s.prescription_version not in starts:
+            raise PackageError(f"session of {s.date} names prescription v{s.prescription_version}, "
+                               "which this device does not hold")
+        day = (_dt.date.fromisoformat(s.date) - starts[s.prescription_version]).days
         trials = []
         for j, trial in enumerate(store.trials(s.session_id), start=1):
             name = f"recordings/day{day:03d}_s{k}_{trial.condition}_{j}.h5"
@@ -272,7 +278,11 @@ def _import_checked(store: Store, root: Path, patient_id: str | None,
             known = store.trial_by_sha256(manifest["files"].get(trial["file"], ""))
             if known is not None:
                 raise PackageError(f"{root}: {trial['file']} is already stored as trial {known.id}; not imported")
-    start = _program_start(store, pid)
+    starts = _version_starts(store, pid)
+    lacking = sorted({int(s["prescription_version"]) for s in new_sessions} - set(starts))
+    if lacking:
+        raise PackageError(f"{root} has sessions under prescription version(s) {lacking} that this store does not "
+                           f"hold for {pid} (it has {sorted(starts)}); not imported")
     dest = Path(recordings_dir) if recordings_dir else store.path.parent / "home-imports" / package_id
     dest.mkdir(parents=True, exist_ok=True)
     session_ids: list[int] = []
@@ -280,6 +290,7 @@ def _import_checked(store: Store, root: Path, patient_id: str | None,
     n_trials = 0
     try:
         for s in new_sessions:
+            start = starts[int(s["prescription_version"])]
             date = (start + _dt.timedelta(days=int(s["day"]))).isoformat()
             session = store.add_session(pid, date, place="home")
             session_ids.append(session.id)

@@ -347,3 +347,25 @@ def test_zip_packages(tmp_path):
         assert len(result.session_ids) == 2 and result.n_trials == 4
         with pytest.raises(PackageError, match=r"home\.zip \(package .*already imported"):
             import_package(clinic, zipped)
+
+
+def test_days_count_from_the_version_the_session_was_done_under(tmp_path):
+    """The home device took the clinic's v2 only: its sessions still land on their true dates at the clinic."""
+    with Store(tmp_path / "clinic.sqlite3") as clinic, Store(tmp_path / "home.sqlite3") as home:
+        pid = clinic.add_patient(affected_side="left", mass_kg=70.0).id
+        save_prescription(clinic, _prescription(pid))  # v1 from START
+        v2 = save_prescription(clinic, replace(_prescription(pid), created="2026-10-19", sessions_per_week=2))
+        home.add_patient(affected_side="left", mass_kg=70.0, patient_id=pid)
+        save_prescription(home, v2, keep_version=True)
+        simulate_course(home, pid, HomePatientCourse(2), 4, tmp_path / "rec", seed=8)  # days 0 and 3 of v2
+        package = export_package(home, pid, tmp_path / "pkg")
+        summary = json.loads((package / "summary.json").read_text())
+        assert [(s["day"], s["prescription_version"]) for s in summary["sessions"]] == [(0, 2), (3, 2)]
+        import_package(clinic, package)
+        assert [s.date for s in clinic.sessions(pid)] == ["2026-10-19", "2026-10-22"]
+        with Store(tmp_path / "other-clinic.sqlite3") as other:  # knows the patient but only v1
+            other.add_patient(affected_side="left", mass_kg=70.0, patient_id=pid)
+            save_prescription(other, _prescription(pid))
+            with pytest.raises(PackageError, match=r"prescription version\(s\) \[2\]"):
+                import_package(other, package)
+            assert other.sessions(pid) == []

@@ -56,11 +56,14 @@ def test_every_exercise_recorded_counted_and_json_ready(tmp_path, key):
     assert all(s.reps_prescribed == dose.reps and "reps" in s.line() for s in statuses)
 
 
-def test_compliance_means_fewer_reps(tmp_path):
-    device = create("sim-home", {"compliance": "0.5"})
-    dose = DOSES["mini-squat"]
-    outcome = record_set(device, tmp_path / "half.h5", Subject("BS-AAAAAAAA", 70.0, "left"), dose, 0)
-    assert outcome.result.n_complete == round(dose.reps * 0.5)
+@pytest.mark.parametrize("compliance", [0.5, 0.0])
+@pytest.mark.parametrize("key", ["mini-squat", "weight-shift", "sit-to-stand"])
+def test_compliance_means_fewer_reps(tmp_path, compliance, key):
+    device = create("sim-home", {"compliance": str(compliance)})
+    dose = DOSES[key]
+    outcome = record_set(device, tmp_path / "part.h5", Subject("BS-AAAAAAAA", 70.0, "left"), dose, 0)
+    assert outcome.result.n_complete == round(dose.reps * compliance)
+    assert outcome.result.n_incomplete == 0
 
 
 @pytest.mark.parametrize("key", ["weight-shift", "mini-squat", "stepping-in-place"])

@@ -252,3 +252,19 @@ def test_holds_analytic_and_against_a_loop(stays, seed):
     assert r.time_in_band_s == pytest.approx(sum(durations), abs=len(durations) * 2 * dt_max)
     loop_complete, loop_half = _loop_holds(t.tolist(), share.tolist(), 60.0, 5.0)
     assert (loop_complete, loop_half) == (r.n_complete, len(halves))
+
+
+def test_symmetric_stance_half_hold_and_flickers():
+    """Stays of 12, 1.5 (a flicker), 6 and 3 s in the band with 10-s holds: 1 rep, one half (6 s), the rest time."""
+    bw = 700.0
+    t = np.arange(0.0, 40.0, 0.01)
+    edges = [(1.0, 13.0), (15.0, 16.5), (20.0, 26.0), (30.0, 33.0)]
+    inside = np.zeros(t.size, bool)
+    for a, b in edges:
+        inside |= (t >= a) & (t < b)
+    share = np.where(inside, 50.0, 40.0)
+    r = detect_repetitions("symmetric-stance", t, bw * share / 100, bw * (1 - share / 100), body_weight_n=bw,
+                           target_min_pct_bw=45.0, target_max_pct_bw=55.0, hold_s=10.0)
+    assert r.n_complete == 1
+    assert [x.reason for x in r.repetitions if not x.complete] == ["held 6.0 s of 10 s"]
+    assert r.time_in_band_s == pytest.approx(12 + 1.5 + 6 + 3, abs=0.02)
