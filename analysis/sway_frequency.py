@@ -266,32 +266,41 @@ def _welch_rows(
     lag_fft = sp_fft.next_fast_len(2 * nperseg - 1, real=True)
     by_autocorrelation = nfft >= 2 * lag_fft
     used = {"linear": 2, "constant": 1, "none": 0}[settings.detrend]
+    width = lag_fft if by_autocorrelation else nperseg
+    group = min(_GROUP, n_segments)
+    # zero-padded to the autocorrelation length once: the FFT then needs no padded copy per call
+    buffer = np.zeros((group, width)) if by_autocorrelation else np.empty((group, width))
     psd = np.empty((len(sources), hi - lo))
-    buffer = np.empty((min(_GROUP, n_segments), nperseg))
+    # FFT outputs written into arrays made once per call (numpy.fft's ``out``): no fresh pages per FFT
+    spectrum_out = np.empty((group, (width if by_autocorrelation else nfft) // 2 + 1), dtype=np.complex128)
+    if by_autocorrelation:
+        padded = np.zeros(nfft)  # a signal's mean autocorrelation, lags around index 0
+        psd_out = np.empty(nfft // 2 + 1, dtype=np.complex128)
     for i, fill in enumerate(sources):
         total = np.zeros(lag_fft // 2 + 1 if by_autocorrelation else hi - lo)
-        for first in range(0, n_segments, _GROUP):
-            stop = min(first + _GROUP, n_segments)
-            prepared = buffer[: stop - first]
+        for first in range(0, n_segments, group):
+            stop = min(first + group, n_segments)
+            prepared = buffer[: stop - first, :nperseg]
             fill(first, stop, prepared)
             coef = prepared @ basis[:, :used] if used else None  # mean (and slope) per segment
             np.multiply(prepared, window, out=prepared)
             if by_autocorrelation:
                 if coef is not None:
                     prepared -= coef @ shapes[:used]
-                spectrum = sp_fft.rfft(prepared, n=lag_fft, axis=-1)
+                spectrum = np.fft.rfft(buffer[: stop - first], axis=-1, out=spectrum_out[: stop - first])
+                total += np.einsum("ij,ij->j", spectrum.real, spectrum.real)
+                total += np.einsum("ij,ij->j", spectrum.imag, spectrum.imag)
             else:
-                spectrum = sp_fft.rfft(prepared, n=nfft, axis=-1)[:, lo:hi]
+                spectrum = np.fft.rfft(prepared, n=nfft, axis=-1, out=spectrum_out[: stop - first])[:, lo:hi]
                 for k in range(used):
                     spectrum -= coef[:, k : k + 1] * spectra[k]  # type: ignore[index]
-            total += (spectrum.real**2 + spectrum.imag**2).sum(axis=0)
+                total += (spectrum.real**2 + spectrum.imag**2).sum(axis=0)
         total /= n_segments
         if by_autocorrelation:
             lags = sp_fft.irfft(total, n=lag_fft)  # mean autocorrelation: lags 0..nperseg−1, then −(nperseg−1)..−1
-            padded = np.zeros(nfft)
             padded[:nperseg] = lags[:nperseg]
             padded[nfft - nperseg + 1 :] = lags[lag_fft - nperseg + 1 :]
-            psd[i] = sp_fft.rfft(padded)[lo:hi].real
+            psd[i] = np.fft.rfft(padded, out=psd_out)[lo:hi].real
         else:
             psd[i] = total
     psd /= fs * float(window @ window)
@@ -345,6 +354,20 @@ def _band_bins(f: np.ndarray, df: float, band_hz: tuple[float, float]) -> tuple[
     lo = int(np.searchsorted(f, low - 1e-9 * df, side="left"))
     hi = int(np.searchsorted(f, high + 1e-9 * df, side="right"))
     return lo, hi
+
+
+def _band_bins_of_grid(df: float, size: int, band_hz: tuple[float, float]) -> tuple[int, int]:
+    """:func:`_band_bins` of the grid f = k·df (k < size) without building it: the same comparisons on the
+    same products k·df, near the estimated edges only."""
+
+    def first_at_least(value: float, inclusive: bool) -> int:
+        k = min(max(int(np.floor(value / df)) - 2, 0), size)
+        while k < size and (k * df < value if inclusive else k * df <= value):
+            k += 1
+        return k
+
+    low, high = band_hz
+    return first_at_least(low - 1e-9 * df, True), first_at_least(high + 1e-9 * df, False)
 
 
 def _band_measures(fb: np.ndarray, gb: np.ndarray, df: float, band_hz: tuple[float, float]) -> SpectralMeasures:
@@ -407,11 +430,10 @@ def sway_frequency(
         _segments_of(ml0, mx, nperseg, step),
         _segments_of(ap0, my, nperseg, step),
     ]
-    grid = np.arange(nfft // 2 + 1) * (fs / nfft)  # the bin frequencies of welch_psd
-    df = float(grid[1] - grid[0])
-    lo, hi = _band_bins(grid, df, settings.band_hz)
-    _, psd = _welch_rows(sources, n, fs, nperseg, noverlap, nfft, settings, (lo, hi))
-    rd_m, ml_m, ap_m = (_band_measures(grid[lo:hi], psd[i], df, settings.band_hz) for i in range(3))
+    df = fs / nfft  # = f[1] − f[0] of welch_psd's grid f = k·(fs/nfft), exactly
+    lo, hi = _band_bins_of_grid(df, nfft // 2 + 1, settings.band_hz)
+    fb, psd = _welch_rows(sources, n, fs, nperseg, noverlap, nfft, settings, (lo, hi))
+    rd_m, ml_m, ap_m = (_band_measures(fb, psd[i], df, settings.band_hz) for i in range(3))
     return SwayFrequency(
         rd=rd_m,
         ml=ml_m,
