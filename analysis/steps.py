@@ -23,8 +23,8 @@ peak stays below ``min_peak_pct_bw``, or its 20-80 % rise lies within one sample
 
 All steps of a foot are measured at once (``reduceat`` over the signal, ``argmax`` over strided row views
 of the stance halves), in chunks of a few hundred steps: no loop over samples. The chunks are sized so that
-the several passes over one chunk's samples find them in the cache (a few MB of force per chunk, a few dozen
-chunks per hour of walking); one chunk over the whole hour took a third longer, its passes going to memory.
+the several passes over one chunk's samples find them in the cache (a few MB of force per chunk, about ten
+chunks per foot per hour of walking); one chunk over the whole hour took a third longer, its passes going to memory.
 """
 
 from __future__ import annotations
