@@ -286,16 +286,21 @@ def _diameter(ml: np.ndarray, ap: np.ndarray) -> float:
             order = np.lexsort((candidates[:, 1], candidates[:, 0]))
             candidates = candidates[[order[0], order[-1]]]
     best = 0.0
+    xs, ys = candidates[:, 0], candidates[:, 1]
     for start in range(0, candidates.shape[0], 1024):  # blocks keep memory at 1024 × m distances
-        block = candidates[start : start + 1024]
-        d2 = ((block[:, None, :] - candidates[None, :, :]) ** 2).sum(axis=-1)
-        best = max(best, float(d2.max()))
+        dx = xs[start : start + 1024, None] - xs[None, :]
+        dy = ys[start : start + 1024, None] - ys[None, :]
+        np.multiply(dx, dx, out=dx)
+        dx += np.multiply(dy, dy, out=dy)  # ΔML² + ΔAP², summed in that order as before
+        best = max(best, float(dx.max()))
     return float(np.sqrt(best))
 
 
 _BLOCK = 8192
 """Samples per block of the one-pass sums: the scratch arrays stay small enough to be reused from the heap
 (no fresh pages per call) and to stay in cache."""
+_ROWS4 = np.arange(4)
+_SLOTS = np.arange(8)
 
 
 @dataclass
@@ -325,11 +330,11 @@ def _block_sums(ml0: np.ndarray, ap0: np.ndarray, mx: float, my: float) -> tuple
     n = ml0.size
     sums = _Sums()
     size = min(_BLOCK, n) + 1
-    xy = np.empty((2, size))  # ML and AP rows of the block
-    d = np.empty((2, size))  # scratch: differences, sums/differences of the axes
+    rows = np.empty((4, size))  # ML, AP, ML + AP, ML − AP of the block
+    xy = rows[:2]
+    d = np.empty((2, size))  # scratch: differences and cross products
     q = np.empty((2, size))  # scratch: squares and absolute values
-    best_index = np.zeros(8, dtype=np.int64)
-    best_value = np.full(8, -np.inf)  # maxima of (ML, AP, ML+AP, ML−AP, −ML, −AP, −(ML+AP), −(ML−AP))
+    values, where = [], []  # per block: the 4 maxima and the 4 negated minima, and their sample indices
     for start in range(0, n, _BLOCK):
         lo = max(start - 1, 0)
         stop = min(start + _BLOCK, n)
@@ -363,17 +368,17 @@ def _block_sums(ml0: np.ndarray, ap0: np.ndarray, mx: float, my: float) -> tuple
         absolute = np.abs(mine, out=q[:, :k]).sum(axis=1)
         sums.abs_ml += float(absolute[0])
         sums.abs_ap += float(absolute[1])
-        s = d[:, :k]
-        np.add(mine[0], mine[1], out=s[0])
-        np.subtract(mine[0], mine[1], out=s[1])
-        for offset, rows in ((0, mine), (2, s)):
-            for sign, pick in ((0, rows.argmax(axis=1)), (4, rows.argmin(axis=1))):
-                for axis in (0, 1):
-                    slot = offset + axis + sign
-                    value = float(rows[axis, pick[axis]]) * (1.0 if sign == 0 else -1.0)
-                    if value > best_value[slot]:  # strictly better: the first occurrence wins, as argmax
-                        best_value[slot] = value
-                        best_index[slot] = lo + own + int(pick[axis])
+        four = rows[:, own:m]
+        np.add(mine[0], mine[1], out=four[2])
+        np.subtract(mine[0], mine[1], out=four[3])
+        top, bottom = four.argmax(axis=1), four.argmin(axis=1)
+        values.append(np.concatenate([four[_ROWS4, top], -four[_ROWS4, bottom]]))
+        where.append(np.concatenate([top, bottom]) + (lo + own))
+    # per slot, the first block holding its best value (argmax: the first occurrence, as within a block)
+    values_by_block, where_by_block = np.array(values), np.array(where)
+    first = values_by_block.argmax(axis=0)
+    best_value = values_by_block[first, _SLOTS]
+    best_index = where_by_block[first, _SLOTS]
     return sums, best_index, best_value
 
 
