@@ -186,7 +186,7 @@ def _welch(
     return f, (psd[:, 0] if data.ndim == 1 else psd)
 
 
-@functools.lru_cache(maxsize=16)
+@functools.lru_cache(maxsize=8)
 def _window_terms(name: str, nperseg: int, nfft: int, lo: int, hi: int) -> tuple[np.ndarray, ...]:
     """The window w, the detrend basis (mean and least-squares slope on a centred ramp), the rows
     [w, ramp·w] and their spectra at bins lo..hi−1 of an ``nfft`` FFT; computed once per setting (read-only)."""

@@ -111,3 +111,29 @@ def test_diameter_without_a_useful_bound_falls_back_to_every_sample():
     # one "extreme" only: D0 = 0 < R, so no sample may be dropped
     got = sway_module._diameter_of_referenced(x, y, mx, my, np.array([0]), max_rd)
     assert got == pytest.approx(brute_force_diameter(x, y), rel=1e-12)
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        WelchSettings(segment_s=40.0),  # 3 segments: zero-padded FFTs one by one (no autocorrelation route)
+        WelchSettings(segment_s=40.0, detrend="constant", window="hamming"),
+        WelchSettings(segment_s=10.0),  # 11 segments: the autocorrelation route
+        WelchSettings(segment_s=10.0, nfft="segment", detrend="none"),
+    ],
+)
+def test_both_welch_routes_equal_scipy_signal_welch(settings):
+    from analysis.sway_frequency import welch_psd
+
+    fs = 25.0
+    rng = np.random.default_rng(8)
+    x = np.cumsum(rng.normal(size=(3001, 2)), axis=0)
+    f, p = welch_psd(x, fs_hz=fs, settings=settings)
+    nperseg = round(settings.segment_s * fs)
+    f_ref, p_ref = signal.welch(
+        x, fs=fs, window=settings.window, nperseg=nperseg, noverlap=round(settings.overlap * nperseg),
+        nfft=x.shape[0] if settings.nfft == "signal" else nperseg,
+        detrend=False if settings.detrend == "none" else settings.detrend, axis=0,
+    )  # fmt: skip
+    assert f == pytest.approx(f_ref, rel=1e-12)
+    assert np.max(np.abs(p - p_ref)) <= 1e-10 * np.max(p_ref)
