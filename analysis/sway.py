@@ -412,6 +412,7 @@ def _diameter_of_referenced(
     rows = np.concatenate(kept)
     return _diameter(ml0[rows] - mx, ap0[rows] - my)
 
+
 def sway_measures(ml_mm: np.ndarray, ap_mm: np.ndarray, *, fs_hz: float) -> SwayMeasures:
     """Time-domain sway measures of a uniformly sampled COP trajectory.
 

@@ -218,7 +218,9 @@ def _segments_of(row: np.ndarray, offset: float, nperseg: int, step: int) -> Seg
     return fill
 
 
-def _resultant_segments_of(ml0: np.ndarray, ap0: np.ndarray, mx: float, my: float, nperseg: int, step: int):
+def _resultant_segments_of(
+    ml0: np.ndarray, ap0: np.ndarray, mx: float, my: float, nperseg: int, step: int
+) -> SegmentSource:
     """Segments of RD = √((ml0 − mx)² + (ap0 − my)²), computed segment by segment (no RD copy of the signal)."""
     ml_view = np.lib.stride_tricks.sliding_window_view(ml0, nperseg)[::step]
     ap_view = np.lib.stride_tricks.sliding_window_view(ap0, nperseg)[::step]
