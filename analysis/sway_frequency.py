@@ -204,15 +204,16 @@ def _window_terms(name: str, nperseg: int, nfft: int, lo: int, hi: int) -> tuple
 _GROUP = 4
 """Segments per FFT call: a few at a time keep the scratch arrays small (reused, in cache) and the FFT batched."""
 
-SegmentSource = Callable[[int, int, np.ndarray], None]
-"""``fill(first, stop, out)`` writes segments first..stop−1 of a signal (referenced to its mean) into ``out``."""
+SegmentSource = Callable[[int, int, np.ndarray, np.ndarray], None]
+"""``fill(first, stop, out, scratch)`` writes segments first..stop−1 of a signal (referenced to its mean) into
+``out``; ``scratch`` is an array of the same shape it may overwrite."""
 
 
 def _segments_of(row: np.ndarray, offset: float, nperseg: int, step: int) -> SegmentSource:
     """Segments of ``row − offset``."""
     view = np.lib.stride_tricks.sliding_window_view(row, nperseg)[::step]
 
-    def fill(first: int, stop: int, out: np.ndarray) -> None:
+    def fill(first: int, stop: int, out: np.ndarray, scratch: np.ndarray) -> None:
         np.subtract(view[first:stop], offset, out=out)
 
     return fill
@@ -224,14 +225,12 @@ def _resultant_segments_of(
     """Segments of RD = √((ml0 − mx)² + (ap0 − my)²), computed segment by segment (no RD copy of the signal)."""
     ml_view = np.lib.stride_tricks.sliding_window_view(ml0, nperseg)[::step]
     ap_view = np.lib.stride_tricks.sliding_window_view(ap0, nperseg)[::step]
-    scratch = np.empty((_GROUP, nperseg))
 
-    def fill(first: int, stop: int, out: np.ndarray) -> None:
-        tmp = scratch[: stop - first]
+    def fill(first: int, stop: int, out: np.ndarray, scratch: np.ndarray) -> None:
         np.subtract(ml_view[first:stop], mx, out=out)
         np.multiply(out, out, out=out)
-        np.subtract(ap_view[first:stop], my, out=tmp)
-        out += np.multiply(tmp, tmp, out=tmp)
+        np.subtract(ap_view[first:stop], my, out=scratch)
+        out += np.multiply(scratch, scratch, out=scratch)
         np.sqrt(out, out=out)
 
     return fill
@@ -270,20 +269,31 @@ def _welch_rows(
     used = {"linear": 2, "constant": 1, "none": 0}[settings.detrend]
     width = lag_fft if by_autocorrelation else nperseg
     group = min(_GROUP, n_segments)
-    # zero-padded to the autocorrelation length once: the FFT then needs no padded copy per call
-    buffer = np.zeros((group, width)) if by_autocorrelation else np.empty((group, width))
-    psd = np.empty((len(sources), hi - lo))
-    # FFT outputs written into arrays made once per call (numpy.fft's ``out``): no fresh pages per FFT
-    spectrum_out = np.empty((group, (width if by_autocorrelation else nfft) // 2 + 1), dtype=np.complex128)
+    out_width = (width if by_autocorrelation else nfft) // 2 + 1
+    # One scratch allocation per call, carved into the arrays below; the FFTs write into it (numpy.fft's
+    # ``out``). A single block is reused by the allocator from call to call, where several fresh ones
+    # cost more in new memory pages than the arithmetic done in them.
+    sizes = [group * width, group * nperseg, 2 * group * out_width]
     if by_autocorrelation:
-        padded = np.zeros(nfft)  # a signal's mean autocorrelation, lags around index 0
-        psd_out = np.empty(nfft // 2 + 1, dtype=np.complex128)
+        sizes += [nfft, 2 * (nfft // 2 + 1)]
+    starts = np.cumsum([0] + [size + size % 2 for size in sizes])  # even starts: complex views stay aligned
+    work = np.empty(int(starts[-1]))
+    part = [work[start : start + size] for start, size in zip(starts, sizes, strict=False)]
+    buffer = part[0].reshape(group, width)
+    scratch = part[1].reshape(group, nperseg)
+    spectrum_out = part[2].view(np.complex128).reshape(group, out_width)
+    if by_autocorrelation:
+        buffer[:, nperseg:] = 0.0  # zero-padded to the autocorrelation length once
+        padded = part[3]  # a signal's mean autocorrelation, lags around index 0
+        padded[:] = 0.0
+        psd_out = part[4].view(np.complex128)
+    psd = np.empty((len(sources), hi - lo))
     for i, fill in enumerate(sources):
         total = np.zeros(lag_fft // 2 + 1 if by_autocorrelation else hi - lo)
         for first in range(0, n_segments, group):
             stop = min(first + group, n_segments)
             prepared = buffer[: stop - first, :nperseg]
-            fill(first, stop, prepared)
+            fill(first, stop, prepared, scratch[: stop - first])
             coef = prepared @ basis[:, :used] if used else None  # mean (and slope) per segment
             np.multiply(prepared, window, out=prepared)
             if by_autocorrelation:
