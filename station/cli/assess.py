@@ -63,21 +63,23 @@ def _add_walking_parser(kinds: argparse._SubParsersAction) -> None:
         "walking", help="walking or stepping in place: per-step loading of each foot and its symmetry",
         description="Record walking (or stepping in place) on a device that gives each foot its own load "
         "(two plates, two boards, a split-belt treadmill), then print per-limb step means (stance time, "
-        "force peaks and valley in %%BW, loading rate, impulse), affected vs unaffected symmetry indices and "
+        "force peaks and valley in %BW, loading rate, impulse), affected vs unaffected symmetry indices and "
         "every rejected contact with its reason.",
     )  # fmt: skip
     walking.add_argument("--device", default="sim-gait",
                          help="device spec NAME[:ADDRESS] (default sim-gait, the simulated antalgic walker)")
-    walking.add_argument("--seconds", type=positive_float, default=60.0, help="trial duration, s (default 60)")
+    walking.add_argument("--seconds", type=positive_float, default=60.0, metavar="S",
+                         help="trial duration, s (default 60)")
     walking.add_argument("--affected", choices=("left", "right"), default="left", help="painful side")
-    walking.add_argument("--mass", type=positive_float,
+    walking.add_argument("--mass", type=positive_float, metavar="KG",
                          help="body mass, kg: normalises %%BW (else the mean total force over the trial)")
     walking.add_argument("--stepping", action="store_true",
                          help="stepping in place instead of walking (protocol 'stepping'; a simulator steps)")
     walking.add_argument("--subject", default="anonymous", help="pseudonymous subject id (no names)")
     walking.add_argument("--condition", help="trial condition (default: self-selected speed / cadence)")
     walking.add_argument(
-        "--out", type=Path, help="recording file to write (default station-data/<id>-walking-<UTC>.h5)"
+        "--out", type=Path, metavar="FILE.h5",
+        help="recording file to write (default station-data/<id>-walking-<UTC>.h5)",
     )
     walking.add_argument("--json", action="store_true", help="print the report as one JSON object")
     walking.add_argument("--realtime", action="store_true", help="simulators: stream at the pace of real time")
