@@ -168,16 +168,38 @@ def _run_starts(mask: np.ndarray) -> np.ndarray:
     return np.concatenate([[0], rises]) if mask.size and mask[0] else rises
 
 
+_CHUNK = 262_144
+"""Samples per chunk of the threshold comparisons: both comparisons then read the chunk from the cache."""
+
+
+def _threshold_run_starts(fz: np.ndarray, on: float, off: float) -> tuple[np.ndarray, np.ndarray]:
+    """Starts of the runs of samples above ``on`` and of those below ``off`` (as :func:`_run_starts` of
+    ``fz > on`` and ``fz < off``), chunk by chunk, carrying each mask's last value across chunk edges."""
+    found: tuple[list[np.ndarray], list[np.ndarray]] = ([], [])
+    previous = [False, False]
+    for start in range(0, fz.size, _CHUNK):
+        part = fz[start : start + _CHUNK]
+        for which, mask in enumerate((part > on, part < off)):
+            rises = np.flatnonzero(mask[1:] > mask[:-1])
+            rises += start + 1
+            if mask[0] and not previous[which]:
+                found[which].append(np.array([start]))
+            found[which].append(rises)
+            previous[which] = bool(mask[-1])
+    empty = np.empty(0, dtype=np.intp)
+    above, below = (np.concatenate(runs) if runs else empty for runs in found)
+    return above, below
+
+
 def _hysteresis_edges(fz: np.ndarray, on: float, off: float) -> tuple[np.ndarray, np.ndarray, int]:
     """Contact starts and (exclusive) ends of :func:`hysteresis_state`, from events instead of samples.
 
     The state at a sample is the kind (above ``on`` / below ``off``) of the latest decisive sample, which
     is the kind of the latest *event*: the start of a run of above- or below-samples. Sorting the few
     events and keeping those whose kind differs from the previous event's gives the state changes
-    directly; the per-sample work is two comparisons and two edge searches on byte arrays.
+    directly; the per-sample work is two comparisons and two edge searches on byte arrays, chunk by chunk.
     """
-    above_runs = _run_starts(fz > on)
-    below_runs = _run_starts(fz < off)
+    above_runs, below_runs = _threshold_run_starts(fz, on, off)
     first_unloaded = int(below_runs[0]) if below_runs.size else fz.size
     index = np.concatenate([above_runs, below_runs])
     kind = np.concatenate([np.ones(above_runs.size, np.int8), np.zeros(below_runs.size, np.int8)])

@@ -23,6 +23,8 @@ Welch PD. IEEE Trans Audio Electroacoust 1967;15(2):70-73.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -175,39 +177,152 @@ def _welch(
     data: np.ndarray, fs: float, nperseg: int, noverlap: int, nfft: int, settings: WelchSettings
 ) -> tuple[np.ndarray, np.ndarray]:
     """Welch's averaged periodogram along axis 0, as ``scipy.signal.welch`` (average="mean",
-    scaling="density", one-sided) computes it, with all segments of all columns in one batched FFT and
-    the per-segment detrend done in closed form (mean and slope on a centred ramp) and subtracted in the
-    frequency domain instead of a least-squares solve per segment."""
-    rows = np.ascontiguousarray(data.T if data.ndim == 2 else data[None, :])  # (columns, n)
-    f, psd = _welch_rows(rows, fs, nperseg, noverlap, nfft, settings)
+    scaling="density", one-sided) computes it; see :func:`_welch_rows`."""
+    rows = data.T if data.ndim == 2 else data[None, :]  # (columns, n)
+    step = nperseg - noverlap
+    sources = [_segments_of(row, 0.0, nperseg, step) for row in rows]
+    f, psd = _welch_rows(sources, rows.shape[1], fs, nperseg, noverlap, nfft, settings)
     psd = psd.T
     return f, (psd[:, 0] if data.ndim == 1 else psd)
 
 
+@functools.lru_cache(maxsize=8)
+def _window_terms(name: str, nperseg: int, nfft: int, lo: int, hi: int) -> tuple[np.ndarray, ...]:
+    """The window w, the detrend basis (mean and least-squares slope on a centred ramp), the rows
+    [w, ramp·w] and their spectra at bins lo..hi−1 of an ``nfft`` FFT; computed once per setting (read-only)."""
+    window = signal.get_window(name, nperseg)
+    ramp = np.arange(nperseg) - (nperseg - 1) / 2.0
+    basis = np.column_stack([np.full(nperseg, 1.0 / nperseg), ramp / float(ramp @ ramp)])
+    shapes = np.vstack([window, ramp * window])
+    spectra = sp_fft.rfft(shapes, n=nfft, axis=-1)[:, lo:hi]
+    terms = (window, basis, shapes, spectra)
+    for array in terms:
+        array.flags.writeable = False
+    return terms
+
+
+_GROUP = 4
+"""Segments per FFT call: a few at a time keep the scratch arrays small (reused, in cache) and the FFT batched."""
+
+SegmentSource = Callable[[int, int, np.ndarray, np.ndarray], None]
+"""``fill(first, stop, out, scratch)`` writes segments first..stop−1 of a signal (referenced to its mean) into
+``out``; ``scratch`` is an array of the same shape it may overwrite."""
+
+
+def _segments_of(row: np.ndarray, offset: float, nperseg: int, step: int) -> SegmentSource:
+    """Segments of ``row − offset``."""
+    view = np.lib.stride_tricks.sliding_window_view(row, nperseg)[::step]
+
+    def fill(first: int, stop: int, out: np.ndarray, scratch: np.ndarray) -> None:
+        np.subtract(view[first:stop], offset, out=out)
+
+    return fill
+
+
+def _resultant_segments_of(
+    ml0: np.ndarray, ap0: np.ndarray, mx: float, my: float, nperseg: int, step: int
+) -> SegmentSource:
+    """Segments of RD = √((ml0 − mx)² + (ap0 − my)²), computed segment by segment (no RD copy of the signal)."""
+    ml_view = np.lib.stride_tricks.sliding_window_view(ml0, nperseg)[::step]
+    ap_view = np.lib.stride_tricks.sliding_window_view(ap0, nperseg)[::step]
+
+    def fill(first: int, stop: int, out: np.ndarray, scratch: np.ndarray) -> None:
+        np.subtract(ml_view[first:stop], mx, out=out)
+        np.multiply(out, out, out=out)
+        np.subtract(ap_view[first:stop], my, out=scratch)
+        out += np.multiply(scratch, scratch, out=scratch)
+        np.sqrt(out, out=out)
+
+    return fill
+
+
 def _welch_rows(
-    rows: np.ndarray, fs: float, nperseg: int, noverlap: int, nfft: int, settings: WelchSettings
+    sources: list[SegmentSource],
+    n: int,
+    fs: float,
+    nperseg: int,
+    noverlap: int,
+    nfft: int,
+    settings: WelchSettings,
+    bins: tuple[int, int] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`_welch` on C-contiguous (signals, samples) data; PSD shape (signals, frequencies)."""
+    """Welch PSD of each signal of ``n`` samples whose segments ``sources[i]`` gives, at bins ``lo..hi−1``
+    (all bins without ``bins``). PSD shape (signals, bins), frequencies in Hz.
+
+    A few segments at a time, so the scratch arrays stay small. The per-segment detrend (x − a − b·t)·w is
+    linear, so it is applied to the few spectra needed: FFT(x·w) − a·FFT(w) − b·FFT(t·w), with a and b the
+    mean and the least-squares slope.
+
+    When the FFT is at least twice the length of the autocorrelation of a segment (``nfft="signal"`` on a
+    signal of four segments or more), the zero-padded periodograms are not computed one by one: their mean
+    is the DFT of the segments' mean autocorrelation (Wiener-Khinchin), which needs FFTs of length
+    ≥ 2·nperseg − 1 per segment and one FFT of length nfft per signal. Same numbers up to rounding (tested
+    against ``scipy.signal.welch`` and against the direct route).
+    """
     step = nperseg - noverlap
-    n_segments = 1 + (rows.shape[1] - nperseg) // step
-    segments = np.lib.stride_tricks.sliding_window_view(rows, nperseg, axis=1)[:, : n_segments * step : step]
-    # segments: (signals, n_segments, nperseg), a view with contiguous windows. The FFT is linear, so the
-    # per-segment detrend (x − a − b·t)·w is applied in the frequency domain: FFT(x·w) − a·FFT(w) − b·FFT(t·w).
-    window = signal.get_window(settings.window, nperseg)
-    spectrum = sp_fft.rfft(segments * window, n=nfft, axis=-1, workers=-1)
-    if settings.detrend != "none":
-        ramp = np.arange(nperseg) - (nperseg - 1) / 2.0
-        basis = np.column_stack([np.full(nperseg, 1.0 / nperseg), ramp / float(ramp @ ramp)])
-        coef = segments @ basis  # (signals, n_segments, 2): mean and least-squares slope per segment
-        spectrum -= coef[..., :1] * sp_fft.rfft(window, n=nfft)
-        if settings.detrend == "linear":
-            spectrum -= coef[..., 1:] * sp_fft.rfft(ramp * window, n=nfft)
-    psd = (spectrum.real**2 + spectrum.imag**2).mean(axis=1) / (fs * float(window @ window))
-    if nfft % 2 == 0:
-        psd[:, 1:-1] *= 2.0
-    else:
-        psd[:, 1:] *= 2.0
-    return np.arange(psd.shape[1]) * (fs / nfft), psd
+    n_segments = 1 + (n - nperseg) // step
+    half = nfft // 2 + 1
+    lo, hi = bins if bins is not None else (0, half)
+    window, basis, shapes, spectra = _window_terms(settings.window, nperseg, nfft, lo, hi)
+    lag_fft = sp_fft.next_fast_len(2 * nperseg - 1, real=True)
+    by_autocorrelation = nfft >= 2 * lag_fft
+    used = {"linear": 2, "constant": 1, "none": 0}[settings.detrend]
+    width = lag_fft if by_autocorrelation else nperseg
+    group = min(_GROUP, n_segments)
+    out_width = (width if by_autocorrelation else nfft) // 2 + 1
+    # One scratch allocation per call, carved into the arrays below; the FFTs write into it (numpy.fft's
+    # ``out``). A single block is reused by the allocator from call to call, where several fresh ones
+    # cost more in new memory pages than the arithmetic done in them.
+    sizes = [group * width, group * nperseg, 2 * group * out_width]
+    if by_autocorrelation:
+        sizes += [nfft, 2 * (nfft // 2 + 1)]
+    starts = np.cumsum([0] + [size + size % 2 for size in sizes])  # even starts: complex views stay aligned
+    work = np.empty(int(starts[-1]))
+    part = [work[start : start + size] for start, size in zip(starts, sizes, strict=False)]
+    buffer = part[0].reshape(group, width)
+    scratch = part[1].reshape(group, nperseg)
+    spectrum_out = part[2].view(np.complex128).reshape(group, out_width)
+    if by_autocorrelation:
+        buffer[:, nperseg:] = 0.0  # zero-padded to the autocorrelation length once
+        padded = part[3]  # a signal's mean autocorrelation, lags around index 0
+        padded[:] = 0.0
+        psd_out = part[4].view(np.complex128)
+    psd = np.empty((len(sources), hi - lo))
+    for i, fill in enumerate(sources):
+        total = np.zeros(lag_fft // 2 + 1 if by_autocorrelation else hi - lo)
+        for first in range(0, n_segments, group):
+            stop = min(first + group, n_segments)
+            prepared = buffer[: stop - first, :nperseg]
+            fill(first, stop, prepared, scratch[: stop - first])
+            coef = prepared @ basis[:, :used] if used else None  # mean (and slope) per segment
+            np.multiply(prepared, window, out=prepared)
+            if by_autocorrelation:
+                if coef is not None:
+                    prepared -= coef @ shapes[:used]
+                spectrum = np.fft.rfft(buffer[: stop - first], axis=-1, out=spectrum_out[: stop - first])
+                parts = spectrum.view(np.float64)  # (re, im) pairs: Σ re² and Σ im² over the segments in one pass
+                squares = np.einsum("ij,ij->j", parts, parts)
+                total += squares[0::2]
+                total += squares[1::2]
+            else:
+                spectrum = np.fft.rfft(prepared, n=nfft, axis=-1, out=spectrum_out[: stop - first])[:, lo:hi]
+                for k in range(used):
+                    spectrum -= coef[:, k : k + 1] * spectra[k]  # type: ignore[index]
+                total += (spectrum.real**2 + spectrum.imag**2).sum(axis=0)
+        total /= n_segments
+        if by_autocorrelation:
+            lags = sp_fft.irfft(total, n=lag_fft)  # mean autocorrelation: lags 0..nperseg−1, then −(nperseg−1)..−1
+            padded[:nperseg] = lags[:nperseg]
+            padded[nfft - nperseg + 1 :] = lags[lag_fft - nperseg + 1 :]
+            psd[i] = np.fft.rfft(padded, out=psd_out)[lo:hi].real
+        else:
+            psd[i] = total
+    psd /= fs * float(window @ window)
+    # one-sided: double every bin but DC and (for even nfft) Nyquist
+    first_bin, last_bin = max(lo, 1), min(hi, half - 1 if nfft % 2 == 0 else half)
+    if last_bin > first_bin:
+        psd[:, first_bin - lo : last_bin - lo] *= 2.0
+    return np.arange(lo, hi) * (fs / nfft), psd
 
 
 def spectral_measures(
@@ -243,13 +358,40 @@ def spectral_measures(
     df = float(f[1] - f[0])
     if df <= 0 or not np.allclose(np.diff(f), df, rtol=1e-6, atol=0):
         raise ValueError("f_hz must be uniformly increasing")
+    lo, hi = _band_bins(f, df, band_hz)
+    return _band_measures(f[lo:hi], g[lo:hi], df, band_hz)
+
+
+def _band_bins(f: np.ndarray, df: float, band_hz: tuple[float, float]) -> tuple[int, int]:
+    """Bins lo..hi−1 of the increasing grid ``f`` with low ≤ f ≤ high (1e-9·Δf slack for rounding)."""
     low, high = band_hz
-    in_band = (f >= low - 1e-9 * df) & (f <= high + 1e-9 * df)
-    if np.count_nonzero(in_band) < 2:
+    lo = int(np.searchsorted(f, low - 1e-9 * df, side="left"))
+    hi = int(np.searchsorted(f, high + 1e-9 * df, side="right"))
+    return lo, hi
+
+
+def _band_bins_of_grid(df: float, size: int, band_hz: tuple[float, float]) -> tuple[int, int]:
+    """:func:`_band_bins` of the grid f = k·df (k < size) without building it: the same comparisons on the
+    same products k·df, near the estimated edges only."""
+
+    def first_at_least(value: float, inclusive: bool) -> int:
+        k = min(max(int(np.floor(value / df)) - 2, 0), size)
+        while k < size and (k * df < value if inclusive else k * df <= value):
+            k += 1
+        return k
+
+    low, high = band_hz
+    return first_at_least(low - 1e-9 * df, True), first_at_least(high + 1e-9 * df, False)
+
+
+def _band_measures(fb: np.ndarray, gb: np.ndarray, df: float, band_hz: tuple[float, float]) -> SpectralMeasures:
+    """The measures from the in-band bin frequencies ``fb`` (Hz) and PSD ``gb`` (mm²/Hz)."""
+    low, high = band_hz
+    if fb.size < 2:
         raise ValueError(
             f"fewer than 2 frequency bins (Δf = {df:g} Hz) inside the {low:g}-{high:g} Hz band: use longer segments"
         )
-    fb, power = f[in_band], g[in_band] * df
+    power = gb * df
     mu0 = float(power.sum())
     if not mu0 > 0:
         raise ValueError(f"no power in the {low:g}-{high:g} Hz band: the signal does not move")
@@ -295,13 +437,17 @@ def sway_frequency(
     n = check_same_length(ml_mm=ml0, ap_mm=ap0)
     fs = check_positive("fs_hz", fs_hz)
     nperseg, noverlap, nfft = _welch_parameters(n, fs, settings)
-    ml = ml0 - ml0.mean()
-    ap = ap0 - ap0.mean()
-    rows = np.empty((3, n))
-    np.sqrt(ml * ml + ap * ap, out=rows[0])
-    rows[1], rows[2] = ml, ap
-    f, psd = _welch_rows(rows, fs, nperseg, noverlap, nfft, settings)
-    rd_m, ml_m, ap_m = (spectral_measures(f, psd[i], band_hz=settings.band_hz) for i in range(3))
+    mx, my = float(ml0.mean()), float(ap0.mean())
+    step = nperseg - noverlap
+    sources = [
+        _resultant_segments_of(ml0, ap0, mx, my, nperseg, step),
+        _segments_of(ml0, mx, nperseg, step),
+        _segments_of(ap0, my, nperseg, step),
+    ]
+    df = fs / nfft  # = f[1] − f[0] of welch_psd's grid f = k·(fs/nfft), exactly
+    lo, hi = _band_bins_of_grid(df, nfft // 2 + 1, settings.band_hz)
+    fb, psd = _welch_rows(sources, n, fs, nperseg, noverlap, nfft, settings, (lo, hi))
+    rd_m, ml_m, ap_m = (_band_measures(fb, psd[i], df, settings.band_hz) for i in range(3))
     return SwayFrequency(
         rd=rd_m,
         ml=ml_m,

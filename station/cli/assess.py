@@ -1,4 +1,9 @@
-"""``station assess standing``: record a quiet-standing trial and print its report."""
+"""``station assess standing`` and ``station assess walking``: record a trial and print its report.
+
+Standing: weight bearing per limb and sway. Walking (or stepping in place with ``--stepping``): the load under
+each foot from two plates, two boards or a split-belt treadmill; per-step measures per limb, affected vs
+unaffected symmetry of each, and every rejected contact with its reason (:mod:`station.protocols.walking`).
+"""
 
 from __future__ import annotations
 
@@ -16,7 +21,9 @@ from station.cli._store import add_store_option, apply_patient, register_outcome
 from station.cli.recover import unfinished_hint
 from station.engine.acquisition import AcquisitionStats
 from station.protocols.standing import run_standing
+from station.protocols.walking import run_walking
 from station.reports.standing import format_standing_table, standing_report
+from station.reports.walking import format_walking_table, walking_report
 
 DEFAULT_DIR = Path("station-data")
 
@@ -48,12 +55,63 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     standing.add_argument("--patient", metavar="ID", help="stored patient: their id, side and mass; trial registered")
     add_store_option(standing)
     standing.set_defaults(run=run_standing_command)
+    _add_walking_parser(kinds)
 
 
-def _default_path(subject_id: str) -> Path:
+def _add_walking_parser(kinds: argparse._SubParsersAction) -> None:
+    walking = kinds.add_parser(
+        "walking", help="walking or stepping in place: per-step loading of each foot and its symmetry",
+        description="Record walking (or stepping in place) on a device that gives each foot its own load "
+        "(two plates, two boards, a split-belt treadmill), then print per-limb step means (stance time, "
+        "force peaks and valley in %BW, loading rate, impulse), affected vs unaffected symmetry indices and "
+        "every rejected contact with its reason.",
+    )  # fmt: skip
+    walking.add_argument("--device", default="sim-gait",
+                         help="device spec NAME[:ADDRESS] (default sim-gait, the simulated antalgic walker)")
+    walking.add_argument("--seconds", type=positive_float, default=60.0, metavar="S",
+                         help="trial duration, s (default 60)")
+    walking.add_argument("--affected", choices=("left", "right"), default="left", help="painful side")
+    walking.add_argument("--mass", type=positive_float, metavar="KG",
+                         help="body mass, kg: normalises %%BW (else the mean total force over the trial)")
+    walking.add_argument("--stepping", action="store_true",
+                         help="stepping in place instead of walking (protocol 'stepping'; a simulator steps)")
+    walking.add_argument("--subject", default="anonymous", help="pseudonymous subject id (no names)")
+    walking.add_argument("--condition", help="trial condition (default: self-selected speed / cadence)")
+    walking.add_argument(
+        "--out", type=Path, metavar="FILE.h5",
+        help="recording file to write (default station-data/<id>-walking-<UTC>.h5)",
+    )
+    walking.add_argument("--json", action="store_true", help="print the report as one JSON object")
+    walking.add_argument("--realtime", action="store_true", help="simulators: stream at the pace of real time")
+    walking.add_argument(
+        "--device-option", type=key_value, action="append", default=[], metavar="KEY=VALUE",
+        help="driver option, repeatable (e.g. seed=3, affected_peak_reduction_pct=10 for sim-gait)",
+    )
+    walking.add_argument("--patient", metavar="ID", help="stored patient: their id, side and mass; trial registered")
+    add_store_option(walking)
+    walking.set_defaults(run=run_walking_command)
+
+
+def _default_path(subject_id: str, protocol: str = "standing") -> Path:
     stamp = _dt.datetime.now(_dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
     safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in subject_id)
-    return DEFAULT_DIR / f"{safe}-standing-{stamp}.h5"
+    return DEFAULT_DIR / f"{safe}-{protocol}-{stamp}.h5"
+
+
+def _device_for(args: argparse.Namespace, extra: dict[str, object] | None = None):
+    """The device of ``--device``; a simulator's subject is the person being assessed (mass, side)."""
+    options: dict[str, object] = {}
+    name, _ = registry.parse_spec(args.device)
+    cls = registry.driver_class(name)
+    if "realtime" in cls.OPTIONS and args.realtime:
+        options["realtime"] = True
+    if "affected_side" in cls.OPTIONS:
+        options["affected_side"] = args.affected
+    if "mass_kg" in cls.OPTIONS and args.mass is not None:
+        options["mass_kg"] = args.mass
+    options.update({k: v for k, v in (extra or {}).items() if k in cls.OPTIONS})
+    options.update(dict(args.device_option))
+    return registry.create(args.device, options)
 
 
 def _progress_printer(total_s: float):
@@ -72,18 +130,7 @@ def _progress_printer(total_s: float):
 def run_standing_command(args: argparse.Namespace) -> int:
     if args.patient:
         apply_patient(args)
-    options: dict[str, object] = {}
-    name, _ = registry.parse_spec(args.device)
-    cls = registry.driver_class(name)
-    if "realtime" in cls.OPTIONS and args.realtime:
-        options["realtime"] = True
-    # A simulator's subject is the person being assessed: give it the entered mass and side.
-    if "affected_side" in cls.OPTIONS:
-        options["affected_side"] = args.affected
-    if "mass_kg" in cls.OPTIONS and args.mass is not None:
-        options["mass_kg"] = args.mass
-    options.update(dict(args.device_option))
-    device = registry.create(args.device, options)
+    device = _device_for(args)
     subject = Subject(id=args.subject, mass_kg=args.mass, affected_side=args.affected)
     settings = (
         StandingSettings(limb_method="lever_rule", stance_width_mm=args.stance_width)
@@ -105,4 +152,34 @@ def run_standing_command(args: argparse.Namespace) -> int:
         print(json.dumps(report))
     else:
         print(format_standing_table(report))
+    return 0
+
+
+def run_walking_command(args: argparse.Namespace) -> int:
+    if args.patient:
+        apply_patient(args)
+    protocol = "stepping" if args.stepping else "walking"
+    device = _device_for(args, {"mode": protocol})
+    subject = Subject(id=args.subject, mass_kg=args.mass, affected_side=args.affected)
+    condition = args.condition or ("self-selected cadence" if args.stepping else "self-selected speed")
+    out = args.out or _default_path(args.subject, protocol)
+    if hint := unfinished_hint(out.parent):
+        print(hint, file=sys.stderr)
+    progress = _progress_printer(args.seconds) if args.realtime else None
+    outcome = run_walking(
+        device, out, subject, seconds=args.seconds, protocol=protocol, condition=condition, progress=progress
+    )
+    if progress is not None:
+        print(file=sys.stderr)
+    report = walking_report(outcome.analysis, outcome.recording)
+    if args.patient:
+        stored = dict(report, steps={name: dict(limb) for name, limb in report["steps"].items()})
+        for name in ("affected", "unaffected"):  # what `station patients register` stores: the curve SD too
+            limb = getattr(outcome.analysis.result, name)
+            stored["steps"][name]["sd_curve_pct_bw"] = [float(v) for v in limb.sd_curve_pct_bw]
+        print(register_outcome(args, outcome.path, stored), file=sys.stderr)
+    if args.json:
+        print(json.dumps(report))
+    else:
+        print(format_walking_table(report))
     return 0
