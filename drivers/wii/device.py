@@ -33,7 +33,7 @@ import numpy as np
 from drivers.device import Device, FoundDevice
 from drivers.errors import DeviceDisconnected, DeviceError, DeviceNotFound, DeviceTimeout
 from drivers.model import ClockSource, DeviceEvent, DeviceInfo, SampleBlock
-from drivers.options import parse_bool, parse_side
+from drivers.options import choice, parse_bool, parse_float_tuple, parse_side
 from drivers.sim.board import WBB_SENSOR_POSITIONS_MM
 from drivers.sim.clock import FastClock, RealTimeClock, SimClock
 from drivers.sim.subject import StandingSubject
@@ -77,18 +77,8 @@ def _report_mode(text: str) -> int:
     return value
 
 
-def _orientation(text: str) -> str:
-    value = text.strip().lower()
-    if value not in ORIENTATIONS:
-        raise ValueError(f"orientation must be one of {', '.join(ORIENTATIONS)}, got {text!r}")
-    return value
-
-
-def _transport_name(text: str) -> str:
-    value = text.strip().lower()
-    if value not in ("auto", "hidraw", "hidapi", "evdev"):
-        raise ValueError(f"transport must be auto, hidraw, hidapi or evdev, got {text!r}")
-    return value
+_orientation = choice(*ORIENTATIONS, name="orientation")
+_transport_name = choice("auto", "hidraw", "hidapi", "evdev", name="transport")
 
 
 class TareResult:
@@ -675,15 +665,6 @@ class WiiBalanceBoard(Device):
             time.sleep(seconds)
 
 
-def _float_tuple(text: str) -> tuple[float, ...]:
-    parts = [s for s in text.replace(";", ",").split(",") if s.strip()]
-    try:
-        return tuple(float(s) for s in parts)
-    except ValueError:
-        raise ValueError(f"expected comma-separated numbers, got {text!r}") from None
-
-
-
 class SimulatedWiiBalanceBoard(WiiBalanceBoard):
     """``sim-wbb``: a :class:`WiiBalanceBoard` talking to the byte-exact simulator over :class:`SimTransport`.
 
@@ -702,12 +683,12 @@ class SimulatedWiiBalanceBoard(WiiBalanceBoard):
         "seed": (int, "random seed"),
         "realtime": (parse_bool, "pace reports by the wall clock"),
         "calibration": (str, "calibration block in the simulator: real or nice"),
-        "zero_offset_kg": (_float_tuple, "empty-board reading per sensor TR,BR,TL,BL, kg"),
+        "zero_offset_kg": (parse_float_tuple, "empty-board reading per sensor TR,BR,TL,BL, kg"),
         "step_on_s": (float, "simulated time the subject steps on, s"),
         "mean_interval_ms": (float, "typical interval between reports, ms"),
         "dropout": (float, "probability that a report is lost, 0-1"),
         "bad_report_rate": (float, "probability that a report arrives corrupted, 0-1"),
-        "button_at_s": (_float_tuple, "times the front button is pressed, s"),
+        "button_at_s": (parse_float_tuple, "times the front button is pressed, s"),
         "status_every_s": (float, "unsolicited status report period, s"),
         "disconnect_at_s": (float, "simulated time the link drops, s"),
         "reconnect_after_s": (float, "how long the link stays down, s"),
