@@ -32,7 +32,9 @@ from drivers.errors import DeviceNotFound
 from drivers.model import ClockSource, DeviceEvent, DeviceInfo, SampleBlock
 from drivers.pairing import DevicePair, side_by_side_positions, side_channel_names
 from drivers.sim.clock import FastClock, RealTimeClock
-from drivers.wii.device import CHANNELS, SimulatedWiiBalanceBoard, WiiBalanceBoard
+from drivers.wii.device import WiiBalanceBoard
+from drivers.wii.reports import CHANNELS
+from drivers.wii.sim_device import SimulatedWiiBalanceBoard
 
 __all__ = ["DualWiiBalanceBoard", "SimulatedDualWiiBalanceBoard"]
 

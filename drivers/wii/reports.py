@@ -32,6 +32,7 @@ __all__ = [
     "CAL_BLOCK_ADDRESS",
     "CAL_BLOCK_SIZE",
     "CAL_SIZE",
+    "CHANNELS",
     "EVDEV_NAME",
     "EXT_ID_ADDRESS",
     "EXT_INIT_ADDRESS_1",
@@ -79,6 +80,9 @@ CAL_BLOCK_SIZE = 32
 #: Reference temperature byte and the byte after it (both covered by the CRC).
 REF_TEMP_ADDRESS = 0xA40060
 REF_TEMP_SIZE = 2
+
+#: The four sensors in wire order (top right, bottom right, top left, bottom left; §1.3).
+CHANNELS = ("TR", "BR", "TL", "BL")
 
 #: Wiimote "A" bit in the second core-button byte: the board's front (power) button (§1.3, §1.10).
 BUTTON_MASK = 0x08
