@@ -16,38 +16,20 @@ re-exported here. Three ways in:
   :mod:`drivers.forceplate.stream_records`.
 """
 
-from __future__ import annotations
+# Re-exports: ``X as X`` marks each name as part of this module's public interface.
 
-from drivers.forceplate.frames import (
-    CRC_SIZE,
-    HEADER_SIZE,
-    MAGIC,
-    MAX_PAYLOAD,
-    PROTOCOL_VERSION,
-    Frame,
-    FrameFlags,
-    FrameType,
-    decode_frame,
-    decode_frame_reference,
-    encode_frame,
-)
-from drivers.forceplate.stream_parser import StreamParser
-from drivers.forceplate.stream_records import ContinuityEvent, ParsedChunk, StreamStats
-
-__all__ = [
-    "CRC_SIZE",
-    "HEADER_SIZE",
-    "MAGIC",
-    "MAX_PAYLOAD",
-    "PROTOCOL_VERSION",
-    "ContinuityEvent",
-    "Frame",
-    "FrameFlags",
-    "FrameType",
-    "ParsedChunk",
-    "StreamParser",
-    "StreamStats",
-    "decode_frame",
-    "decode_frame_reference",
-    "encode_frame",
-]
+from drivers.forceplate.frames import CRC_SIZE as CRC_SIZE
+from drivers.forceplate.frames import HEADER_SIZE as HEADER_SIZE
+from drivers.forceplate.frames import MAGIC as MAGIC
+from drivers.forceplate.frames import MAX_PAYLOAD as MAX_PAYLOAD
+from drivers.forceplate.frames import PROTOCOL_VERSION as PROTOCOL_VERSION
+from drivers.forceplate.frames import Frame as Frame
+from drivers.forceplate.frames import FrameFlags as FrameFlags
+from drivers.forceplate.frames import FrameType as FrameType
+from drivers.forceplate.frames import decode_frame as decode_frame
+from drivers.forceplate.frames import decode_frame_reference as decode_frame_reference
+from drivers.forceplate.frames import encode_frame as encode_frame
+from drivers.forceplate.stream_parser import StreamParser as StreamParser
+from drivers.forceplate.stream_records import ContinuityEvent as ContinuityEvent
+from drivers.forceplate.stream_records import ParsedChunk as ParsedChunk
+from drivers.forceplate.stream_records import StreamStats as StreamStats

@@ -18,23 +18,15 @@ no clock of its own). This module re-exports every name, so ``from drivers.wii.t
 keeps working.
 """
 
-from __future__ import annotations
+# Re-exports: ``X as X`` marks each name as part of this module's public interface.
 
-from drivers.wii.transports.base import Transport
-from drivers.wii.transports.evdev import EvdevFrame, EvdevTransport, find_evdev_nodes
-from drivers.wii.transports.hidapi import HidapiTransport
-from drivers.wii.transports.hidraw import HidrawTransport, find_hidraw_by_uniq, find_hidraw_nodes, hidraw_uniq
-from drivers.wii.transports.simulated import SimTransport
-
-__all__ = [
-    "EvdevFrame",
-    "EvdevTransport",
-    "HidapiTransport",
-    "HidrawTransport",
-    "SimTransport",
-    "Transport",
-    "find_evdev_nodes",
-    "find_hidraw_by_uniq",
-    "find_hidraw_nodes",
-    "hidraw_uniq",
-]
+from drivers.wii.transports.base import Transport as Transport
+from drivers.wii.transports.evdev import EvdevFrame as EvdevFrame
+from drivers.wii.transports.evdev import EvdevTransport as EvdevTransport
+from drivers.wii.transports.evdev import find_evdev_nodes as find_evdev_nodes
+from drivers.wii.transports.hidapi import HidapiTransport as HidapiTransport
+from drivers.wii.transports.hidraw import HidrawTransport as HidrawTransport
+from drivers.wii.transports.hidraw import find_hidraw_by_uniq as find_hidraw_by_uniq
+from drivers.wii.transports.hidraw import find_hidraw_nodes as find_hidraw_nodes
+from drivers.wii.transports.hidraw import hidraw_uniq as hidraw_uniq
+from drivers.wii.transports.simulated import SimTransport as SimTransport
