@@ -4,13 +4,16 @@ Every driver's ``OPTIONS`` maps an option name to one of these converters (or a 
 ``str``): yes/no switches (:func:`parse_bool`), a word out of a fixed set (:func:`parse_choice`,
 :func:`choice`; :func:`parse_side` is the body side), and lists of numbers (:func:`parse_float_tuple`).
 A bad value raises ``ValueError`` naming the option where known, what is allowed, and what was given.
+:data:`SIMULATED_SUBJECT_OPTIONS` are the options every simulator with a standing subject offers.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
-__all__ = ["SIDES", "choice", "parse_bool", "parse_choice", "parse_float_tuple", "parse_side"]
+__all__ = ["SIDES", "SIMULATED_SUBJECT_OPTIONS", "choice", "parse_bool", "parse_choice", "parse_float_tuple",
+           "parse_side"]
 
 #: The body sides an ``affected_side`` option accepts.
 SIDES = ("left", "right")
@@ -80,3 +83,12 @@ def parse_float_tuple(text: str) -> tuple[float, ...]:
         return tuple(float(s) for s in parts)
     except ValueError:
         raise ValueError(f"expected comma-separated numbers, got {text!r}") from None
+
+
+#: The ``OPTIONS`` entries of a simulated standing subject (:class:`~drivers.sim.subject.StandingSubject`),
+#: shared by the simulators that have one.
+SIMULATED_SUBJECT_OPTIONS: Mapping[str, tuple[Callable[[str], Any], str]] = {
+    "mass_kg": (float, "body mass of the simulated subject, kg"),
+    "affected_side": (parse_side, "painful side of the simulated subject: left or right"),
+    "affected_share_pct": (float, "mean % of body weight on the affected limb"),
+}

@@ -33,7 +33,7 @@ from drivers.mat.footprints import SIM_NEWTON_PER_COUNT
 from drivers.mat.protocol import DO_P4864, ArrivalTimer, ChecksumPolicy, FrameFormat, FrameParser
 from drivers.mat.transport import SerialTransport, list_candidate_ports
 from drivers.model import ClockSource, DeviceInfo, SampleBlock
-from drivers.options import choice, parse_bool, parse_choice, parse_side
+from drivers.options import SIMULATED_SUBJECT_OPTIONS, choice, parse_bool, parse_choice
 from drivers.sim.subject import StandingSubject
 
 __all__ = ["PressureMat", "SimulatedPressureMat", "do_p4864_candidate_table"]
@@ -231,9 +231,7 @@ class SimulatedPressureMat(PressureMat):
     """
 
     OPTIONS: ClassVar[Mapping[str, tuple[Callable[[str], Any], str]]] = {
-        "mass_kg": (float, "body mass of the simulated subject, kg"),
-        "affected_side": (parse_side, "painful side of the simulated subject: left or right"),
-        "affected_share_pct": (float, "mean % of body weight on the affected limb"),
+        **SIMULATED_SUBJECT_OPTIONS,
         "stance_width_mm": (float, "distance between the feet's centres of pressure, mm (touching: ~100)"),
         "seed": (int, "random seed"),
         "speed": (float, "simulated seconds per wall-clock second (1 = real pace)"),

@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, Literal
 
 from drivers.device import FoundDevice
-from drivers.options import parse_bool, parse_float_tuple, parse_side
+from drivers.options import SIMULATED_SUBJECT_OPTIONS, parse_bool, parse_float_tuple
 from drivers.sim.clock import FastClock, RealTimeClock, SimClock
 from drivers.sim.subject import StandingSubject
 from drivers.wii.device import WiiBalanceBoard
@@ -38,9 +38,7 @@ class SimulatedWiiBalanceBoard(WiiBalanceBoard):
     DRIVER: ClassVar[str] = "sim-wbb"
     OPTIONS: ClassVar[Mapping[str, tuple[Callable[[str], Any], str]]] = {
         **WiiBalanceBoard.OPTIONS,
-        "mass_kg": (float, "body mass of the simulated subject, kg"),
-        "affected_side": (parse_side, "painful side of the simulated subject: left or right"),
-        "affected_share_pct": (float, "mean % of body weight on the affected limb"),
+        **SIMULATED_SUBJECT_OPTIONS,
         "stance_width_mm": (float, "distance between the feet's centres of pressure, mm"),
         "empty": (parse_bool, "nobody on the board"),
         "seed": (int, "random seed"),
