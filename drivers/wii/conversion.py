@@ -9,7 +9,7 @@ is *not* the conversion used for research data.
 
 References
 ----------
-wii-balance-board.md §1.6, §1.10; protocol-clarifications.md W7, W11; Linux
+wii-balance-board.md §1.6, §1.8; protocol-clarifications.md W7, W11; Linux
 ``hid-wiimote-modules.c`` (``wiimod_bboard_in_ext``); the 2025 kernel RFC (temperature, battery bars).
 """
 

@@ -7,7 +7,7 @@ the first hidraw board wins, then the first evdev node. The node finders are pas
 
 References
 ----------
-wii-balance-board.md §2 (Linux nodes, BlueZ pairing), §2.6 (hidraw by VID/PID).
+wii-balance-board.md §2.1 (detection), §2.4 (how user space finds the board), §2.6 (hidraw by VID/PID).
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ read, without keeping events) and watch the time with ``now()`` (the transport's
 
 References
 ----------
-protocol-clarifications.md W8 (tare in kg); wii-balance-board.md §1.6 (conversion), §1.11 (zero point).
+protocol-clarifications.md W8 (tare in kg); wii-balance-board.md §1.6 (the 2 s zero point and the 10 s rule).
 """
 
 from __future__ import annotations
