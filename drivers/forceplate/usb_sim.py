@@ -69,7 +69,6 @@ __all__ = [
 ]
 
 
-
 class _Handle:
     def __init__(self, dev: Descriptor) -> None:
         self.dev = dev

@@ -24,7 +24,6 @@ __all__ = ["SimulatedGaitPlates"]
 _BLOCK_S = 0.05
 
 
-
 class SimulatedGaitPlates(Device):
     """Two single-channel force plates (left foot, right foot) under a simulated walking subject.
 
