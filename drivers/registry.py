@@ -51,7 +51,7 @@ BUILTIN_DRIVERS: dict[str, DriverEntry] = {
         DriverEntry("mat", "drivers.mat.device:PressureMat"),
         DriverEntry("sim-mat", "drivers.mat.device:SimulatedPressureMat"),
         DriverEntry("wbb", "drivers.wii.device:WiiBalanceBoard"),
-        DriverEntry("sim-wbb", "drivers.wii.device:SimulatedWiiBalanceBoard"),
+        DriverEntry("sim-wbb", "drivers.wii.sim_device:SimulatedWiiBalanceBoard"),
         DriverEntry("wbb2", "drivers.wii.dual:DualWiiBalanceBoard"),
         DriverEntry("sim-wbb2", "drivers.wii.dual:SimulatedDualWiiBalanceBoard"),
     )

@@ -1,20 +1,23 @@
-"""The OFP-1 force plate as a :class:`~drivers.device.Device`, over pyusb.
+"""The OFP-1 force plate as a :class:`~drivers.device.Device`, over pyusb (registry ``plate``).
 
 Open: find the plate by VID/PID (and serial, the device address), set the configuration, claim the
 vendor interface, read GET_INFO, the calibration block and the tare, anchor the device clock to the
 host clock with a bracketed GET_TIME. Read: large bulk reads (16 KiB, a multiple of wMaxPacketSize)
 with short timeouts (150 ms by default, force-plates-and-mats.md §3.3), fed to the
-:class:`~drivers.forceplate.protocol.StreamParser`; raw counts are always kept in the block
-(``DeviceInfo.raw_counts``) and forces are ``F = C·(counts − offset − tare)``. The engine's reader
-thread is the one thread that reads: ``read()`` does the bulk transfers itself, so no second thread
-shares the pyusb device (pyusb #218, #325).
+:class:`~drivers.forceplate.stream_parser.StreamParser`; :class:`~drivers.forceplate.timeline.PlateTimeline`
+turns what it parses into blocks on the host time base, raw counts always kept (``DeviceInfo.raw_counts``).
+The engine's reader thread is the one thread that reads: ``read()`` does the bulk transfers itself, so
+no second thread shares the pyusb device (pyusb #218, #325). pyusb itself is reached through
+:mod:`drivers.forceplate.usb_access`.
 
 Faults: a timeout (errno 110) is an idle read; a STALL on the bulk endpoint (errno 32) is cleared and
 reading goes on; an unplug (errno 19) makes the plate wait up to ``reconnect_s`` for the same plate to
-come back, then resumes with an event saying how long it was away and how many samples that cost
-(estimated from the host clock, the device having rebooted). Time: ``t_s`` is the device's sample
-clock (``t0 + k·T``) mapped to the host clock by the offset measured at connect, so two plates share a
-time base (see :mod:`drivers.forceplate.pair`).
+come back, then resumes with an event saying how long it was away and how many samples that cost.
+Two plates share a time base (see :mod:`drivers.forceplate.pair`).
+
+References
+----------
+``docs/ofp-1.md`` §3 (EP0 requests), §6.3 (host behaviour).
 """
 
 from __future__ import annotations
@@ -28,40 +31,35 @@ from typing import Any, ClassVar
 import numpy as np
 
 from drivers.device import Device, FoundDevice
-from drivers.errors import DeviceDisconnected, DeviceError, DeviceNotFound, DeviceStateError, DeviceTimeout
-from drivers.forceplate.calibration import (
-    Calibration,
-    Layout,
-    counts_to_force,
-    decode_calibration,
-    encode_calibration,
-)
-from drivers.forceplate.protocol import FrameFlags, ParsedChunk, StreamParser
+from drivers.errors import DeviceDisconnected, DeviceError, DeviceNotFound, DeviceStateError
+from drivers.forceplate.calibration import Calibration, Layout, decode_calibration
+from drivers.forceplate.commands import store_calibration, tare_plate
+from drivers.forceplate.protocol import ParsedChunk, StreamParser
 from drivers.forceplate.requests import (
     REQUEST_IN,
     REQUEST_OUT,
-    SET_CALIBRATION_KEY,
     DeviceInfoReply,
     Request,
     decode_info,
     decode_status,
     decode_time,
 )
-from drivers.model import (
-    SIX_COMPONENT_CHANNELS,
-    SIX_COMPONENT_UNITS,
-    ChannelLayout,
-    DeviceEvent,
-    DeviceInfo,
-    SampleBlock,
+from drivers.forceplate.timeline import PlateTimeline
+from drivers.forceplate.usb_access import (
+    DEFAULT_PID,
+    DEFAULT_VID,
+    EP_IN,
+    import_pyusb,
+    parse_usb_id,
+    real_backend,
+    serial_of,
+    usb_error,
 )
+from drivers.model import SIX_COMPONENT_CHANNELS, SIX_COMPONENT_UNITS, ChannelLayout, DeviceInfo, SampleBlock
 from drivers.sim.clock import SimClock
 
 __all__ = ["DEFAULT_PID", "DEFAULT_VID", "ForcePlate", "MonotonicClock", "real_backend"]
 
-DEFAULT_VID = 0x1209
-DEFAULT_PID = 0x0001
-EP_IN = 0x81
 READ_SIZE = 16384  # bytes per bulk read: a multiple of 64 and 512
 _CTRL_TIMEOUT_MS = 500
 
@@ -80,41 +78,6 @@ class MonotonicClock:
         if delay > 0:
             time.sleep(min(delay, timeout_s))
         return time.monotonic() >= t_s
-
-
-def _usb():
-    try:
-        import usb.core
-        import usb.util
-    except ImportError as exc:
-        raise DeviceError(
-            "the USB force plate needs pyusb: pip install 'balance-station[usb]'"
-        ) from exc
-    return usb
-
-
-def real_backend():
-    """The libusb-1.0 backend (bundled by libusb-package, else the system's), or a clear DeviceError."""
-    _usb()
-    try:
-        import libusb_package
-    except ImportError:
-        libusb_package = None
-    backend = libusb_package.get_libusb1_backend() if libusb_package is not None else None
-    if backend is None:
-        import usb.backend.libusb1
-
-        backend = usb.backend.libusb1.get_backend()
-    if backend is None:
-        raise DeviceError("no libusb-1.0 found: pip install libusb-package (or install libusb-1.0 from your OS)")
-    return backend
-
-
-def _hex_id(text: str) -> int:
-    value = int(text, 16) if not text.lower().startswith("0x") else int(text, 0)
-    if not 0 <= value <= 0xFFFF:
-        raise ValueError(f"a USB id is 16 bits, got {text!r}")
-    return value
 
 
 class ForcePlate(Device):
@@ -141,8 +104,8 @@ class ForcePlate(Device):
     """
 
     OPTIONS: ClassVar[Mapping[str, tuple[Callable[[str], Any], str]]] = {
-        "vid": (_hex_id, "USB vendor id, hex (default 1209)"),
-        "pid": (_hex_id, "USB product id, hex (default 0001)"),
+        "vid": (parse_usb_id, "USB vendor id, hex (default 1209)"),
+        "pid": (parse_usb_id, "USB product id, hex (default 0001)"),
         "rate_hz": (int, "sampling rate, Hz (the plate's supported rates)"),
         "read_timeout_ms": (int, "timeout of each bulk read, ms"),
         "reconnect_s": (float, "how long to wait for an unplugged plate to come back, s"),
@@ -175,11 +138,7 @@ class ForcePlate(Device):
         self.tare_counts = np.zeros(0, dtype=np.int64)
         self._parser: StreamParser | None = None
         self._buffer = array("B", bytes(READ_SIZE))
-        self._anchor_s: dict[int, float] = {}
-        self._seq_shift = 0
-        self._last_t_s: float | None = None
-        self._reconnect_from: float | None = None  # last sample time before an unplug, s
-        self._pending_events: list[DeviceEvent] = []
+        self._timeline = PlateTimeline()
         # Counters for diagnostics and tests.
         self.timeouts = 0
         self.stalls_cleared = 0
@@ -191,7 +150,7 @@ class ForcePlate(Device):
     def find(cls) -> list[FoundDevice]:
         """Plates attached now (nothing, without an exception, when pyusb/libusb or a plate is missing)."""
         try:
-            usb = _usb()
+            usb = import_pyusb()
             backend = real_backend()
             found = list(usb.core.find(find_all=True, backend=backend, idVendor=DEFAULT_VID, idProduct=DEFAULT_PID))
         except (DeviceError, OSError, ValueError):
@@ -219,27 +178,15 @@ class ForcePlate(Device):
     def _ctrl_out(self, request: Request, value: int = 0, index: int = 0, data: bytes | None = None) -> None:
         self._dev.ctrl_transfer(REQUEST_OUT, request, value, index, data, _CTRL_TIMEOUT_MS)
 
-    def _usb_error(self, exc: OSError, doing: str) -> DeviceError:
-        if exc.errno == errno.ENODEV:
-            return DeviceDisconnected(f"the force plate was disconnected while {doing}")
-        if exc.errno == errno.ETIMEDOUT:
-            return DeviceTimeout(f"the force plate did not answer while {doing}")
-        if exc.errno == errno.EPIPE:
-            return DeviceError(f"the force plate refused (STALL) while {doing}")
-        if exc.errno == errno.EACCES:
-            return DeviceError(f"no permission to use the force plate while {doing}: install the udev rules "
-                               "(station udev-rules) and replug it")
-        return DeviceError(f"USB error while {doing}: {exc}")
-
     def _connect(self) -> None:
         """Find, configure, claim, read identity, calibration, tare and the clock offset."""
-        usb = _usb()
+        usb = import_pyusb()
         backend = self._backend if self._backend is not None else real_backend()
-        match = None if not self.serial else (lambda d: _serial_of(d) == self.serial)
+        match = None if not self.serial else (lambda d: serial_of(d) == self.serial)
         try:
             dev = usb.core.find(backend=backend, idVendor=self.vid, idProduct=self.pid, custom_match=match)
         except usb.core.USBError as exc:
-            raise self._usb_error(exc, "looking for it") from exc
+            raise usb_error(exc, "looking for it") from exc
         if dev is None:
             which = f" with serial {self.serial}" if self.serial else ""
             raise DeviceNotFound(f"no OFP-1 force plate {self.vid:04x}:{self.pid:04x}{which} is attached "
@@ -262,10 +209,10 @@ class ForcePlate(Device):
             self.rate = float(self.rate_hz or self.plate_info.rate_hz)
             status = decode_status(self._ctrl_in(Request.GET_STATUS, 512))
             self.tare_counts = np.asarray(status.tare_counts, dtype=np.int64)
-            self.serial_number = _serial_of(dev)
+            self.serial_number = serial_of(dev)
         except usb.core.USBError as exc:
             self._release()
-            raise self._usb_error(exc, "opening it") from exc
+            raise usb_error(exc, "opening it") from exc
         except ValueError as exc:
             self._release()
             raise DeviceError(f"the force plate sent an invalid reply: {exc}") from exc
@@ -277,9 +224,9 @@ class ForcePlate(Device):
     @property
     def anchor_s(self) -> float:
         """Host-minus-device offset, s, that maps the current segment's device times to ``t_s``."""
-        if self._parser is None or self._parser.segment not in self._anchor_s:
+        if self._parser is None or self._parser.segment not in self._timeline.anchor_s:
             raise DeviceStateError("the plate's clock is anchored at start(); start it first")
-        return self._anchor_s[self._parser.segment]
+        return self._timeline.anchor_s[self._parser.segment]
 
     def clock_offset_s(self) -> float:
         """Host time minus device time, s, from a GET_TIME bracketed by two host clock readings."""
@@ -291,7 +238,7 @@ class ForcePlate(Device):
     def _release(self) -> None:
         if self._dev is None:
             return
-        usb = _usb()
+        usb = import_pyusb()
         try:
             usb.util.release_interface(self._dev, 0)
         except (usb.core.USBError, ValueError):
@@ -327,11 +274,11 @@ class ForcePlate(Device):
     def _start(self) -> None:
         assert self.calibration is not None
         self._parser = StreamParser(n_channels=self.calibration.n_channels, rate_hz=self.rate)
-        self._anchor_s = {0: self.clock_offset_s()}
+        self._timeline.anchor_s = {0: self.clock_offset_s()}
         try:
             self._ctrl_out(Request.START)
         except OSError as exc:
-            raise self._usb_error(exc, "starting it") from exc
+            raise usb_error(exc, "starting it") from exc
 
     def _stop(self) -> None:
         if self._dev is None:
@@ -340,7 +287,7 @@ class ForcePlate(Device):
             self._ctrl_out(Request.STOP)
         except OSError as exc:
             if exc.errno != errno.ENODEV:
-                raise self._usb_error(exc, "stopping it") from exc
+                raise usb_error(exc, "stopping it") from exc
 
     def _close(self) -> None:
         self._release()
@@ -355,21 +302,7 @@ class ForcePlate(Device):
             raise DeviceStateError(f"tare() needs an open plate that is not streaming; it is {self.state}")
         if not 1 <= n_samples <= 65535:
             raise ValueError(f"n_samples must be within 1-65535, got {n_samples}")
-        try:
-            self._ctrl_out(Request.TARE, n_samples)
-            deadline = self.clock.now() + timeout_s
-            while True:
-                status = decode_status(self._ctrl_in(Request.GET_STATUS, 512))
-                if not status.flags & FrameFlags.TARE_IN_PROGRESS:
-                    break
-                if self.clock.now() >= deadline:
-                    raise DeviceTimeout(f"tare did not finish within {timeout_s} s")
-                self.clock.wait_until(self.clock.now() + 0.05, 0.05)
-        except OSError as exc:
-            if isinstance(exc, DeviceError):
-                raise
-            raise self._usb_error(exc, "taring it") from exc
-        self.tare_counts = np.asarray(status.tare_counts, dtype=np.int64)
+        self.tare_counts = tare_plate(self._ctrl_in, self._ctrl_out, self.clock, n_samples, timeout_s)
         return self.tare_counts.copy()
 
     def write_calibration(self, calibration: Calibration) -> None:
@@ -382,18 +315,10 @@ class ForcePlate(Device):
         if self.calibration is not None and calibration.n_channels != self.calibration.n_channels:
             raise ValueError(f"the plate has {self.calibration.n_channels} channels, the calibration "
                              f"{calibration.n_channels}")
-        block = encode_calibration(calibration)
-        try:
-            self._ctrl_out(Request.SET_CALIBRATION, 0, SET_CALIBRATION_KEY, block)
-            stored = decode_calibration(self._ctrl_in(Request.GET_CALIBRATION, 1024))
-        except OSError as exc:
-            raise self._usb_error(exc, "writing its calibration") from exc
-        if stored != calibration:
-            raise DeviceError("the plate did not store the calibration block it was sent")
-        self.calibration = stored
+        self.calibration = store_calibration(self._ctrl_in, self._ctrl_out, calibration)
 
     def _read(self, timeout_s: float) -> SampleBlock | None:
-        usb = _usb()
+        usb = import_pyusb()
         assert self._parser is not None
         deadline = time.monotonic() + timeout_s
         while True:
@@ -412,7 +337,7 @@ class ForcePlate(Device):
                 if exc.errno == errno.ENODEV:
                     self._on_unplug()
                     continue
-                raise self._usb_error(exc, "reading samples") from exc
+                raise usb_error(exc, "reading samples") from exc
             if n:
                 chunk = self._parser.feed(memoryview(self._buffer)[:n])
                 block = self._to_block(chunk)
@@ -424,23 +349,23 @@ class ForcePlate(Device):
     # -- faults ------------------------------------------------------------------------------------------
 
     def _clear_stall(self) -> None:
-        usb = _usb()
+        usb = import_pyusb()
         try:
             self._dev.clear_halt(EP_IN)
         except usb.core.USBError as exc:
             if exc.errno == errno.ENODEV:
                 self._on_unplug()
                 return
-            raise self._usb_error(exc, "clearing a stalled endpoint") from exc
+            raise usb_error(exc, "clearing a stalled endpoint") from exc
         self.stalls_cleared += 1
-        self._pending_events.append(DeviceEvent(self._last_t_s or 0.0, self._next_seq(), "stall",
-                                                "bulk endpoint stalled; cleared"))
+        assert self._parser is not None
+        self._timeline.note(self._parser, "stall", "bulk endpoint stalled; cleared")
 
     def _on_unplug(self) -> None:
         self._release()
         if self.reconnect_s <= 0:
             raise DeviceDisconnected("the force plate was unplugged")
-        self._reconnect_from = self._last_t_s
+        self._timeline.reconnect_from = self._timeline.last_t_s
         self._unplugged_at = self.clock.now()
 
     def _reconnect(self) -> None:
@@ -458,53 +383,12 @@ class ForcePlate(Device):
             self.clock.wait_until(self.clock.now() + 0.1, 0.1)
         assert self._parser is not None
         self._parser.reset()
-        self._anchor_s[self._parser.segment] = self.clock_offset_s()
+        self._timeline.anchor_s[self._parser.segment] = self.clock_offset_s()
         self.reconnects += 1
-
-    def _next_seq(self) -> int:
-        assert self._parser is not None
-        return self._parser.next_seq + self._seq_shift
 
     # -- blocks ------------------------------------------------------------------------------------------
 
     def _to_block(self, chunk: ParsedChunk) -> SampleBlock | None:
         assert self._parser is not None and self.calibration is not None
-        for seg in np.unique(chunk.segment).tolist():
-            if seg not in self._anchor_s:  # the plate restarted without re-enumerating
-                self._anchor_s[seg] = self.clock_offset_s()
-                self._pending_events.append(DeviceEvent(self._last_t_s or 0.0, self._next_seq(), "device_restart",
-                                                        "the plate's sample index stepped back (restart)"))
-        if chunk.n_samples == 0:
-            return None
-        anchors = np.array([self._anchor_s[s] for s in range(int(chunk.segment.max()) + 1)])
-        t_s = chunk.t_us * 1e-6 + anchors[chunk.segment]
-        events = list(self._pending_events)
-        self._pending_events.clear()
-        if self._reconnect_from is not None:
-            lost = max(round((float(t_s[0]) - self._reconnect_from) * self.rate) - 1, 0)
-            self._seq_shift += lost
-            events.append(DeviceEvent(float(t_s[0]), int(chunk.seq[0]) + self._seq_shift, "reconnected",
-                                      f"plate unplugged for {float(t_s[0]) - self._reconnect_from:.3f} s; "
-                                      f"{lost} samples lost (estimated from the host clock)"))
-            self._reconnect_from = None
-        seq = chunk.seq + np.uint64(self._seq_shift)
-        for ev in chunk.events:
-            if ev.kind in ("frame_gap",):
-                continue
-            i = min(int(np.searchsorted(chunk.seq, np.uint64(ev.seq))), chunk.n_samples - 1)
-            label = {"gap": f"{ev.n} samples lost", "duplicate": f"repeated frame of {ev.n} samples dropped",
-                     "backward": "sample index stepped back: device restart", "overrun": "device FIFO overrun"}
-            events.append(DeviceEvent(float(t_s[i]), ev.seq + self._seq_shift, ev.kind, label.get(ev.kind, "")))
-        if np.any(np.diff(t_s) < 0):  # a restart mapped onto the host clock must not run backwards
-            t_s = np.maximum.accumulate(t_s)
-        forces = counts_to_force(chunk.raw, self.calibration, self.tare_counts).astype(np.float32)
-        self._last_t_s = float(t_s[-1])
-        return SampleBlock(t_s=t_s, seq=seq, forces_n=forces, host_rx_s=self.clock.now(), raw=chunk.raw,
-                           events=tuple(events))
-
-
-def _serial_of(dev: Any) -> str:
-    try:
-        return dev.serial_number or ""
-    except (OSError, ValueError):
-        return ""
+        return self._timeline.to_block(chunk, self._parser, clock_offset_s=self.clock_offset_s, rate=self.rate,
+                                       calibration=self.calibration, tare_counts=self.tare_counts, now=self.clock.now)

@@ -29,10 +29,11 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from drivers.device import Device, FoundDevice
+from drivers.device import FoundDevice
 from drivers.errors import DeviceError
 from drivers.forceplate.device import ForcePlate
 from drivers.model import ChannelLayout, DeviceEvent, DeviceInfo, SampleBlock
+from drivers.pairing import DevicePair, side_by_side_positions, side_channel_names
 
 __all__ = ["ClockFit", "PlatePair"]
 
@@ -66,7 +67,7 @@ class ClockFit:
         return t_device_s + a + b * (t_device_s - self.t_device[0])
 
 
-class PlatePair(Device):
+class PlatePair(DevicePair):
     """Two plates as one device: left foot on ``left``, right foot on ``right``.
 
     Parameters
@@ -84,6 +85,9 @@ class PlatePair(Device):
         "resync_s": (float, "how often the plate clocks are re-measured, s"),
     }
     DRIVER = "plate-pair"
+    NOT_OPEN_MESSAGE = "open the plate pair first"
+    left: ForcePlate
+    right: ForcePlate
 
     def __init__(self, left: ForcePlate, right: ForcePlate, *, separation_mm: float = 500.0,
                  resync_s: float = 2.0) -> None:
@@ -95,50 +99,35 @@ class PlatePair(Device):
         self.left, self.right = left, right
         self.separation_mm = float(separation_mm)
         self.resync_s = float(resync_s)
-        self._info: DeviceInfo | None = None
         self.fits = {"left": ClockFit(), "right": ClockFit()}
 
     @classmethod
     def find(cls) -> list[FoundDevice]:
         return []  # a pair is assembled from two plates, not discovered
 
-    @property
-    def info(self) -> DeviceInfo:
-        if self._info is None:
-            raise DeviceError("open the plate pair first")
-        return self._info
-
     # -- hooks -------------------------------------------------------------------------------------------
 
-    def _open(self) -> None:
-        self.left.open()
-        try:
-            self.right.open()
-        except BaseException:
-            self.left.close()
-            raise
+    def _describe(self) -> DeviceInfo:
         li, ri = self.left.info, self.right.info
         if li.layout != ChannelLayout.LOAD_CELLS or ri.layout != ChannelLayout.LOAD_CELLS:
             raise DeviceError("a plate pair needs two load-cell plates")
         if li.nominal_rate_hz != ri.nominal_rate_hz:
             raise DeviceError(f"the plates run at {li.nominal_rate_hz} and {ri.nominal_rate_hz} Hz; set one rate")
-        half = self.separation_mm / 2.0
-        positions = tuple((x - half, y) for x, y in li.sensor_positions_mm or ()) + tuple(
-            (x + half, y) for x, y in ri.sensor_positions_mm or ())
+        positions = side_by_side_positions(li.sensor_positions_mm or (), ri.sensor_positions_mm or (),
+                                           self.separation_mm)
         if any(x >= 0 for x, _ in positions[: li.n_channels]) or any(x <= 0 for x, _ in positions[li.n_channels :]):
             raise DeviceError(f"separation {self.separation_mm} mm is too small: the plates' cells overlap x = 0")
-        self._info = DeviceInfo(
+        return DeviceInfo(
             driver=self.DRIVER, model=f"two OFP-1 plates, {self.separation_mm:g} mm apart",
             serial=f"{li.serial}+{ri.serial}", nominal_rate_hz=li.nominal_rate_hz,
-            channel_names=tuple(f"L.{n}" for n in li.channel_names) + tuple(f"R.{n}" for n in ri.channel_names),
+            channel_names=side_channel_names(li.channel_names, ri.channel_names),
             channel_units=li.channel_units + ri.channel_units, layout=ChannelLayout.LOAD_CELLS,
             sensor_positions_mm=positions, firmware=f"{li.firmware}/{ri.firmware}", raw_counts=False,
             simulated=li.simulated and ri.simulated,
         )
 
     def _start(self) -> None:
-        self.left.start()
-        self.right.start()
+        super()._start()
         self.fits = {"left": ClockFit(), "right": ClockFit()}
         self._measure_clocks()
         self._buf = {"left": [], "right": []}  # lists of (t_host, seq, forces) arrays
@@ -154,8 +143,7 @@ class PlatePair(Device):
     def _read(self, timeout_s: float) -> SampleBlock | None:
         if self.left.clock.now() >= self._next_sync:
             self._measure_clocks()
-        for name, plate in (("left", self.left), ("right", self.right)):
-            block = plate.read(timeout_s / 2.0)
+        for name, block in zip(("left", "right"), self._read_sides(timeout_s), strict=True):
             if block is None:
                 continue
             for event in block.events:
@@ -198,16 +186,6 @@ class PlatePair(Device):
         keep_r = max(int(hi[-1]) - 1, 0) if n_ready else 0
         self._buf["right"] = [_slice(right, keep_r)]
         return out if out.n_samples else None
-
-    def _stop(self) -> None:
-        self.left.stop()
-        self.right.stop()
-
-    def _close(self) -> None:
-        try:
-            self.left.close()
-        finally:
-            self.right.close()
 
 
 def _concat(blocks: list[SampleBlock]) -> SampleBlock:

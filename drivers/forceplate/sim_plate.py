@@ -14,7 +14,7 @@ from drivers.forceplate.calibration import Layout
 from drivers.forceplate.device import ForcePlate
 from drivers.forceplate.pair import PlatePair
 from drivers.forceplate.usb_sim import LOAD_CELL_POSITIONS_MM, FaultPlan, SimulatedPlateBackend
-from drivers.options import parse_bool, parse_side
+from drivers.options import SIMULATED_SUBJECT_OPTIONS, parse_bool
 from drivers.sim.clock import FastClock, RealTimeClock
 from drivers.sim.subject import StandingSubject
 
@@ -42,9 +42,7 @@ class SimulatedForcePlate(ForcePlate):
 
     OPTIONS: ClassVar[Mapping[str, tuple[Callable[[str], Any], str]]] = {
         **ForcePlate.OPTIONS,
-        "mass_kg": (float, "body mass of the simulated subject, kg"),
-        "affected_side": (parse_side, "painful side of the simulated subject: left or right"),
-        "affected_share_pct": (float, "mean % of body weight on the affected limb"),
+        **SIMULATED_SUBJECT_OPTIONS,
         "seed": (int, "random seed"),
         "layout": (_layout, "load_cells (4 cells, default) or six_component (Fx..Mz)"),
         "realtime": (parse_bool, "pace samples by the wall clock"),
@@ -105,9 +103,7 @@ class SimulatedPlatePair(PlatePair):
 
     OPTIONS: ClassVar[Mapping[str, tuple[Callable[[str], Any], str]]] = {
         **PlatePair.OPTIONS,
-        "mass_kg": (float, "body mass of the simulated subject, kg"),
-        "affected_side": (parse_side, "painful side of the simulated subject: left or right"),
-        "affected_share_pct": (float, "mean % of body weight on the affected limb"),
+        **SIMULATED_SUBJECT_OPTIONS,
         "stance_width_mm": (float, "distance between the feet's centres of pressure, mm"),
         "seed": (int, "random seed"),
         "ppm": (float, "the plates' crystals run +ppm and -ppm against the host clock"),

@@ -4,15 +4,21 @@ Tests and the ``sim-plate`` driver pass :class:`SimulatedPlateBackend` to ``usb.
 so the driver runs pyusb's real ``usb.core`` (descriptors, configuration, claiming, control and bulk
 transfers, error mapping) over a byte-exact device model (force-plates-and-mats.md §3.1):
 
-* real descriptors: device (bcdUSB 2.10), one configuration, one vendor interface (class 0xFF) with
-  bulk IN 0x81 and bulk OUT 0x01 (64 B), strings, a BOS with the Microsoft OS 2.0 platform capability
-  and an MS OS 2.0 descriptor set with compatible ID ``WINUSB``;
-* the EP0 vendor requests of ``docs/ofp-1.md`` §3 (unknown or invalid ones STALL: errno 32);
+* real descriptors (:mod:`drivers.forceplate.usb_descriptors`): device (bcdUSB 2.10), one configuration,
+  one vendor interface (class 0xFF) with bulk IN 0x81 and bulk OUT 0x01 (64 B), strings, a BOS with the
+  Microsoft OS 2.0 platform capability and an MS OS 2.0 descriptor set with compatible ID ``WINUSB``;
+* the EP0 vendor requests of ``docs/ofp-1.md`` §3 (:mod:`drivers.forceplate.usb_ep0`; unknown or invalid
+  ones STALL: errno 32);
 * frames at 1000 or 2000 Hz (100 frames/s) from a :class:`~drivers.sim.subject.StandingSubject`, for 4
-  load cells or a 6-channel Fx..Mz plate; a status frame every second;
-* fault injection with an exact ledger (:class:`FaultPlan`, :class:`FaultLedger`): dropped frames
-  (device FIFO overrun, flagged), corrupted bytes, duplicated frames, endpoint stalls (EPIPE),
-  silences that make reads time out (errno 110), an unplug (errno 19) and a replug that reboots the plate.
+  load cells or a 6-channel Fx..Mz plate; a status frame every second
+  (:mod:`drivers.forceplate.sim_firmware`);
+* fault injection with an exact ledger (:class:`FaultPlan`, :class:`FaultLedger`,
+  :mod:`drivers.forceplate.usb_faults`): dropped frames (device FIFO overrun, flagged), corrupted bytes,
+  duplicated frames, endpoint stalls (EPIPE), silences that make reads time out (errno 110), an unplug
+  (errno 19) and a replug that reboots the plate.
+
+This module is the backend itself: enumeration, handles, configuration and claiming, the plug
+schedule, and bulk IN transfers paced on the simulated clock.
 
 Time runs on a :class:`~drivers.sim.clock.SimClock`: a ``FastClock`` (tests: 60 s of device time in
 about a second) or a ``RealTimeClock``. Reads wait on that clock, so the host side sees the timing a
@@ -22,35 +28,32 @@ real plate would give it.
 from __future__ import annotations
 
 import errno
-import struct
 import threading
-import zlib
 from array import array
-from collections.abc import Sequence
-from dataclasses import dataclass, field
 
-import numpy as np
 import usb.backend
 import usb.core
 
-from drivers.forceplate import protocol
-from drivers.forceplate.calibration import Layout, encode_calibration
-from drivers.forceplate.requests import (
-    MS_OS_20_VENDOR_CODE,
-    REQUEST_IN,
-    REQUEST_OUT,
-    SET_CALIBRATION_KEY,
-    Request,
-    encode_info,
-    encode_status,
-)
+from drivers.forceplate.calibration import Layout
+from drivers.forceplate.requests import REQUEST_OUT
 from drivers.forceplate.sim_firmware import (
     LOAD_CELL_POSITIONS_MM,
-    SUPPORTED_RATES_HZ,
     PlateModel,
     load_cell_calibration,
     six_component_calibration,
 )
+from drivers.forceplate.usb_access import DEFAULT_PID, DEFAULT_VID
+from drivers.forceplate.usb_descriptors import (
+    EP_IN,
+    EP_OUT,
+    MAX_PACKET,
+    Descriptor,
+    bos_descriptor_bytes,
+    descriptor_set,
+    ms_os_20_descriptor_set,
+)
+from drivers.forceplate.usb_ep0 import answer_in, apply_out, stall
+from drivers.forceplate.usb_faults import FaultInjector, FaultLedger, FaultPlan
 from drivers.sim.clock import FastClock, SimClock
 from drivers.sim.subject import StandingSubject
 
@@ -65,73 +68,9 @@ __all__ = [
     "six_component_calibration",
 ]
 
-#: pid.codes test VID/PID (1209:0001). A production plate needs its own PID (docs/ofp-1.md §2).
-DEFAULT_VID = 0x1209
-DEFAULT_PID = 0x0001
-EP_IN = 0x81
-EP_OUT = 0x01
-MAX_PACKET = 64
-_STRINGS = {1: "balance-station", 2: "OFP-1 simulated force plate"}
-
-
-@dataclass
-class FaultPlan:
-    """Faults to inject. Probabilities are per frame; times are device-clock seconds since plug-in.
-
-    ``silences`` are (start_s, duration_s) windows where the plate sends nothing (it keeps sampling and
-    buffers, so nothing is lost; the host's reads time out). ``stalls_at_s`` halt the bulk IN endpoint
-    until the host clears it. ``unplug_at_s`` pulls the cable; ``replug_after_s`` later the plate comes
-    back (it rebooted: counters restart at 0).
-    """
-
-    drop_prob: float = 0.0
-    corrupt_prob: float = 0.0
-    duplicate_prob: float = 0.0
-    silences: Sequence[tuple[float, float]] = ()
-    stalls_at_s: Sequence[float] = ()
-    unplug_at_s: float | None = None
-    replug_after_s: float | None = None
-    seed: int = 0
-    #: Per-frame faults (drop, corrupt, duplicate) only between these clock times, s.
-    active_from_s: float = 0.0
-    active_until_s: float = float("inf")
-
-    def __post_init__(self) -> None:
-        for name in ("drop_prob", "corrupt_prob", "duplicate_prob"):
-            value = getattr(self, name)
-            if not 0.0 <= value < 1.0:
-                raise ValueError(f"{name} must be within [0, 1), got {value}")
-
-
-@dataclass
-class FaultLedger:
-    """What was actually injected (the truth the host's accounting is checked against)."""
-
-    dropped_frames: int = 0
-    dropped_samples: int = 0
-    corrupted_frames: int = 0
-    corrupted_samples: int = 0
-    corrupted_status_frames: int = 0
-    duplicated_frames: int = 0
-    stalls: int = 0
-    timeouts: int = 0
-    unplugs: int = 0
-    frames_sent: int = 0
-    samples_sent: int = 0  # samples in frames sent intact
-    samples_generated: int = 0
-    lost_in_unplug_samples: int = 0  # generated but never delivered when the cable was pulled
-    corrupted_frame_counters: list[int] = field(default_factory=list)
-
-
-class _Desc:
-    """A descriptor: pyusb copies its attributes with getattr."""
-
-    def __init__(self, **fields: object) -> None:
-        self.__dict__.update(fields)
-
 
 class _Handle:
-    def __init__(self, dev: _Desc) -> None:
+    def __init__(self, dev: Descriptor) -> None:
         self.dev = dev
 
 
@@ -179,7 +118,7 @@ class SimulatedPlateBackend(usb.backend.IBackend):
         self.fast = isinstance(self.clock, FastClock)
         self.faults = faults or FaultPlan()
         self.ledger = FaultLedger()
-        self._fault_rng = np.random.default_rng([self.faults.seed, 11])
+        self._injector = FaultInjector(self.faults, self.ledger)
         self.layout = Layout(layout)
         self.subject = None if empty else subject
         self.vid, self.pid, self.serial = vid, pid, serial
@@ -203,50 +142,14 @@ class SimulatedPlateBackend(usb.backend.IBackend):
 
     # -- descriptors -----------------------------------------------------------------------------------
 
+    #: The BOS and MS OS 2.0 descriptor bytes (Windows binds WinUSB without an INF; docs/ofp-1.md §2).
+    bos_descriptor_bytes = staticmethod(bos_descriptor_bytes)
+    ms_os_20_descriptor_set = staticmethod(ms_os_20_descriptor_set)
+
     def _make_descriptors(self) -> None:
-        self._device = _Desc(
-            bLength=18, bDescriptorType=1, bcdUSB=0x0210, bDeviceClass=0, bDeviceSubClass=0, bDeviceProtocol=0,
-            bMaxPacketSize0=64, idVendor=self.vid, idProduct=self.pid, bcdDevice=0x0103, iManufacturer=1,
-            iProduct=2, iSerialNumber=3, bNumConfigurations=1, address=self._address, bus=1, port_number=2,
-            port_numbers=(2,), speed=usb.util.SPEED_FULL,
-        )
-        self._config = _Desc(bLength=9, bDescriptorType=2, wTotalLength=32, bNumInterfaces=1, bConfigurationValue=1,
-                             iConfiguration=0, bmAttributes=0x80, bMaxPower=50, extra_descriptors=[])
-        self._interface = _Desc(bLength=9, bDescriptorType=4, bInterfaceNumber=0, bAlternateSetting=0,
-                                bNumEndpoints=2, bInterfaceClass=0xFF, bInterfaceSubClass=0, bInterfaceProtocol=0,
-                                iInterface=0, extra_descriptors=[])
-        self._endpoints = [
-            _Desc(bLength=7, bDescriptorType=5, bEndpointAddress=EP_IN, bmAttributes=2, wMaxPacketSize=MAX_PACKET,
-                  bInterval=0, bRefresh=0, bSynchAddress=0, extra_descriptors=[]),
-            _Desc(bLength=7, bDescriptorType=5, bEndpointAddress=EP_OUT, bmAttributes=2, wMaxPacketSize=MAX_PACKET,
-                  bInterval=0, bRefresh=0, bSynchAddress=0, extra_descriptors=[]),
-        ]
+        self._device, self._config, self._interface, self._endpoints = descriptor_set(self.vid, self.pid,
+                                                                                     self._address)
         self._configuration_value = 0
-
-    def _device_descriptor_bytes(self) -> bytes:
-        d = self._device
-        return struct.pack("<BBHBBBBHHHBBBB", 18, 1, d.bcdUSB, 0, 0, 0, 64, d.idVendor, d.idProduct, d.bcdDevice,
-                           1, 2, 3, 1)
-
-    def _config_descriptor_bytes(self) -> bytes:
-        cfg = struct.pack("<BBHBBBBB", 9, 2, 32, 1, 1, 0, 0x80, 50)
-        intf = struct.pack("<BBBBBBBBB", 9, 4, 0, 0, 2, 0xFF, 0, 0, 0)
-        eps = b"".join(struct.pack("<BBBBHB", 7, 5, ep, 2, MAX_PACKET, 0) for ep in (EP_IN, EP_OUT))
-        return cfg + intf + eps
-
-    @staticmethod
-    def bos_descriptor_bytes() -> bytes:
-        """BOS with the Microsoft OS 2.0 platform capability (Windows then binds WinUSB, no INF)."""
-        uuid = bytes.fromhex("DF60DDD88945C74C9CD2659D9E648A9F")  # {D8DD60DF-4589-4CC7-9CD2-659D9E648A9F}
-        cap = struct.pack("<BBBB", 28, 0x10, 0x05, 0) + uuid + struct.pack(
-            "<IHBB", 0x06030000, len(SimulatedPlateBackend.ms_os_20_descriptor_set()), MS_OS_20_VENDOR_CODE, 0)
-        return struct.pack("<BBHB", 5, 0x0F, 5 + len(cap), 1) + cap
-
-    @staticmethod
-    def ms_os_20_descriptor_set() -> bytes:
-        """MS OS 2.0 descriptor set: header + compatible ID WINUSB (single-interface device)."""
-        compat = struct.pack("<HH", 20, 0x03) + b"WINUSB\0\0" + bytes(8)
-        return struct.pack("<HHIH", 10, 0x00, 0x06030000, 10 + len(compat)) + compat
 
     # -- IBackend: enumeration ----------------------------------------------------------------------------
 
@@ -378,134 +281,27 @@ class SimulatedPlateBackend(usb.backend.IBackend):
 
     # -- IBackend: transfers ---------------------------------------------------------------------------
 
-    @staticmethod
-    def _stall() -> None:
-        raise usb.core.USBError("Pipe error", -9, errno.EPIPE)
+    _stall = staticmethod(stall)
 
     def ctrl_transfer(self, dev_handle, bmRequestType, bRequest, wValue, wIndex, data, timeout):
         with self._lock:
             self._alive(dev_handle)
             now = self.clock.now()
-            model = self.model
-            reply: bytes | None = None
-            if bmRequestType == 0x80 and bRequest == 0x06:  # GET_DESCRIPTOR
-                kind, index = wValue >> 8, wValue & 0xFF
-                if kind == 1:
-                    reply = self._device_descriptor_bytes()
-                elif kind == 2 and index == 0:
-                    reply = self._config_descriptor_bytes()
-                elif kind == 3:
-                    reply = self._string(index)
-                elif kind == 0x0F:
-                    reply = self.bos_descriptor_bytes()
-                else:
-                    self._stall()
-            elif bmRequestType == REQUEST_IN and bRequest == MS_OS_20_VENDOR_CODE and wIndex == 7:
-                reply = self.ms_os_20_descriptor_set()
-            elif bmRequestType == REQUEST_IN:
-                if bRequest == Request.GET_INFO:
-                    reply = encode_info(model.info())
-                elif bRequest == Request.GET_CALIBRATION:
-                    reply = encode_calibration(model.calibration)
-                elif bRequest == Request.GET_STATUS:
-                    self._generate(now)
-                    reply = encode_status(model.status(now))
-                elif bRequest == Request.GET_TIME:
-                    reply = struct.pack("<Q", model.device_us(now))
-                else:
-                    self._stall()
-            elif bmRequestType == REQUEST_OUT:
-                return self._vendor_out(bRequest, wValue, wIndex, bytes(data), now)
-            else:
-                self._stall()
-            assert reply is not None
+            if bmRequestType == REQUEST_OUT:
+                data = bytes(data)
+                apply_out(bRequest, wValue, wIndex, data, model=self.model, now=now, generate=self._generate)
+                return len(data)
+            reply = answer_in(bmRequestType, bRequest, wValue, wIndex, model=self.model, device=self._device,
+                              serial=self.serial, now=now, generate=self._generate)
             n = min(len(reply), len(data))
             data[:n] = array("B", reply[:n])
             return n
 
-    def _string(self, index: int) -> bytes:
-        if index == 0:
-            return bytes([4, 3]) + struct.pack("<H", 0x0409)
-        text = {**_STRINGS, 3: self.serial}.get(index)
-        if text is None:
-            self._stall()
-        body = text.encode("utf-16-le")
-        return bytes([2 + len(body), 3]) + body
-
-    def _vendor_out(self, request: int, value: int, index: int, data: bytes, now: float) -> int:
-        model = self.model
-        if request == Request.SET_RATE:
-            if model.streaming or value not in SUPPORTED_RATES_HZ:
-                self._stall()
-            model.rate_hz = value
-        elif request == Request.START:
-            model.start(now)
-        elif request == Request.STOP:
-            self._generate(now)
-            model.streaming = False
-        elif request == Request.TARE:
-            if not 1 <= value <= 65535:
-                self._stall()
-            self._generate(now)
-            model.start_tare(value, now)
-        elif request == Request.SET_CALIBRATION:
-            from drivers.forceplate.calibration import decode_calibration
-
-            if model.streaming or index != SET_CALIBRATION_KEY:
-                self._stall()
-            try:
-                cal = decode_calibration(data)
-            except ValueError:
-                self._stall()
-            if cal.n_channels != model.k:
-                self._stall()
-            model.calibration = cal
-        else:
-            self._stall()
-        return len(data)
-
     def _generate(self, now: float) -> None:
         """Move the firmware up to ``now``: queue every frame it finished, applying injected faults."""
-        f, led, rng = self.faults, self.ledger, self._fault_rng
-        active = f.active_from_s <= now < f.active_until_s
-        for ftype, n_samples, frame in self.model.frames_until(now):
-            if ftype == protocol.FrameType.SAMPLES:
-                led.samples_generated += n_samples
-            if active and ftype == protocol.FrameType.SAMPLES and f.drop_prob and rng.random() < f.drop_prob:
-                led.dropped_frames += 1
-                led.dropped_samples += n_samples
-                self.model.dropped_total += n_samples
-                self.model.overrun_pending = True
-                continue
-            if ftype == protocol.FrameType.SAMPLES and self.model.overrun_pending:
-                # The FIFO overflowed before this frame: flag it (and fix the CRC, as firmware would).
-                head = bytearray(frame[:-4])
-                head[6] |= protocol.FrameFlags.OVERRUN
-                frame = bytes(head) + struct.pack("<I", zlib.crc32(head))
-                self.model.overrun_pending = False
-            copies = [frame]
-            if active and f.corrupt_prob and rng.random() < f.corrupt_prob:
-                bad = bytearray(frame)
-                pos = int(rng.integers(0, len(bad)))
-                bad[pos] ^= int(rng.integers(1, 256))
-                copies = [bytes(bad)]
-                if ftype == protocol.FrameType.SAMPLES:
-                    led.corrupted_frames += 1
-                    led.corrupted_samples += n_samples
-                else:
-                    led.corrupted_status_frames += 1
-                led.corrupted_frame_counters.append(int.from_bytes(frame[8:12], "little"))
-            elif (active and f.duplicate_prob and ftype == protocol.FrameType.SAMPLES
-                  and rng.random() < f.duplicate_prob):
-                copies = [frame, frame]
-                led.duplicated_frames += 1
-                led.samples_sent += n_samples
-            elif ftype == protocol.FrameType.SAMPLES:
-                led.samples_sent += n_samples
-            for c in copies:
-                self._pending += c
-                self._pending_samples.append((len(self._pending), n_samples if ftype == 1 else 0))
-                led.frames_sent += 1
+        for frame, n_samples in self._injector.frames_until(self.model, now):
+            self._pending += frame
+            self._pending_samples.append((len(self._pending), n_samples))
 
     def _silent_until(self, now: float) -> float | None:
         for start, duration in self._silences:

@@ -33,7 +33,7 @@ from drivers.mat.footprints import SIM_NEWTON_PER_COUNT
 from drivers.mat.protocol import DO_P4864, ArrivalTimer, ChecksumPolicy, FrameFormat, FrameParser
 from drivers.mat.transport import SerialTransport, list_candidate_ports
 from drivers.model import ClockSource, DeviceInfo, SampleBlock
-from drivers.options import parse_bool, parse_side
+from drivers.options import SIMULATED_SUBJECT_OPTIONS, choice, parse_bool, parse_choice
 from drivers.sim.subject import StandingSubject
 
 __all__ = ["PressureMat", "SimulatedPressureMat", "do_p4864_candidate_table"]
@@ -63,13 +63,6 @@ def do_p4864_candidate_table(zero_counts: float = 0.0) -> np.ndarray:
     return table
 
 
-def _calibration(text: str) -> str:
-    value = text.strip().lower()
-    if value not in _CALIBRATIONS:
-        raise ValueError(f"expected one of {', '.join(_CALIBRATIONS)}, got {text!r}")
-    return value
-
-
 def _cell_geometry(fmt: FrameFormat) -> tuple[tuple[str, ...], tuple[tuple[float, float], ...]]:
     names = tuple(f"r{r:02d}c{c:02d}" for r in range(fmt.rows) for c in range(fmt.cols))
     x = (np.arange(fmt.cols) - (fmt.cols - 1) / 2.0) * fmt.pitch_mm
@@ -96,7 +89,7 @@ class PressureMat(Device):
 
     OPTIONS: ClassVar[Mapping[str, tuple[Callable[[str], Any], str]]] = {
         "checksum": (ChecksumPolicy, "frame checksum: observe (count mismatches) or require (reject)"),
-        "calibration": (_calibration, "cell calibration: do-p4864-candidate or linear"),
+        "calibration": (choice(*_CALIBRATIONS, name="calibration"), "cell calibration: do-p4864-candidate or linear"),
         "newton_per_count": (float, "linear calibration, N per count"),
         "zero_counts": (float, "unloaded cell reading, counts"),
     }
@@ -114,7 +107,7 @@ class PressureMat(Device):
         time_scale: float = 1.0,
     ) -> None:
         super().__init__()
-        calibration = _calibration(calibration)  # type: ignore[assignment]
+        calibration = parse_choice(calibration, _CALIBRATIONS, "calibration")  # type: ignore[assignment]
         if calibration == "linear" and newton_per_count is None:
             raise ValueError("the linear calibration needs newton_per_count (N per count) for this mat")
         if newton_per_count is not None and not newton_per_count > 0:
@@ -238,9 +231,7 @@ class SimulatedPressureMat(PressureMat):
     """
 
     OPTIONS: ClassVar[Mapping[str, tuple[Callable[[str], Any], str]]] = {
-        "mass_kg": (float, "body mass of the simulated subject, kg"),
-        "affected_side": (parse_side, "painful side of the simulated subject: left or right"),
-        "affected_share_pct": (float, "mean % of body weight on the affected limb"),
+        **SIMULATED_SUBJECT_OPTIONS,
         "stance_width_mm": (float, "distance between the feet's centres of pressure, mm (touching: ~100)"),
         "seed": (int, "random seed"),
         "speed": (float, "simulated seconds per wall-clock second (1 = real pace)"),

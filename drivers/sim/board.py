@@ -28,7 +28,7 @@ import numpy as np
 
 from drivers.device import Device, FoundDevice
 from drivers.model import ClockSource, DeviceInfo, SampleBlock
-from drivers.options import parse_bool, parse_side
+from drivers.options import SIMULATED_SUBJECT_OPTIONS, parse_bool
 from drivers.sim.clock import FastClock, RealTimeClock, SimClock
 from drivers.sim.subject import STANDARD_GRAVITY_M_S2, StandingSubject, SubjectTruth
 
@@ -75,9 +75,7 @@ class SimulatedBoard(Device):
     """
 
     OPTIONS: ClassVar[Mapping[str, tuple[Callable[[str], Any], str]]] = {
-        "mass_kg": (float, "body mass of the simulated subject, kg"),
-        "affected_side": (parse_side, "painful side of the simulated subject: left or right"),
-        "affected_share_pct": (float, "mean % of body weight on the affected limb"),
+        **SIMULATED_SUBJECT_OPTIONS,
         "stance_width_mm": (float, "distance between the feet's centres of pressure, mm"),
         "empty": (parse_bool, "nobody on the board"),
         "seed": (int, "random seed"),

@@ -15,21 +15,13 @@ import numpy as np
 
 from drivers.device import Device, FoundDevice
 from drivers.model import ClockSource, DeviceInfo, SampleBlock
-from drivers.options import parse_bool, parse_side
+from drivers.options import choice, parse_bool, parse_side
 from drivers.sim.clock import FastClock, RealTimeClock, SimClock
 from drivers.sim.gait import GAIT_MODES, GaitSubject
 
 __all__ = ["SimulatedGaitPlates"]
 
 _BLOCK_S = 0.05
-
-
-
-def _mode(text: str) -> str:
-    value = text.strip().lower()
-    if value not in GAIT_MODES:
-        raise ValueError(f"expected one of {sorted(GAIT_MODES)}, got {text!r}")
-    return value
 
 
 class SimulatedGaitPlates(Device):
@@ -52,7 +44,7 @@ class SimulatedGaitPlates(Device):
     OPTIONS: ClassVar[Mapping[str, tuple[Callable[[str], Any], str]]] = {
         "mass_kg": (float, "body mass of the simulated subject, kg"),
         "affected_side": (parse_side, "painful side of the simulated subject: left or right"),
-        "mode": (_mode, "walking or stepping (in place)"),
+        "mode": (choice(*sorted(GAIT_MODES), name="mode"), "walking or stepping (in place)"),
         "affected_stance_reduction_pct": (float, "affected stance shorter by this %"),
         "affected_peak_reduction_pct": (float, "affected force peaks lower by this %"),
         "seed": (int, "random seed"),

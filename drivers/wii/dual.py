@@ -27,11 +27,14 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from drivers.device import Device, FoundDevice
-from drivers.errors import DeviceError, DeviceNotFound
+from drivers.device import FoundDevice
+from drivers.errors import DeviceNotFound
 from drivers.model import ClockSource, DeviceEvent, DeviceInfo, SampleBlock
+from drivers.pairing import DevicePair, side_by_side_positions, side_channel_names
 from drivers.sim.clock import FastClock, RealTimeClock
-from drivers.wii.device import CHANNELS, SimulatedWiiBalanceBoard, WiiBalanceBoard
+from drivers.wii.device import WiiBalanceBoard
+from drivers.wii.reports import CHANNELS
+from drivers.wii.sim_device import SimulatedWiiBalanceBoard
 
 __all__ = ["DualWiiBalanceBoard", "SimulatedDualWiiBalanceBoard"]
 
@@ -77,7 +80,7 @@ def _split_address(address: str) -> tuple[str, str]:
     return left, right
 
 
-class DualWiiBalanceBoard(Device):
+class DualWiiBalanceBoard(DevicePair):
     """Two Wii Balance Boards (left foot, right foot) as one time-aligned 8-channel device.
 
     Parameters
@@ -95,6 +98,9 @@ class DualWiiBalanceBoard(Device):
         **WiiBalanceBoard.OPTIONS,
         "spacing_mm": (float, "distance between the two boards' centres, mm"),
     }
+    NOT_OPEN_MESSAGE: ClassVar[str] = "the boards' information is known after open()"
+    left: WiiBalanceBoard
+    right: WiiBalanceBoard
 
     def __init__(self, address: str = "", *, spacing_mm: float = DEFAULT_SPACING_MM, **options: Any) -> None:
         super().__init__()
@@ -103,7 +109,6 @@ class DualWiiBalanceBoard(Device):
         self.address = address
         self.spacing_mm = float(spacing_mm)
         self.left, self.right = self._make_boards(*_split_address(address), **options)
-        self._info: DeviceInfo | None = None
         self._reset()
 
     def _make_boards(self, left: str, right: str, **options: Any) -> tuple[WiiBalanceBoard, WiiBalanceBoard]:
@@ -128,24 +133,16 @@ class DualWiiBalanceBoard(Device):
             return []
         return [FoundDevice(cls.DRIVER, f"{boards[0]}+{boards[1]}", "two Wii Balance Boards (left + right foot)")]
 
-    @property
-    def info(self) -> DeviceInfo:
-        if self._info is None:
-            raise DeviceError("the boards' information is known after open()")
-        return self._info
-
-    def _make_info(self) -> DeviceInfo:
-        half = self.spacing_mm / 2.0
-        positions = tuple((x - half, y) for x, y in self.left.sensor_positions_mm()) + tuple(
-            (x + half, y) for x, y in self.right.sensor_positions_mm()
-        )
+    def _describe(self) -> DeviceInfo:
+        positions = side_by_side_positions(self.left.sensor_positions_mm(), self.right.sensor_positions_mm(),
+                                           self.spacing_mm)
         left, right = self.left.info, self.right.info
         return DeviceInfo(
             driver=self.DRIVER,
             model="Two Nintendo Wii Balance Boards (left foot, right foot), merged by host arrival time",
             serial=f"{left.serial}+{right.serial}",
             nominal_rate_hz=left.nominal_rate_hz + right.nominal_rate_hz,
-            channel_names=tuple(f"L.{c}" for c in CHANNELS) + tuple(f"R.{c}" for c in CHANNELS),
+            channel_names=side_channel_names(CHANNELS, CHANNELS),
             channel_units=("N",) * 8,
             sensor_positions_mm=positions,
             surface_size_mm=(self.spacing_mm + 433.0, 238.0),
@@ -170,31 +167,10 @@ class DualWiiBalanceBoard(Device):
 
     def _open(self) -> None:
         self._reset()
-        self.left.open()
-        try:
-            self.right.open()
-        except BaseException:
-            self.left.close()
-            raise
-        self._info = self._make_info()
-
-    def _start(self) -> None:
-        self.left.start()
-        self.right.start()
-
-    def _stop(self) -> None:
-        self.left.stop()
-        self.right.stop()
-
-    def _close(self) -> None:
-        try:
-            self.left.close()
-        finally:
-            self.right.close()
+        super()._open()
 
     def _read(self, timeout_s: float) -> SampleBlock | None:
-        for board, stream in zip((self.left, self.right), self._streams, strict=True):
-            block = board.read(timeout_s / 2.0)
+        for block, stream in zip(self._read_sides(timeout_s), self._streams, strict=True):
             if block is not None:
                 stream.add(block)
         return self._merge()

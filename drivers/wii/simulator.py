@@ -6,22 +6,23 @@ time at which it would arrive. It behaves as the notes describe a real board:
 
 * register memory 0xA40000..0xA400FF with a calibration block and a correct CRC: the real board's
   block from §1.5 (Carl Kenner's dump, CRC 0x5E40E9B6, reference temperature 0x1A) or the "nice"
-  Dolphin-style block (0 / 17 / 34 kg = 10000 / 11700 / 13400 counts, byte 0x20 = 0x01, ref. temp. 0x19);
-  EEPROM space of 0x1700 zero bytes (top address byte ignored);
+  Dolphin-style block (0 / 17 / 34 kg = 10000 / 11700 / 13400 counts, byte 0x20 = 0x01, ref. temp. 0x19)
+  (:mod:`drivers.wii.sim_sensors`); EEPROM space of 0x1700 zero bytes (top address byte ignored);
 * 0x15 → ``20 BB BB LF 00 00 VV``, after which the data reporting mode (DRM) falls back to 0x30;
 * 0x16 → the write is applied and acked ``22 BB BB 16 00``; writes outside memory or with a bad size
   are acked with error 0x04;
 * 0x17 → 16-byte 0x21 chunks with the right SE nibble and address low word; out of bounds → E = 8;
-* extension bytes read 0xFF until 0x55 → 0xA400F0 and then 0x00 → 0xA400FB are written;
+* extension bytes read 0xFF until 0x55 → 0xA400F0 and then 0x00 → 0xA400FB are written (memory and
+  extension init: :mod:`drivers.wii.sim_memory`);
 * the DRM (0x30 / 0x32 / 0x34) decides the data reports; 0x30 reports come only when the button
   changes; data reports come at a jittered cadence (mean ≈ 83 Hz, within 60-100 Hz, with bursts
-  and late reports), with optional dropouts and corrupted reports;
+  and late reports), with optional dropouts and corrupted reports (:mod:`drivers.wii.sim_radio`);
 * the front button (``BB2 & 0x08``), a temperature byte, and batteries that drain.
 
 The physics: a :class:`~drivers.sim.subject.StandingSubject` steps on at ``step_on_s``; its force and
 COP are spread over the four corners by the bilinear rule (Dolphin ``CenterOfBalanceToSensors``),
 plus an optional per-sensor zero offset (old boards: ±1 kg), then turned into counts with the
-inverse of the two-segment calibration and ~1.5 counts of noise.
+inverse of the two-segment calibration and ~1.5 counts of noise (:mod:`drivers.wii.sim_sensors`).
 
 Faults: ``disconnect_at_s`` (the link drops; ``reconnect_after_s`` later the board can be reached again
 and has forgotten its state, as after a power cycle), ``init_never_finishes`` (extension-init
@@ -30,46 +31,27 @@ writes are never acked), ``dropout`` and ``bad_report_rate``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from drivers.sim.subject import STANDARD_GRAVITY_M_S2, StandingSubject
 from drivers.wii import protocol as p
+from drivers.wii.sim_memory import WRITE_ERROR, BoardMemory
+from drivers.wii.sim_radio import LinkSchedule, corrupt_report, report_intervals
+from drivers.wii.sim_sensors import (
+    NICE_CALIBRATION_BLOCK,
+    NICE_REF_TEMP,
+    REAL_CALIBRATION_BLOCK,
+    REAL_REF_TEMP,
+    corner_loads_kg,
+    kg_to_counts,
+)
 
 __all__ = ["NICE_CALIBRATION_BLOCK", "REAL_CALIBRATION_BLOCK", "REAL_REF_TEMP", "SimulatedWiiBoard"]
-
-#: Carl Kenner's real-board block 0xA40020..0xA4003F (§1.5), CRC 0x5E40E9B6 with ``1a 01`` at 0xA40060.
-REAL_CALIBRATION_BLOCK = bytes.fromhex(
-    "10690000" "07c33cf8048c296b" "0ed243840b3a3069" "15e94a1011ef376e" "5e40e9b6"
-)
-REAL_REF_TEMP = bytes.fromhex("1a01")
-
-
-def _nice_block() -> tuple[bytes, bytes]:
-    cal = b"".join(v.to_bytes(2, "big") for v in [10000] * 4 + [11700] * 4 + [13400] * 4)
-    head = bytes((0x01, 0x69, 0x00, 0x00))
-    ref = bytes((0x19, 0x01))
-    crc = p.calibration_crc(head + cal + b"\0\0\0\0", ref)
-    return head + cal + crc.to_bytes(4, "big"), ref
-
-
-#: The Dolphin-style block of §1.12 with a correct CRC, and its reference temperature bytes.
-NICE_CALIBRATION_BLOCK, NICE_REF_TEMP = _nice_block()
 
 _HALF_WIDTH_MM = 216.5
 _HALF_DEPTH_MM = 119.0
 _REPLY_LATENCY_S = 0.001
-_EEPROM_SIZE = 0x1700
-_WRITE_ERROR = 0x04
-_READ_OUT_OF_BOUNDS = 0x08
 _BUTTON_HOLD_S = 0.15
-
-
-@dataclass
-class _Link:
-    down_at: float | None = None
-    back_at: float | None = None
 
 
 class SimulatedWiiBoard:
@@ -161,21 +143,16 @@ class SimulatedWiiBoard:
         self.bad_report_rate = float(bad_report_rate)
         self.button_presses_s = tuple(sorted(float(t) for t in button_presses_s))
         self.status_every_s = status_every_s
-        self.init_never_finishes = bool(init_never_finishes)
         self.battery_drain_per_hour = float(battery_drain_per_hour)
         self._battery_ext0 = int(battery_ext)
         self._battery_status0 = int(battery_status)
         self._rng = np.random.default_rng([seed, 0x57B])
         block, ref = (REAL_CALIBRATION_BLOCK, REAL_REF_TEMP) if calibration == "real" else (
             NICE_CALIBRATION_BLOCK, NICE_REF_TEMP)
-        self._registers = bytearray(256)
-        self._registers[0x20:0x40] = block
-        self._registers[0x60:0x62] = ref
-        self._registers[0xFA:0x100] = p.BALANCE_BOARD_EXTENSION_ID
+        self.memory = BoardMemory(block, ref, init_never_finishes)
         self.calibration = p.parse_calibration(block[4:28])
         self.reference_temperature = ref[0]
-        self._eeprom = bytearray(_EEPROM_SIZE)
-        self._link = _Link(disconnect_at_s, None if disconnect_at_s is None or reconnect_after_s is None
+        self._link = LinkSchedule(disconnect_at_s, None if disconnect_at_s is None or reconnect_after_s is None
                            else disconnect_at_s + reconnect_after_s)
         self.transcript: list[tuple[str, float, bytes]] = []  #: ("out"/"in", t_s, report), data reports excluded
         self.data_reports_sent = 0
@@ -191,8 +168,7 @@ class SimulatedWiiBoard:
         self.drm = 0x30
         self.continuous = False
         self.leds = 0
-        self.ext_initialised = False
-        self._init_step = 0
+        self.memory.power_on()
         self._pending: list[tuple[float, bytes]] = []
         self._next_data_t = t_s
         self._last_button = False
@@ -213,10 +189,7 @@ class SimulatedWiiBoard:
 
     def link_up(self, t_s: float) -> bool:
         """Whether the board can be reached at ``t_s``."""
-        down, back = self._link.down_at, self._link.back_at
-        if down is None or t_s < down:
-            return True
-        return back is not None and t_s >= back
+        return self._link.up(t_s)
 
     def reconnect(self, t_s: float) -> None:
         """A host connects again after a link drop: the board starts from its power-on state."""
@@ -227,6 +200,15 @@ class SimulatedWiiBoard:
     @property
     def disconnect_at_s(self) -> float | None:
         return self._link.down_at
+
+    @property
+    def ext_initialised(self) -> bool:
+        """Whether the host has run the extension init since power-on."""
+        return self.memory.ext_initialised
+
+    @property
+    def init_never_finishes(self) -> bool:
+        return self.memory.init_never_finishes
 
     # -- output reports -----------------------------------------------------------------------------
 
@@ -247,7 +229,7 @@ class SimulatedWiiBoard:
                 self.continuous = bool(data[1] & 0x04)
                 self._next_data_t = max(self._next_data_t, t_reply)
             else:
-                self._reply(t_reply, self._ack(rid, _WRITE_ERROR))
+                self._reply(t_reply, self._ack(rid, WRITE_ERROR))
         elif rid == p.ReportId.STATUS_REQUEST:
             self._send_status(t_reply)
         elif rid == p.ReportId.WRITE_MEMORY and len(data) >= 22:
@@ -255,7 +237,7 @@ class SimulatedWiiBoard:
         elif rid == p.ReportId.READ_MEMORY and len(data) >= 7:
             self._read(data, t_reply)
         else:
-            self._reply(t_reply, self._ack(rid, _WRITE_ERROR))
+            self._reply(t_reply, self._ack(rid, WRITE_ERROR))
 
     def _buttons(self, t_s: float) -> tuple[int, int]:
         return 0x00, p.BUTTON_MASK if self.button_at(np.array([t_s]))[0] else 0x00
@@ -273,58 +255,13 @@ class SimulatedWiiBoard:
         self.drm = 0x30  # the board resets the DRM after every status report
 
     def _write(self, data: bytes, t_s: float) -> None:
-        register = bool(data[1] & 0x04)
-        address = int.from_bytes(data[2:5], "big")
-        size = data[5]
-        if not 1 <= size <= 16:
-            self._reply(t_s, self._ack(p.ReportId.WRITE_MEMORY, _WRITE_ERROR, t_s))
-            return
-        payload = data[6 : 6 + size]
-        if register:
-            if address >> 8 != 0xA400 or (address & 0xFF) + size > 0x100:
-                self._reply(t_s, self._ack(p.ReportId.WRITE_MEMORY, _WRITE_ERROR, t_s))
-                return
-            offset = address & 0xFF
-            if self.init_never_finishes and offset in (0xF0, 0xFB):
-                return  # the fault: silence
-            self._registers[offset : offset + size] = payload
-            if offset == 0xF0 and payload[0] == 0x55:
-                self._init_step = 1
-            elif offset == 0xFB and payload[0] == 0x00 and self._init_step == 1:
-                self.ext_initialised = True
-        else:
-            offset = address & 0xFFFF
-            if offset + size > _EEPROM_SIZE:
-                self._reply(t_s, self._ack(p.ReportId.WRITE_MEMORY, _WRITE_ERROR, t_s))
-                return
-            self._eeprom[offset : offset + size] = payload
-        self._reply(t_s, self._ack(p.ReportId.WRITE_MEMORY, 0x00, t_s))
+        error = self.memory.write(data)
+        if error is not None:
+            self._reply(t_s, self._ack(p.ReportId.WRITE_MEMORY, error, t_s))
 
     def _read(self, data: bytes, t_s: float) -> None:
-        register = bool(data[1] & 0x04)
-        address = int.from_bytes(data[2:5], "big")
-        size = int.from_bytes(data[5:7], "big")
-        bb = self._buttons(t_s)
-        if register:
-            memory = bytearray(self._registers)
-            if not self.ext_initialised:
-                memory[0xFA:0x100] = b"\xff" * 6
-            in_bounds = address >> 8 == 0xA400 and (address & 0xFF) + size <= 0x100
-            offset = address & 0xFF
-        else:
-            memory = self._eeprom
-            offset = address & 0xFFFF
-            in_bounds = offset + size <= _EEPROM_SIZE
-        if not in_bounds or size == 0:
-            head = bytes((p.ReportId.READ_DATA, *bb, _READ_OUT_OF_BOUNDS)) + (address & 0xFFFF).to_bytes(2, "big")
-            self._reply(t_s, head + b"\x00" * 16)
-            return
-        for start in range(0, size, 16):
-            n = min(16, size - start)
-            chunk = bytes(memory[offset + start : offset + start + n]).ljust(16, b"\x00")
-            se = ((n - 1) << 4) | 0x0
-            addr_low = ((address + start) & 0xFFFF).to_bytes(2, "big")
-            self._reply(t_s, bytes((p.ReportId.READ_DATA, *bb, se)) + addr_low + chunk)
+        for report in self.memory.read(data, self._buttons(t_s)):
+            self._reply(t_s, report)
 
     # -- input reports ------------------------------------------------------------------------------
 
@@ -355,15 +292,6 @@ class SimulatedWiiBoard:
                 self._send_status(self._next_status_t)
                 self._next_status_t += self.status_every_s or np.inf
 
-    def _intervals(self, n: int) -> np.ndarray:
-        rng = self._rng
-        base = self.mean_interval_s
-        kind = rng.random(n)
-        normal = np.clip(rng.normal(base, 0.12 * base, n), 0.5 * base, 1.5 * base)
-        burst = rng.uniform(0.1 * base, 0.4 * base, n)
-        late = rng.uniform(1.5 * base, 2.8 * base, n)
-        return np.where(kind < 0.85, normal, np.where(kind < 0.94, burst, late))
-
     def _generate_data(self, t_end: float) -> None:
         if self.drm == 0x30:
             self._button_changes(self._gen_t, t_end)
@@ -372,11 +300,11 @@ class SimulatedWiiBoard:
         if self._next_data_t > t_end:
             return
         n_guess = int((t_end - self._next_data_t) / self.mean_interval_s * 1.5) + 8
-        steps = self._intervals(n_guess)
+        steps = report_intervals(self._rng, self.mean_interval_s, n_guess)
         t = self._next_data_t + np.concatenate([[0.0], np.cumsum(steps[:-1])])
         n = int(np.searchsorted(t, t_end, side="right"))
         while n == t.size:  # (rare) the guess was short: extend
-            more = self._intervals(n_guess)
+            more = report_intervals(self._rng, self.mean_interval_s, n_guess)
             t = np.concatenate([t, t[-1] + np.cumsum(more)])
             n = int(np.searchsorted(t, t_end, side="right"))
         self._next_data_t = float(t[n])
@@ -391,18 +319,10 @@ class SimulatedWiiBoard:
         for i in np.flatnonzero(kept):
             report = matrix[i, :width].tobytes()
             if corrupt[i]:
-                report = self._corrupt(report)
+                report = corrupt_report(self._rng, report)
                 self.data_reports_corrupted += 1
             self._pending.append((float(t[i]), report))
             self.data_reports_sent += 1
-
-    def _corrupt(self, report: bytes) -> bytes:
-        kind = int(self._rng.integers(3))
-        if kind == 0:
-            return report[: int(self._rng.integers(1, len(report)))]
-        if kind == 1:
-            return bytes((0x3F,)) + report[1:]
-        return report[:3] + b"\xff" * (len(report) - 3)
 
     def _button_changes(self, t0: float, t1: float) -> None:
         """In DRM 0x30 (not continuous) the board reports only when the button changes."""
@@ -429,18 +349,12 @@ class SimulatedWiiBoard:
                 v = truth.cop_y_mm / _HALF_DEPTH_MM
                 if self.reversed_subject:  # the subject faces the power button: board frame rotated 180°
                     u, v = -u, -v
-                quarter = fz / STANDARD_GRAVITY_M_S2 / 4.0
-                kg[on] = np.column_stack(
-                    [quarter * (1 + u) * (1 + v), quarter * (1 + u) * (1 - v),
-                     quarter * (1 - u) * (1 + v), quarter * (1 - u) * (1 - v)]
-                )
+                kg[on] = corner_loads_kg(fz / STANDARD_GRAVITY_M_S2 / 4.0, u, v)
         return kg + self.zero_offset_kg
 
     def kg_to_counts(self, kg: np.ndarray) -> np.ndarray:
         """Inverse of the two-segment conversion (float counts, no noise)."""
-        c0, c17, c34 = self.calibration.points
-        kg = np.asarray(kg, dtype=np.float64)
-        return np.where(kg < 17.0, c0 + kg * (c17 - c0) / 17.0, c17 + (kg - 17.0) * (c34 - c17) / 17.0)
+        return kg_to_counts(kg, self.calibration)
 
     def _data_matrix(self, t: np.ndarray) -> np.ndarray:
         n = t.size

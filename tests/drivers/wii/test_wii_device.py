@@ -11,6 +11,7 @@ from drivers.model import ClockSource, concatenate_blocks
 from drivers.sim.subject import STANDARD_GRAVITY_M_S2
 from drivers.wii import transport as wt
 from drivers.wii.device import SimulatedWiiBalanceBoard, WiiBalanceBoard
+from drivers.wii.transports import hidraw as wt_hidraw
 
 
 def _record(device, seconds: float):
@@ -228,7 +229,7 @@ def test_hidraw_reconnect_finds_the_board_by_bluetooth_address(tmp_path, monkeyp
     transport = wt.HidrawTransport("/dev/hidraw-gone")
     transport.uniq = "00:1f:32:11:22:33"
     opened = []
-    monkeypatch.setattr(wt, "find_hidraw_by_uniq", lambda uniq: "/dev/hidraw7")
+    monkeypatch.setattr(wt_hidraw, "find_hidraw_by_uniq", lambda uniq: "/dev/hidraw7")  # where reopen() looks
     real_open = wt.HidrawTransport.open
 
     def fake_open(self) -> None:
