@@ -206,8 +206,12 @@ class PressureMat(Device):
         self._next_seq = int(seq[-1]) + 1
         # Frames completed by one read were buffered: the last arrived now, the others one interval apart.
         t = arrival_s - (m - 1 - np.arange(m)) * interval
-        if self._last_t is not None:
-            t = np.maximum(t, self._last_t)
+        last = self._last_t
+        if last is not None and t[0] <= last:
+            # A burst after a host stall reaches back past the previous frame: spread the burst evenly
+            # between that frame and now, so times stay strictly increasing (analysis requires it).
+            end = max(arrival_s, last + 1e-6 * m)
+            t = last + (end - last) * np.arange(1, m + 1) / m
         self._last_t = float(t[-1])
         frames = np.stack([p.cells for p in parsed])
         forces = self._table32[frames].reshape(m, -1)

@@ -44,7 +44,7 @@ def test_info_declares_the_mat_geometry_and_one_channel_per_cell():
 
 
 def test_simulated_frames_arrive_byte_exact_with_losses_found_by_timing():
-    device = SimulatedPressureMat(speed=3.0, drop=0.06, seed=3, keep_history=True)
+    device = SimulatedPressureMat(speed=1.5, drop=0.06, seed=3, keep_history=True)
     with device:
         device.start()
         blocks = read_frames(device, 120)
@@ -183,3 +183,21 @@ def test_a_failing_simulator_shows_up_as_a_disconnected_device():
             for _ in range(40):
                 device.read(0.1)
         assert isinstance(device.simulator.error, RuntimeError)
+
+
+def test_a_burst_after_a_host_stall_keeps_times_strictly_increasing():
+    """Frames buffered during a stall arrive together; their back-dated times must not reach past the
+    previous frame (they used to be clamped to equal times, which analysis rejects)."""
+    from types import SimpleNamespace
+
+    mat = PressureMat("/dev/null-not-opened")
+    interval = mat.fmt.frame_interval_s
+    cells = np.zeros((mat.fmt.rows, mat.fmt.cols), dtype=np.uint8)
+    frame = SimpleNamespace(cells=cells)
+    first = mat._block([frame], 10.0, 10.0)
+    # Five frames arrive 1.5 intervals later: back-dating them one interval apart would reach 10.0 - 2.5 intervals.
+    burst = mat._block([frame] * 5, 10.0 + 1.5 * interval, 10.0 + 1.5 * interval)
+    t = np.concatenate([first.t_s, burst.t_s])
+    assert np.all(np.diff(t) > 0)
+    assert burst.t_s[-1] == pytest.approx(10.0 + 1.5 * interval)
+    np.testing.assert_allclose(np.diff(burst.t_s), 1.5 * interval / 5)
