@@ -27,7 +27,7 @@ from drivers.sim.home_patient import HomeSetSubject
 def signals(exercise: str, seconds: float, seed: int = 1) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
     cycle = {"weight-shift": 5.0 + 3.5, "mini-squat": 3.8}[exercise]
     reps = max(int((seconds - 4) // cycle), 1)
-    subject = HomeSetSubject(exercise, reps=reps, hold_s=5.0, affected_pct=38.0, seed=seed)
+    subject = HomeSetSubject(exercise, reps=reps, hold_s=5.0, affected_share_pct=38.0, seed=seed)
     rng = np.random.default_rng(seed)
     t = np.cumsum(rng.uniform(0.006, 0.014, int(seconds * 120)))
     t = t[t < seconds]

@@ -34,7 +34,7 @@ from typing import Any, ClassVar, Literal
 import numpy as np
 
 from drivers.device import FoundDevice
-from drivers.options import parse_bool, parse_side
+from drivers.options import SIMULATED_SUBJECT_OPTIONS, parse_bool
 from drivers.sim.board import SimulatedBoard
 from drivers.sim.clock import SimClock
 from drivers.sim.scaled_clock import ScaledClock
@@ -81,11 +81,11 @@ class HomeSetSubject(StandingSubject):
         Complete repetitions performed.
     hold_s : float
         Hold time of hold exercises, s.
-    affected_pct : float
+    affected_share_pct : float
         Habitual share of the load on the affected limb, %.
     reached_pct : float, optional
         Share reached on the affected limb when trying (holds, squats), %. Default: stance 50, weight shift
-        68, single-leg 100, squats/rises ``affected_pct + 4``.
+        68, single-leg 100, squats/rises ``affected_share_pct + 4``.
     half_reps : int
         Half repetitions added after the complete ones (ends with them).
     pause_after : int or None
@@ -107,7 +107,7 @@ class HomeSetSubject(StandingSubject):
         hold_s: float = 5.0,
         mass_kg: float = 70.0,
         affected_side: Literal["left", "right"] = "left",
-        affected_pct: float = 42.0,
+        affected_share_pct: float = 42.0,
         reached_pct: float | None = None,
         half_reps: int = 0,
         pause_after: int | None = None,
@@ -126,7 +126,7 @@ class HomeSetSubject(StandingSubject):
             raise ValueError(f"reps and half_reps must be >= 0, got {reps}, {half_reps}")
         if not noise >= 0:
             raise ValueError(f"noise must be >= 0, got {noise}")
-        super().__init__(mass_kg=mass_kg, affected_side=affected_side, affected_share_pct=affected_pct,
+        super().__init__(mass_kg=mass_kg, affected_side=affected_side, affected_share_pct=affected_share_pct,
                          sway_rms_ml_mm=3.0 * noise, sway_rms_ap_mm=4.5 * noise,
                          fz_fluctuation_pct=_FZ_FLUCT_PCT * noise, seed=seed)
         self.exercise = exercise
@@ -136,7 +136,8 @@ class HomeSetSubject(StandingSubject):
         self.hold_s = float(hold_s)
         if self.motion in ("stance", "shift", "single-leg") and not self.hold_s > 0:
             raise ValueError(f"{exercise} is a hold: hold_s must be > 0, got {hold_s}")
-        default_reached = {"stance": 50.0, "shift": 68.0, "single-leg": 100.0}.get(self.motion, affected_pct + 4.0)
+        default_reached = {"stance": 50.0, "shift": 68.0, "single-leg": 100.0}.get(self.motion,
+                                                                                  affected_share_pct + 4.0)
         self.reached_pct = float(default_reached if reached_pct is None else reached_pct)
         self.pause_after = pause_after
         self.pause_s = float(pause_s)
@@ -252,9 +253,7 @@ class SimulatedHomeBoard(SimulatedBoard):
         "hold_s": (float, "hold time of hold exercises, s"),
         "half_reps": (int, "half repetitions added after the complete ones"),
         "set_index": (int, "index of the set (varies the random seed)"),
-        "mass_kg": (float, "body mass, kg"),
-        "affected_side": (parse_side, "painful side: left or right"),
-        "affected_pct": (float, "habitual % of the load on the affected limb"),
+        **SIMULATED_SUBJECT_OPTIONS,
         "reached_pct": (float, "% on the affected limb reached when trying"),
         "compliance": (float, "fraction of the prescribed repetitions performed, 0-1"),
         "improvement_per_session": (float, "%-points of affected-limb share gained per session (up to 50 %)"),
@@ -278,7 +277,7 @@ class SimulatedHomeBoard(SimulatedBoard):
         set_index: int = 0,
         mass_kg: float = 70.0,
         affected_side: Literal["left", "right"] = "left",
-        affected_pct: float = 42.0,
+        affected_share_pct: float = 42.0,
         reached_pct: float | None = None,
         compliance: float = 1.0,
         improvement_per_session: float = 0.0,
@@ -302,13 +301,14 @@ class SimulatedHomeBoard(SimulatedBoard):
                 raise ValueError(f"{name} is on the 0-10 scale, got {value}")
         if session_index < 0:
             raise ValueError(f"session_index must be >= 0, got {session_index}")
-        affected_pct = min(affected_pct + improvement_per_session * session_index, max(affected_pct, 50.0))
+        improved = affected_share_pct + improvement_per_session * session_index
+        affected_share_pct = min(improved, max(affected_share_pct, 50.0))
         self.pains = {"before": float(pain_before), "after": float(pain_after)}
         if clock is None and speed > 0:
             clock = ScaledClock(speed)
         self._params: dict[str, Any] = dict(
-            mass_kg=mass_kg, affected_side=affected_side, affected_pct=affected_pct, reached_pct=reached_pct,
-            noise=noise, **subject_options)
+            mass_kg=mass_kg, affected_side=affected_side, affected_share_pct=affected_share_pct,
+            reached_pct=reached_pct, noise=noise, **subject_options)
         self.compliance = float(compliance)
         self._set = dict(exercise=exercise, reps=reps, hold_s=hold_s, half_reps=half_reps, set_index=set_index)
         self._base_seed = int(seed)
@@ -357,7 +357,7 @@ class SessionPlanTruth:
     day: int
     done: bool
     reps_fraction: float
-    affected_pct: float
+    affected_share_pct: float
     pain_before: float
     pain_after: float
     pain_next_day: float
@@ -374,7 +374,7 @@ class HomePatientCourse:
         Planned session days (0-based day numbers) the patient skips.
     reps_fraction : float
         Fraction of the prescribed repetitions the patient performs (compliance with the dose).
-    affected_pct : float
+    affected_share_pct : float
         Habitual affected-limb share on day 0, %.
     improvement_per_session : float
         Percentage points of affected-limb share gained per session done (capped at 50 %).
@@ -385,7 +385,7 @@ class HomePatientCourse:
     """
 
     def __init__(self, sessions_per_week: int = 3, *, skip_days: tuple[int, ...] = (), reps_fraction: float = 1.0,
-                 affected_pct: float = 42.0, improvement_per_session: float = 0.5, pain_before: float = 2.0,
+                 affected_share_pct: float = 42.0, improvement_per_session: float = 0.5, pain_before: float = 2.0,
                  pain_after: float = 3.0, pain_next_day: float = 2.0,
                  flare_days: Mapping[int, tuple[float, float]] | None = None) -> None:
         if not 1 <= sessions_per_week <= 7:
@@ -393,7 +393,7 @@ class HomePatientCourse:
         self.sessions_per_week = sessions_per_week
         self.skip_days = frozenset(skip_days)
         self.reps_fraction = reps_fraction
-        self.affected_pct = affected_pct
+        self.affected_share_pct = affected_share_pct
         self.improvement_per_session = improvement_per_session
         self.pain = (pain_before, pain_after, pain_next_day)
         self.flare_days = dict(flare_days or {})
@@ -408,7 +408,7 @@ class HomePatientCourse:
         done = 0
         for day in self.planned_days(n_days):
             performed = day not in self.skip_days
-            share = min(self.affected_pct + self.improvement_per_session * done, 50.0)
+            share = min(self.affected_share_pct + self.improvement_per_session * done, 50.0)
             before, after, next_day = self.pain
             if day in self.flare_days:
                 after, next_day = self.flare_days[day]

@@ -33,7 +33,7 @@ def simulate_course(store: Store, patient_id: str, course: HomePatientCourse, n_
         if not plan.done:
             continue
         device = SimulatedHomeBoard(mass_kg=patient.mass_kg or 70.0, affected_side=patient.affected_side,
-                                    affected_pct=plan.affected_pct, compliance=plan.reps_fraction,
+                                    affected_share_pct=plan.affected_share_pct, compliance=plan.reps_fraction,
                                     pain_before=plan.pain_before, pain_after=plan.pain_after,
                                     seed=seed * 100 + k, speed=speed)
         day = (start + _dt.timedelta(days=plan.day)).isoformat()

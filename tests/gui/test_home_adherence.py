@@ -43,7 +43,7 @@ def three_weeks(store, out_dir):
         ),
         rule=ProgressionRule(success_fraction=0.8, sessions_required=2), affected_side="right",
     ))
-    course = HomePatientCourse(3, skip_days=SKIPPED, affected_pct=40.0, improvement_per_session=0.5,
+    course = HomePatientCourse(3, skip_days=SKIPPED, affected_share_pct=40.0, improvement_per_session=0.5,
                                pain_before=2.0, pain_after=3.0, pain_next_day=2.0)
     simulate_course(store, patient.id, course, (TODAY - START).days + 1, out_dir)
     days = [d for d in course.days((TODAY - START).days + 1) if d.done]

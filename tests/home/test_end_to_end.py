@@ -52,7 +52,7 @@ def loop(tmp_path_factory):
     home = Store(tmp / "home.sqlite3")
     home.add_patient(affected_side="left", mass_kg=72.0, patient_id=patient.id)
     save_prescription(home, _prescription(patient.id))
-    course = HomePatientCourse(3, skip_days=(2, 9), affected_pct=42.0, improvement_per_session=0.5,
+    course = HomePatientCourse(3, skip_days=(2, 9), affected_share_pct=42.0, improvement_per_session=0.5,
                                pain_before=2.0, pain_after=3.0, pain_next_day=2.0)
     summaries = simulate_course(home, patient.id, course, 21, tmp / "home-recordings", seed=1)
     package = export_package(home, patient.id, tmp / "pkg")

@@ -40,7 +40,7 @@ def test_driver_is_registered_with_the_options_the_gui_uses():
 @pytest.mark.parametrize("key", sorted(LIBRARY))
 def test_every_exercise_recorded_counted_and_json_ready(tmp_path, key):
     dose = DOSES[key]
-    device = create("sim-home", {"affected_pct": "40", "seed": "2"})
+    device = create("sim-home", {"affected_share_pct": "40", "seed": "2"})
     statuses = []
     outcome = record_set(device, tmp_path / "set.h5", Subject("BS-AAAAAAAA", 70.0, "left"), dose, 0,
                          live=statuses.append)
@@ -70,7 +70,7 @@ def test_compliance_means_fewer_reps(tmp_path, compliance, key):
 def test_lost_samples_do_not_change_the_count(tmp_path, key):
     """5 % of the board's reports lost (the Wii board drops reports): the count stays exact."""
     dose = DOSES[key]
-    device = create("sim-home", {"affected_pct": "40", "seed": "4", "dropout": "0.05"})
+    device = create("sim-home", {"affected_share_pct": "40", "seed": "4", "dropout": "0.05"})
     outcome = record_set(device, tmp_path / "lossy.h5", Subject("BS-AAAAAAAA", 70.0, "left"), dose, 0)
     assert open_recording(tmp_path / "lossy.h5").lost_samples > 0
     assert outcome.result.n_complete == dose.reps and outcome.result.n_incomplete == 0

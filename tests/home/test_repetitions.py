@@ -47,7 +47,7 @@ def _detect(subject: HomeSetSubject, signals=None, **kw):
 def test_exact_count_at_normal_noise(exercise, seed):
     reps = 6
     reached = {"stance-eyes-open": 50.0, "mini-squat": 45.0, "sit-to-stand": 45.0}.get(exercise)
-    subject = HomeSetSubject(exercise, reps=reps, hold_s=5.0, affected_pct=38.0, seed=seed, reached_pct=reached)
+    subject = HomeSetSubject(exercise, reps=reps, hold_s=5.0, affected_share_pct=38.0, seed=seed, reached_pct=reached)
     r = _detect(subject)
     assert r.n_complete == reps, [x.reason for x in r.repetitions]
     assert r.n_on_target == reps
@@ -60,7 +60,7 @@ def test_exact_count_at_normal_noise(exercise, seed):
 
 
 def test_known_hold_and_load_values():
-    subject = HomeSetSubject("weight-shift", reps=4, hold_s=6.0, affected_pct=40.0, reached_pct=70.0, noise=0.0)
+    subject = HomeSetSubject("weight-shift", reps=4, hold_s=6.0, affected_share_pct=40.0, reached_pct=70.0, noise=0.0)
     r = _detect(subject)
     assert r.n_complete == 4
     for rep in r.repetitions:
@@ -78,7 +78,7 @@ def test_tolerance_at_high_noise(exercise, tolerance):
     """Stated tolerance: at 3× the sway and vertical-force fluctuation, within ±1 repetition of 8."""
     counts = []
     for seed in range(4):
-        subject = HomeSetSubject(exercise, reps=8, hold_s=5.0, affected_pct=38.0, noise=3.0, seed=seed)
+        subject = HomeSetSubject(exercise, reps=8, hold_s=5.0, affected_share_pct=38.0, noise=3.0, seed=seed)
         counts.append(_detect(subject).n_complete)
     assert max(abs(c - 8) for c in counts) <= tolerance, counts
 
@@ -89,7 +89,7 @@ def test_tolerance_at_high_noise(exercise, tolerance):
     ("stepping-in-place", "other foot not lifted"),
 ])
 def test_half_repetition_is_reported_with_a_reason(exercise, reason):
-    subject = HomeSetSubject(exercise, reps=4, half_reps=1, hold_s=6.0, affected_pct=38.0, seed=3)
+    subject = HomeSetSubject(exercise, reps=4, half_reps=1, hold_s=6.0, affected_share_pct=38.0, seed=3)
     r = _detect(subject)
     assert r.n_complete == 4
     halves = [x for x in r.repetitions if not x.complete]
@@ -99,8 +99,8 @@ def test_half_repetition_is_reported_with_a_reason(exercise, reason):
 
 @pytest.mark.parametrize("exercise", ["weight-shift", "mini-squat", "sit-to-stand", "stepping-in-place"])
 def test_a_pause_changes_nothing(exercise):
-    plain = _detect(HomeSetSubject(exercise, reps=5, hold_s=5.0, affected_pct=38.0, seed=4))
-    paused = _detect(HomeSetSubject(exercise, reps=5, hold_s=5.0, affected_pct=38.0, seed=4, pause_after=2,
+    plain = _detect(HomeSetSubject(exercise, reps=5, hold_s=5.0, affected_share_pct=38.0, seed=4))
+    paused = _detect(HomeSetSubject(exercise, reps=5, hold_s=5.0, affected_share_pct=38.0, seed=4, pause_after=2,
                                     pause_s=8.0))
     assert plain.n_complete == paused.n_complete == 5
     assert paused.n_incomplete == 0
@@ -110,7 +110,7 @@ def test_a_pause_changes_nothing(exercise):
 
 @pytest.mark.parametrize("exercise", ["stance-eyes-open", "weight-shift", "mini-squat", "stepping-in-place"])
 def test_stepping_off_the_board_breaks_the_repetition_under_way(exercise):
-    subject = HomeSetSubject(exercise, reps=5, hold_s=6.0, affected_pct=38.0, seed=5, step_off_s=2.0)
+    subject = HomeSetSubject(exercise, reps=5, hold_s=6.0, affected_share_pct=38.0, seed=5, step_off_s=2.0)
     # step off in the middle of the third repetition
     subject.step_off_at_s = float(subject.rep_starts_s[2] + 0.4 * subject.cycle_s)
     r = _detect(subject)
@@ -122,7 +122,7 @@ def test_stepping_off_the_board_breaks_the_repetition_under_way(exercise):
 
 
 def test_stepping_off_between_reps_is_its_own_entry():
-    subject = HomeSetSubject("weight-shift", reps=3, hold_s=5.0, affected_pct=38.0, seed=6, pause_after=2,
+    subject = HomeSetSubject("weight-shift", reps=3, hold_s=5.0, affected_share_pct=38.0, seed=6, pause_after=2,
                              pause_s=6.0, step_off_s=2.0)
     subject.step_off_at_s = float(subject.rep_starts_s[1] + subject.cycle_s + 1.5)  # in the pause
     r = _detect(subject)
@@ -144,7 +144,7 @@ def test_squat_depth_matches_the_simulated_centre_of_mass():
 @pytest.mark.parametrize("exercise", ["step-up-affected", "stepping-in-place", "mini-squat"])
 def test_cross_check_with_an_independent_method(exercise):
     """Counts agree with a second way: contact detection (analysis.stance) or Fz bottom peaks for squats."""
-    subject = HomeSetSubject(exercise, reps=7, affected_pct=38.0, seed=8)
+    subject = HomeSetSubject(exercise, reps=7, affected_share_pct=38.0, seed=8)
     t, aff, unaff = _signals(subject)
     r = _detect(subject, (t, aff, unaff))
     if exercise == "step-up-affected":
@@ -163,7 +163,7 @@ def test_cross_check_with_an_independent_method(exercise):
 
 
 def test_live_use_on_a_growing_buffer_counts_up_monotonically():
-    subject = HomeSetSubject("weight-shift", reps=5, hold_s=4.0, affected_pct=38.0, seed=9)
+    subject = HomeSetSubject("weight-shift", reps=5, hold_s=4.0, affected_share_pct=38.0, seed=9)
     t, aff, unaff = _signals(subject)
     counts = []
     for end in np.linspace(0.5, t[-1], 25):
@@ -201,7 +201,8 @@ def test_bad_input_is_refused_clearly():
 @pytest.mark.parametrize("period_s", [1.5, 3.0, 6.0])
 @pytest.mark.parametrize("noise", [1.0, 3.0])
 def test_squats_fast_and_slow_are_counted(period_s, noise):
-    subject = HomeSetSubject("mini-squat", reps=6, affected_pct=38.0, seed=11, noise=noise, squat_period_s=period_s)
+    subject = HomeSetSubject("mini-squat", reps=6, affected_share_pct=38.0, seed=11, noise=noise,
+                             squat_period_s=period_s)
     r = _detect(subject)
     assert (r.n_complete, r.n_incomplete) == (6, 0)
 
