@@ -46,14 +46,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     standing.add_argument(
         "--out", type=Path, help="recording file to write (default station-data/<id>-standing-<UTC>.h5)"
     )
-    standing.add_argument("--json", action="store_true", help="print the report as one JSON object")
-    standing.add_argument("--realtime", action="store_true", help="simulators: stream at the pace of real time")
-    standing.add_argument(
-        "--device-option", type=key_value, action="append", default=[], metavar="KEY=VALUE",
-        help="driver option, repeatable (e.g. seed=3, dropout=0.01 for the simulator)",
-    )
-    standing.add_argument("--patient", metavar="ID", help="stored patient: their id, side and mass; trial registered")
-    add_store_option(standing)
+    _add_output_and_device_options(standing, "e.g. seed=3, dropout=0.01 for the simulator")
     standing.set_defaults(run=run_standing_command)
     _add_walking_parser(kinds)
 
@@ -81,15 +74,20 @@ def _add_walking_parser(kinds: argparse._SubParsersAction) -> None:
         "--out", type=Path, metavar="FILE.h5",
         help="recording file to write (default station-data/<id>-walking-<UTC>.h5)",
     )
-    walking.add_argument("--json", action="store_true", help="print the report as one JSON object")
-    walking.add_argument("--realtime", action="store_true", help="simulators: stream at the pace of real time")
-    walking.add_argument(
-        "--device-option", type=key_value, action="append", default=[], metavar="KEY=VALUE",
-        help="driver option, repeatable (e.g. seed=3, affected_peak_reduction_pct=10 for sim-gait)",
-    )
-    walking.add_argument("--patient", metavar="ID", help="stored patient: their id, side and mass; trial registered")
-    add_store_option(walking)
+    _add_output_and_device_options(walking, "e.g. seed=3, affected_peak_reduction_pct=10 for sim-gait")
     walking.set_defaults(run=run_walking_command)
+
+
+def _add_output_and_device_options(parser: argparse.ArgumentParser, device_option_example: str) -> None:
+    """The options every assessment shares: JSON output, pacing, driver options, the stored patient."""
+    parser.add_argument("--json", action="store_true", help="print the report as one JSON object")
+    parser.add_argument("--realtime", action="store_true", help="simulators: stream at the pace of real time")
+    parser.add_argument(
+        "--device-option", type=key_value, action="append", default=[], metavar="KEY=VALUE",
+        help=f"driver option, repeatable ({device_option_example})",
+    )
+    parser.add_argument("--patient", metavar="ID", help="stored patient: their id, side and mass; trial registered")
+    add_store_option(parser)
 
 
 def _default_path(subject_id: str, protocol: str = "standing") -> Path:
