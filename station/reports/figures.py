@@ -288,13 +288,13 @@ def walking_curves_png(a: Assessment) -> bytes:
 
 PROGRESS_WIDTH_IN = 7.2
 #: The progress figure's height is capped so that the figure, both tables and the notes fit one A4 page.
-PROGRESS_MAX_HEIGHT_IN = 4.3
+PROGRESS_MAX_HEIGHT_IN = 3.5
 
 
 def progress_layout(n_measures: int) -> tuple[int, int, float]:
     """(columns, rows, panel height in inches) of the progress figure for ``n_measures`` panels."""
     n = max(n_measures, 1)
-    cols = 1 if n == 1 else 2 if n <= 4 else 3 if n <= 9 else 4
+    cols = n if n <= 2 else 2 if n <= 4 else 3 if n <= 9 else 4 if n <= 12 else 5
     rows = math.ceil(n / cols)
     return cols, rows, min(1.3, (PROGRESS_MAX_HEIGHT_IN - 0.45) / rows)
 
@@ -308,12 +308,12 @@ def progress_png(measures: Sequence[ProgressMeasure]) -> bytes:
     height = rows * panel_h + 0.45
     fig = Figure(figsize=(PROGRESS_WIDTH_IN, height), dpi=DPI)
     fig.subplots_adjust(left=0.07, right=0.99, bottom=0.3 / height, top=1 - 0.38 / height,
-                        hspace=0.42 / (panel_h - 0.42), wspace=0.28 if cols > 2 else 0.18)
+                        hspace=0.42 / (panel_h - 0.42), wspace=0.3 if cols > 2 else 0.18)
     axes = fig.subplots(rows, cols, squeeze=False).ravel()
     sessions = sorted({p.session_no for m in measures for p in m.points})
     first, last = (sessions[0], sessions[-1]) if sessions else (1, 1)
-    step = max(1, math.ceil((last - first + 1) / 12))
-    chars = {1: 110, 2: 62, 3: 40, 4: 30}[cols]
+    step = max(1, math.ceil((last - first + 1) / max(4, int(PROGRESS_WIDTH_IN / cols / 0.17))))
+    chars = {1: 110, 2: 62, 3: 40, 4: 30, 5: 24}[cols]
     any_home = any(p.place == "home" for m in measures for p in m.points)
     for ax, m in zip(axes, measures, strict=False):
         base = m.baseline.mean

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from station.reports.model import ProgressMeasure, SessionPoint
 from station.reports.real_change import Verdict
 
-__all__ = ["PLACES", "ProgressRow", "ProgressTable", "mdc_sources", "progress_tables", "rule_text", "verdict_mark"]
+__all__ = ["PLACES", "ProgressRow", "ProgressTable", "mdc_sources", "progress_tables", "rule_text", "usual_trials",
+           "verdict_mark"]
 
 #: The two groups the page keeps apart, in order, with their headings.
 PLACES = (("clinic", "Clinic sessions"), ("home", "Home sessions"))
@@ -58,49 +59,45 @@ def _limits(values: Sequence[float]) -> str:
 
 
 def rule_text(m: ProgressMeasure) -> str:
-    """The rule(s) that judge a measure's changes, with the thresholds used (the range when n differs)."""
+    """The rule(s) that judge a measure's changes, with the thresholds used (their range when n differs)."""
     verdicts = [p.verdict for p in m.points if p.verdict is not None]
+    unit = f" {m.unit}" if m.unit else ""
+    mdcs = [v.mdc for v in verdicts if v.mdc is not None]
+    own = [v.patient_limit for v in verdicts if v.patient_limit is not None]
     if not verdicts:
         return "baseline only"
-    unit = f" {m.unit}" if m.unit else ""
+    if not mdcs and not own:
+        return "raw change only (no published MDC, single rating)"
     parts = []
-    mdcs = [v.mdc for v in verdicts if v.mdc is not None]
     if mdcs:
-        parts.append(f"|Δ| > published MDC {_limits(mdcs)}{unit}")
-    own = [v.patient_limit for v in verdicts if v.patient_limit is not None]
+        parts.append(f"> published MDC {_limits(mdcs)}{unit}")
     if own:
-        parts.append(f"|Δ| > own variation {_limits(own)}{unit}")
-    if not parts:
-        return "no published MDC, no trial-to-trial variation: raw change only"
-    text = "real (★) when " + " and ".join(parts)
-    if not mdcs:
-        text += "; no published MDC"
-    if not own:
-        text += "; single rating"
-    return text
+        parts.append(f"> own variation {_limits(own)}{unit}")
+    return "★ when |Δ| " + " and ".join(parts) + (" (single rating)" if not own else "")
+
+
+def usual_trials(m: ProgressMeasure) -> int:
+    """The number of trials of the baseline session (cells with another number say theirs)."""
+    return len(m.baseline.values)
 
 
 def verdict_mark(v: Verdict | None) -> str:
-    """The cell's verdict: ★ real; or which rule alone was beaten; empty when nothing was beaten."""
-    if v is None:
-        return ""
-    if v.real:
-        return "★"
-    mdc, own = v.beats_mdc, v.beats_own_variation
-    if mdc is None and own is None:
-        return "raw"
-    if mdc and own is False:
-        return "> MDC only"
-    if own and mdc is False:
-        return "> own var. only"
+    """The cell's verdict: ★ real; (MDC) or (own) when that rule alone was beaten; empty otherwise."""
+    if v is None or v.real:
+        return "★" if v is not None else ""
+    if v.beats_mdc and v.beats_own_variation is False:
+        return "(MDC)"
+    if v.beats_own_variation and v.beats_mdc is False:
+        return "(own)"
     return ""
 
 
 def mdc_sources(measures: Sequence[ProgressMeasure]) -> list[tuple[str, str]]:
-    """(names, source) for each distinct MDC source, in order: scores by name, sensor measures together."""
+    """(names, source) for each distinct MDC source, in order: sensor measures together, then each score with
+    a published MDC, then the scores without one together."""
     names: dict[str, list[str]] = {}
-    for m in measures:
-        name = m.label if m.is_score else "sensor measures"
+    for m in sorted(measures, key=lambda m: (m.is_score, m.mdc is None and m.is_score)):
+        name = m.name if m.is_score else "sensor measures"
         listed = names.setdefault(m.mdc_source, [])
         if name not in listed:
             listed.append(name)

@@ -140,6 +140,7 @@ def _environment(annotate: bool = True) -> jinja2.Environment:
     )
     env.globals["num"] = _num if annotate else _plain
     env.globals.update(rule_text=progress_view.rule_text, verdict_mark=progress_view.verdict_mark,
+                       usual_trials=progress_view.usual_trials,
                        mdc_sources=progress_view.mdc_sources)
     return env
 
