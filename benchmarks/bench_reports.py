@@ -31,7 +31,7 @@ from recordings.metadata import Subject
 from recordings.reader import open_recording
 from station.protocols.standing import analyze_standing_recording, run_standing
 from station.reports.model import model_from_store
-from station.reports.render import render_html, write_report
+from station.reports.render import _figures, _Images, render_html, write_report  # private: a breakdown
 from station.reports.standing import standing_report
 from station.store import Store
 from station.store.register import register_recording
@@ -79,6 +79,9 @@ def bench_report(tmp: Path, sessions: int) -> None:
     print(f"   HTML with figures (whole report) {html_s * 1e3:8.1f} ms   target 3000 ms -> "
           f"{'met' if model_s + html_s < 3 else 'MISSED'}")
     print(f"   progress page alone (HTML)       {prog_s * 1e3:8.1f} ms")
+    with tempfile.TemporaryDirectory() as scratch:  # the figures alone, as the PDF route writes them
+        figures_s = median_of(lambda: _figures(model, _Images(Path(scratch))))
+    print(f"   of which the figures (matplotlib) {figures_s * 1e3:7.1f} ms")
     try:
         import weasyprint  # noqa: F401
     except ImportError:

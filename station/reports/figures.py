@@ -296,7 +296,7 @@ def progress_layout(n_measures: int) -> tuple[int, int, float]:
     n = max(n_measures, 1)
     cols = n if n <= 2 else 2 if n <= 4 else 3 if n <= 9 else 4 if n <= 12 else 5
     rows = math.ceil(n / cols)
-    return cols, rows, min(1.3, (PROGRESS_MAX_HEIGHT_IN - 0.45) / rows)
+    return cols, rows, min(1.3, (PROGRESS_MAX_HEIGHT_IN - 0.53) / rows)
 
 
 def progress_png(measures: Sequence[ProgressMeasure]) -> bytes:
@@ -305,9 +305,9 @@ def progress_png(measures: Sequence[ProgressMeasure]) -> bytes:
     Every panel has the same session axis; one legend for the figure (above the panels).
     """
     cols, rows, panel_h = progress_layout(len(measures))
-    height = rows * panel_h + 0.45
+    height = rows * panel_h + 0.53
     fig = Figure(figsize=(PROGRESS_WIDTH_IN, height), dpi=DPI)
-    fig.subplots_adjust(left=0.07, right=0.99, bottom=0.3 / height, top=1 - 0.38 / height,
+    fig.subplots_adjust(left=0.07, right=0.99, bottom=0.3 / height, top=1 - 0.46 / height,
                         hspace=0.42 / (panel_h - 0.42), wspace=0.3 if cols > 2 else 0.18)
     axes = fig.subplots(rows, cols, squeeze=False).ravel()
     sessions = sorted({p.session_no for m in measures for p in m.points})
