@@ -1,7 +1,8 @@
 """Render a :class:`~station.reports.model.ReportModel` to HTML (Jinja2) or PDF (WeasyPrint), plus the tidy CSV.
 
-Every printed number is wrapped in ``<span class="n" data-key=... data-value=...>`` carrying the exact value it
-was formatted from, so tests (and curious researchers) can check each one against the stored result.
+In the HTML every printed number is wrapped in ``<span class="n" data-key=... data-value=...>`` carrying the exact
+value it was formatted from, so tests (and curious researchers) can check each one against the stored result. The
+PDF is made from the same document without those wrappers (the same text; fewer boxes for WeasyPrint to lay out).
 """
 
 from __future__ import annotations
@@ -106,10 +107,9 @@ def _figures(model: ReportModel, images: _Images) -> tuple[dict[str, dict[str, s
     half_range = max(_MIN_HALF_RANGE_MM, 5.0 * math.ceil(extent / 5.0))
     figs: dict[str, dict[str, str]] = {}
     sides = {a.affected_side for a in model.assessments if a.protocol == "standing"}
+    time_axis_s = max(5.0, 5.0 * math.ceil(duration / 5.0))
     drawn: dict[str, figures.FigureSet] = {  # one set of reused figures per affected side (its bar labels)
-        side: figures.FigureSet(half_range, max(5.0, 5.0 * math.ceil(duration / 5.0)), side,
-                                model.settings.target_band,
-                                model.settings.normal_band)
+        side: figures.FigureSet(half_range, time_axis_s, side, model.settings.target_band, model.settings.normal_band)
         for side in sides
     }
     for a in model.assessments:

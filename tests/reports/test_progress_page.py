@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pypdf
 import pytest
 
@@ -133,3 +135,14 @@ def test_progress_tables_keep_home_sessions_apart_and_align_cells():
     assert [c.mean for c in clinic.rows[1].cells] == [5.0, 6.0]
     assert len(home.rows) == 1 and home.rows[0].measure is with_home  # no home point: no home row
     assert mdc_sources([with_home, clinic_only]) == [("sensor measures, Measure", "source X")]  # sensors first
+
+
+def test_pdf_route_prints_the_same_text_as_the_annotated_html(store_of_two):
+    """The PDF route leaves out the data-* spans; apart from them the document is the same, byte for byte."""
+    store, a, _ = store_of_two
+    model = model_from_store(store, a)
+    annotated = render_html(model)
+    plain = render_html(model, _annotate=False)
+    spans = re.compile(r'<span class="n(?: na)?" data-key="[^"]*"(?: data-value="[^"]*")?>([^<]*)</span>')
+    assert len(spans.findall(annotated)) > 10 * 15 * 3 and not spans.findall(plain)
+    assert spans.sub(r"\1", annotated) == plain
