@@ -131,11 +131,11 @@ def _draw_stabilogram(fig: _Reused, traces: Sequence[CopTrace | None],
 
 
 def _cop_series_figure(half_range_mm: float, duration_s: float) -> _Reused:
-    """ML and AP axes of ±``half_range_mm``, time 0 to ``duration_s``."""
+    """ML and AP axes of ±``half_range_mm``, time 0 to ``duration_s`` (and 5 % margins)."""
     fig = Figure(figsize=(4.2, 3.2), dpi=DPI)
     fig.subplots_adjust(left=0.13, right=0.98, bottom=0.13, top=0.92, hspace=0.12)
     axes = fig.subplots(2, 1, sharex=True)
-    axes[0].set_xlim(0.0, duration_s)
+    axes[0].set_xlim(-0.05 * duration_s, 1.05 * duration_s)  # the 5 % margins autoscale would give
     for ax in axes:
         ax.set_ylim(-half_range_mm, half_range_mm)
     axes[0].set_ylabel("ML, mm", fontsize=8)
