@@ -129,6 +129,8 @@ class ProgressMeasure:
     mdc: float | None
     mdc_source: str
     is_score: bool = False
+    name: str = ""  # the measure's own name (``label`` adds the protocol and condition)
+    group: str = ""  # what the measures of one table block share: "standing, eyes open" or "clinical scores"
 
     @property
     def band(self) -> float | None:
@@ -212,7 +214,8 @@ def _assessment(subject_id: str, session_no: int, date: str, place: str, protoco
 
 
 def _progress(key: str, label: str, unit: str, digits: int, sessions: list[tuple[int, str, str, list[float]]],
-              mdc_for_baseline, mdc_source: str, deidentify: bool, is_score: bool = False) -> ProgressMeasure | None:
+              mdc_for_baseline, mdc_source: str, deidentify: bool, is_score: bool = False, name: str = "",
+              group: str = "") -> ProgressMeasure | None:
     """Judge every session against the baseline (the first clinic session, else the first session)."""
     if not sessions:
         return None
@@ -234,7 +237,8 @@ def _progress(key: str, label: str, unit: str, digits: int, sessions: list[tuple
         if i == base_index:
             baseline = point
     assert baseline is not None
-    return ProgressMeasure(key, label, unit, digits, points, baseline, sd_w, dof, mdc, mdc_source, is_score)
+    return ProgressMeasure(key, label, unit, digits, points, baseline, sd_w, dof, mdc, mdc_source, is_score,
+                           name=name or label, group=group)
 
 
 def model_from_store(store: Store, patient_id: str, settings: ReportSettings | None = None) -> ReportModel:
@@ -266,7 +270,8 @@ def model_from_store(store: Store, patient_id: str, settings: ReportSettings | N
         spec = next(s for s in HEADLINE[protocol] if s.key == key)
         mdc, source = SENSOR_MDC.get(key, (None, "no published MDC for this measure and device in our sources"))
         m = _progress(f"{protocol}:{condition}:{key}", f"{spec.label} — {protocol}, {condition}", spec.unit,
-                      spec.digits, points, lambda _b, mdc=mdc: mdc, source, settings.deidentify)
+                      spec.digits, points, lambda _b, mdc=mdc: mdc, source, settings.deidentify, name=spec.label,
+                      group=f"{protocol}, {condition}")
         if m is not None:
             progress.append(m)
     scores = []
@@ -274,7 +279,8 @@ def model_from_store(store: Store, patient_id: str, settings: ReportSettings | N
         inst = INSTRUMENTS[name]
         mdc_fn = berg_mdc95 if name == "berg" else (lambda _b, mdc=inst.mdc: mdc)
         source = inst.mdc_source or "no published MDC in our sources: raw change only"
-        m = _progress(name, inst.label, inst.unit, 1, points, mdc_fn, source, settings.deidentify, is_score=True)
+        m = _progress(name, inst.label, inst.unit, 1, points, mdc_fn, source, settings.deidentify, is_score=True,
+                      group="clinical scores")
         if m is not None:
             scores.append(m)
     return ReportModel(patient.id, patient.affected_side, patient.birth_year, settings, assessments, progress,

@@ -61,6 +61,16 @@ class Verdict:
     rule: str
 
     @property
+    def beats_mdc(self) -> bool | None:
+        """|Δ| > published MDC (None when the measure has none)."""
+        return None if self.mdc is None else abs(self.delta) > self.mdc
+
+    @property
+    def beats_own_variation(self) -> bool | None:
+        """|Δ| > the patient's own 95 % limit (None when there is no trial-to-trial variation)."""
+        return None if self.patient_limit is None else abs(self.delta) > self.patient_limit
+
+    @property
     def band(self) -> float | None:
         """Half-width of the no-change band around the baseline (the larger applicable threshold)."""
         limits = [x for x in (self.mdc, self.patient_limit) if x is not None]

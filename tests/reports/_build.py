@@ -16,7 +16,7 @@ TRIAL_S = 20.0
 
 
 def add_standing_session(store: Store, patient_id: str, tmp: Path, date: str, share_pct: float, *, trials: int = 3,
-                         place: str = "clinic", seed0: int = 0) -> int:
+                         place: str = "clinic", seed0: int = 0, seconds: float = TRIAL_S) -> int:
     """Record ``trials`` standing trials of a simulated subject putting ``share_pct`` %BW on the affected limb."""
     patient = store.patient(patient_id)
     session = store.add_session(patient_id, date, place=place)
@@ -25,7 +25,7 @@ def add_standing_session(store: Store, patient_id: str, tmp: Path, date: str, sh
                                          "mass_kg": patient.mass_kg, "seed": seed0 + 10 * session.id + k})
         path = tmp / f"{patient_id}-s{session.id}-t{k}.h5"
         outcome = run_standing(device, path, Subject(patient_id, patient.mass_kg, patient.affected_side),
-                               seconds=TRIAL_S, condition=CONDITION)
+                               seconds=seconds, condition=CONDITION)
         register_recording(store, patient_id, path, session_id=session.id,
                            result=standing_report(outcome.result, outcome.recording))
     return session.id
