@@ -36,98 +36,32 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import spatial, stats
+from scipy import stats
 
 from analysis._checks import as_float_array, check_positive, check_same_length
+from analysis.ellipse import (
+    ELLIPSE_METHOD,
+    Ellipse,
+    chi2_ellipse_area,
+    ellipse_from_covariance,
+    f_quantile_2,
+    prediction_ellipse,
+)
+from analysis.sway_range import point_set_diameter, resultant_range
 
 __all__ = [
     "ELLIPSE_METHOD",
     "Ellipse",
     "SwayMeasures",
     "chi2_ellipse_area",
+    "f_quantile_2",
     "prediction_ellipse",
     "resultant_range",
     "sway_measures",
 ]
 
-ELLIPSE_METHOD = "prediction_F"
-"""Name of the default 95 % ellipse: the prediction ellipse with the F distribution."""
-
 _MIN_SAMPLES = 10
 _CHI2_95_2DOF = float(stats.chi2.ppf(0.95, 2))
-
-
-def f_quantile_2(probability: float, dfd: int) -> float:
-    """Quantile of the F distribution with (2, ``dfd``) degrees of freedom, in closed form.
-
-    The F(2, ν) CDF is 1 − (1 + 2x/ν)^(−ν/2), so x_p = (ν/2)·((1 − p)^(−2/ν) − 1), evaluated as
-    (ν/2)·expm1(−(2/ν)·log1p(−p)). Equal to ``scipy.stats.f.ppf(p, 2, ν)`` within 1e-15 relative (tested)
-    and a hundred times cheaper, which matters for the sway set's time budget.
-    """
-    return 0.5 * dfd * float(np.expm1(-2.0 / dfd * np.log1p(-probability)))
-
-
-@dataclass(frozen=True)
-class Ellipse:
-    """A 95 % ellipse of a 2-D point cloud.
-
-    Attributes
-    ----------
-    area_mm2 : float
-    semi_major_mm, semi_minor_mm : float
-    angle_deg : float
-        Angle of the major axis from the +ML (x) axis towards +AP (y), degrees in (−90, 90].
-    k : float
-        The scale constant: area = π·k·√det(S).
-    method : str
-    """
-
-    area_mm2: float
-    semi_major_mm: float
-    semi_minor_mm: float
-    angle_deg: float
-    k: float
-    method: str
-
-
-def prediction_ellipse(ml_mm: np.ndarray, ap_mm: np.ndarray, *, coverage: float = 0.95) -> Ellipse:
-    """The prediction ellipse with the F distribution (Schubert & Kirchner 2014), mm².
-
-    >>> import numpy as np
-    >>> rng = np.random.default_rng(0)
-    >>> e = prediction_ellipse(rng.normal(0, 3, 200_000), rng.normal(0, 5, 200_000))
-    >>> round(float(e.area_mm2 / (np.pi * stats.chi2.ppf(0.95, 2) * 15)), 2)
-    1.0
-    """
-    ml = as_float_array("ml_mm", ml_mm, 1)
-    ap = as_float_array("ap_mm", ap_mm, 1)
-    n = check_same_length(ml_mm=ml, ap_mm=ap)
-    if n < 3:
-        raise ValueError(f"need at least 3 samples for an ellipse, got {n}")
-    if not 0 < coverage < 1:
-        raise ValueError(f"coverage must be within (0, 1), got {coverage}")
-    return _ellipse_from_covariance(np.cov(np.vstack([ml, ap]), ddof=1), n, coverage)
-
-
-def _ellipse_from_covariance(cov: np.ndarray, n: int, coverage: float = 0.95) -> Ellipse:
-    """Prediction ellipse of ``n`` points with unbiased 2×2 covariance ``cov`` (ML, AP order)."""
-    eigvals, eigvecs = np.linalg.eigh(cov)  # ascending
-    eigvals = np.clip(eigvals, 0.0, None)
-    k = 2.0 * (n - 1) * (n + 1) / (n * (n - 2)) * f_quantile_2(coverage, n - 2)
-    major = eigvecs[:, 1]
-    angle = np.degrees(np.arctan2(major[1], major[0]))
-    if angle <= -90.0:
-        angle += 180.0
-    elif angle > 90.0:
-        angle -= 180.0
-    return Ellipse(
-        area_mm2=float(np.pi * k * np.sqrt(eigvals[0] * eigvals[1])),
-        semi_major_mm=float(np.sqrt(k * eigvals[1])),
-        semi_minor_mm=float(np.sqrt(k * eigvals[0])),
-        angle_deg=float(angle),
-        k=float(k),
-        method=ELLIPSE_METHOD,
-    )
 
 
 @dataclass(frozen=True)
@@ -216,84 +150,6 @@ Z_95_ONE_SIDED = 1.645
 
 def _ratio_or_none(numerator: float, denominator: float) -> float | None:
     return float(numerator / denominator) if denominator > 0 else None
-
-
-def chi2_ellipse_area(ml_mm: np.ndarray, ap_mm: np.ndarray, *, coverage: float = 0.95) -> float:
-    """Area of the χ² ellipse π·χ²_coverage(2)·√det(S), S the unbiased covariance, mm².
-
-    The large-sample limit of the prediction ellipse (0.08 % smaller at N = 6000).
-    """
-    ml = as_float_array("ml_mm", ml_mm, 1)
-    ap = as_float_array("ap_mm", ap_mm, 1)
-    n = check_same_length(ml_mm=ml, ap_mm=ap)
-    if n < 3:
-        raise ValueError(f"need at least 3 samples for an ellipse, got {n}")
-    det = max(float(np.linalg.det(np.cov(np.vstack([ml, ap]), ddof=1))), 0.0)
-    return float(np.pi * stats.chi2.ppf(coverage, 2) * np.sqrt(det))
-
-
-def _octagon_filter(ml: np.ndarray, ap: np.ndarray) -> np.ndarray:
-    """Points that may be convex-hull vertices (Akl–Toussaint heuristic), shape (m, 2).
-
-    Drops the points strictly inside the polygon spanned by the extreme points in 8 directions.
-    Exact: a hull vertex is never strictly inside a polygon of other points of the set.
-    """
-    total, difference = ml + ap, ml - ap
-    extremes = np.unique(
-        [
-            np.argmax(ml),
-            np.argmin(ml),
-            np.argmax(ap),
-            np.argmin(ap),
-            np.argmax(total),
-            np.argmin(total),
-            np.argmax(difference),
-            np.argmin(difference),
-        ]
-    )
-    poly = np.column_stack([ml[extremes], ap[extremes]])
-    if poly.shape[0] < 3:
-        return np.column_stack([ml, ap])
-    centre = poly.mean(axis=0)
-    poly = poly[np.argsort(np.arctan2(poly[:, 1] - centre[1], poly[:, 0] - centre[0]))]  # counter-clockwise
-    edge = np.roll(poly, -1, axis=0) - poly
-    # left of edge i: edge_x·(y − y0) − edge_y·(x − x0) > 0, as one (edges × 3) @ (3 × n) product
-    rows = np.column_stack([-edge[:, 1], edge[:, 0], edge[:, 1] * poly[:, 0] - edge[:, 0] * poly[:, 1]])
-    inside = (rows[:, :2] @ np.vstack([ml, ap]) > -rows[:, 2:]).all(axis=0)
-    return np.column_stack([ml[~inside], ap[~inside]])
-
-
-def resultant_range(ml_mm: np.ndarray, ap_mm: np.ndarray) -> float:
-    """Resultant range: the largest distance between any two COP points, mm.
-
-    Computed on the convex-hull vertices only (the diameter of a point set is attained at hull
-    vertices), so it is O(N log N) instead of the O(N²) loop of Quijoux et al.'s code.
-    """
-    ml = as_float_array("ml_mm", ml_mm, 1)
-    ap = as_float_array("ap_mm", ap_mm, 1)
-    check_same_length(ml_mm=ml, ap_mm=ap)
-    if ml.size == 0:
-        raise ValueError("no COP samples: the range is undefined")
-    return _diameter(ml, ap)
-
-
-def _diameter(ml: np.ndarray, ap: np.ndarray) -> float:
-    candidates = _octagon_filter(ml, ap)
-    if candidates.shape[0] >= 3:
-        try:
-            candidates = candidates[spatial.ConvexHull(candidates).vertices]
-        except spatial.QhullError:  # all candidates on one line: its two lexicographic extremes
-            order = np.lexsort((candidates[:, 1], candidates[:, 0]))
-            candidates = candidates[[order[0], order[-1]]]
-    best = 0.0
-    xs, ys = candidates[:, 0], candidates[:, 1]
-    for start in range(0, candidates.shape[0], 1024):  # blocks keep memory at 1024 × m distances
-        dx = xs[start : start + 1024, None] - xs[None, :]
-        dy = ys[start : start + 1024, None] - ys[None, :]
-        np.multiply(dx, dx, out=dx)
-        dx += np.multiply(dy, dy, out=dy)  # ΔML² + ΔAP², summed in that order as before
-        best = max(best, float(dx.max()))
-    return float(np.sqrt(best))
 
 
 _BLOCK = 8192
@@ -385,19 +241,19 @@ def _block_sums(ml0: np.ndarray, ap0: np.ndarray, mx: float, my: float) -> tuple
 def _diameter_of_referenced(
     ml0: np.ndarray, ap0: np.ndarray, mx: float, my: float, extreme_index: np.ndarray, max_rd: float
 ) -> float:
-    """:func:`_diameter` of (ml0 − mx, ap0 − my) without a referenced copy of the whole trajectory.
+    """:func:`point_set_diameter` of (ml0 − mx, ap0 − my) without a referenced copy of the whole trajectory.
 
     With D₀ the largest distance between the extreme samples and R the largest distance from the mean,
     both ends p, q of the diameter D ≥ D₀ satisfy D = |p − q| ≤ |p| + R, so |p| ≥ D₀ − R. Only the samples
     that far from the mean (less a rounding margin) are kept, block by block, in their original order, and
-    :func:`_diameter` runs on them: the pair of hull vertices that gives the diameter is among them, so
+    :func:`point_set_diameter` runs on them: the pair of hull vertices that gives the diameter is among them, so
     the result is the diameter of the whole trajectory.
     """
     ends = np.column_stack([ml0[extreme_index] - mx, ap0[extreme_index] - my])
     d0 = float(np.sqrt(((ends[:, None, :] - ends[None, :, :]) ** 2).sum(axis=-1).max()))
     reach = d0 - max_rd - 1e-9 * (d0 + max_rd)
     if not reach > 0:  # no useful bound (a round cloud or a single point): all samples
-        return _diameter(ml0 - mx, ap0 - my)
+        return point_set_diameter(ml0 - mx, ap0 - my)
     reach2 = reach * reach
     kept = []
     n = ml0.size
@@ -410,7 +266,7 @@ def _diameter_of_referenced(
         np.multiply(p, p, out=p)
         kept.append(start + np.flatnonzero(np.add(p[0], p[1], out=p[0]) >= reach2))
     rows = np.concatenate(kept)
-    return _diameter(ml0[rows] - mx, ap0[rows] - my)
+    return point_set_diameter(ml0[rows] - mx, ap0[rows] - my)
 
 
 def sway_measures(ml_mm: np.ndarray, ap_mm: np.ndarray, *, fs_hz: float) -> SwayMeasures:
@@ -447,7 +303,7 @@ def sway_measures(ml_mm: np.ndarray, ap_mm: np.ndarray, *, fs_hz: float) -> Sway
     path, path_ml, path_ap = sums.path, sums.path_ml, sums.path_ap
     s_ml2, s_ap2, s_mlap = sums.sxx / n, sums.syy / n, sums.sxy / n
     unbiased = n / (n - 1)
-    ellipse = _ellipse_from_covariance(np.array([[s_ml2, s_mlap], [s_mlap, s_ap2]]) * unbiased, n)
+    ellipse = ellipse_from_covariance(np.array([[s_ml2, s_mlap], [s_mlap, s_ap2]]) * unbiased, n)
     prieto_area = 2.0 * np.pi * f_quantile_2(0.95, n - 2) * np.sqrt(max(s_ap2 * s_ml2 - s_mlap**2, 0.0))
     mdist = sums.rd / n
     mdist_ml, mdist_ap = sums.abs_ml / n, sums.abs_ap / n

@@ -45,7 +45,7 @@ def test_resultant_range_equals_the_largest_pairwise_distance(shape):
     if n <= 4000:
         expected = brute_force_diameter(x, y)
     else:  # the hull of every sample (the code before the distance bound)
-        expected = sway_module._diameter(x - x.mean(), y - y.mean())
+        expected = sway_module.point_set_diameter(x - x.mean(), y - y.mean())
     assert got == pytest.approx(expected, rel=1e-12, abs=1e-12)
 
 
