@@ -9,17 +9,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import signal
 
 from analysis._checks import STANDARD_GRAVITY_M_S2, check_positive
+from analysis.repetition_settings import RepetitionSettings
 from analysis.resample import swarii
 from analysis.stance import hysteresis_state
-
-if TYPE_CHECKING:
-    from analysis.repetitions import RepetitionSettings
 
 __all__ = [
     "Segment",
