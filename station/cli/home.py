@@ -65,6 +65,10 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     status.add_argument("status_patient", metavar="ID")
     status.add_argument("--today", metavar="YYYY-MM-DD", help="as of this day (default today)")
     status.add_argument("--json", action="store_true", help="as JSON")
+    status.add_argument("--inactivity-days", type=int, metavar="N", default=None,
+                        help="flag no home session for N days or more (default 4: the 3-5 day check-in rule)")
+    status.add_argument("--pain-flag", type=_pain, metavar="0-10", default=None,
+                        help="flag pain ratings at or above this (default 7)")
     _store_option(status)
     status.set_defaults(run=_status)
 
@@ -72,18 +76,26 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 def _status(args: argparse.Namespace) -> int:
     import json
 
-    from station.home.adherence import adherence_summary
+    from station.home.adherence import DEFAULT_INACTIVITY_DAYS, DEFAULT_PAIN_FLAG, adherence_summary
     from station.home.exercises import LIBRARY
     from station.home.progression import suggest_progression
 
+    inactivity = DEFAULT_INACTIVITY_DAYS if args.inactivity_days is None else args.inactivity_days
+    pain_flag = DEFAULT_PAIN_FLAG if args.pain_flag is None else args.pain_flag
     with open_store(args) as store:
-        a = adherence_summary(store, args.status_patient, args.today)
+        a = adherence_summary(store, args.status_patient, args.today, inactivity_days=inactivity,
+                              pain_flag=pain_flag)
         d = suggest_progression(store, args.status_patient)
     if args.json:
         print(json.dumps({**a.to_dict(), "progression": d.__dict__}, indent=1))
         return 0
     print(f"{a.patient_id}, prescription v{a.prescription_version} ({a.sessions_per_week_prescribed} sessions a week),"
           f" as of {a.today}")
+    for flag in a.flags:
+        print(f"  FLAG ({flag.kind}): {flag.text}")
+    since = "no home session yet" if a.days_since_last_session is None else (
+        f"{a.days_since_last_session} days since the last home session")
+    print(f"  {since}")
     weeks = " · ".join(f"{w.week + 1}: {w.sessions_done}/{w.sessions_prescribed}{'' if w.complete else ' so far'}"
                        for w in a.weeks)
     print(f"  sessions per week: {weeks or 'none yet'}")

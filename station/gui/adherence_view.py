@@ -1,7 +1,8 @@
 """The clinician's adherence view of a patient's home program: sessions per week against the prescription,
 days with data in the last 30, the streak of prescribed sessions, the dose per exercise, the affected-limb
 load of every repetition over time, the session log with pain, and the progression suggestion with the rule
-that fired.
+that fired. A red banner at the top lists the disengagement and pain flags of the summary (no home session for
+N days; pain >= 7 reported), hidden when there is none.
 
 Every number comes from :func:`station.home.adherence_summary` and :func:`station.home.suggest_progression`;
 the view only lays them out.
@@ -99,10 +100,19 @@ class AdherenceView(QtWidgets.QWidget):
         self.title.setFont(font)
         self.message = QtWidgets.QLabel("")
         self.message.setObjectName("message")
+        self.flags = QtWidgets.QLabel("")
+        self.flags.setObjectName("flags")
+        self.flags.setWordWrap(True)
+        self.flags.setTextFormat(QtCore.Qt.TextFormat.RichText)
+        self.flags.setStyleSheet("QLabel#flags { background: #c0392b; color: white; padding: 8px; "
+                                 "font-weight: bold; border-radius: 4px; }")
+        self.flags.hide()
         cards = QtWidgets.QHBoxLayout()
         frame, self.this_week = _card("sessions this week / prescribed", "this_week")
         cards.addWidget(frame)
         frame, self.days_30 = _card("days with data in the last 30", "days_30")
+        cards.addWidget(frame)
+        frame, self.since = _card("days since the last home session", "since")
         cards.addWidget(frame)
         frame, self.streak = _card("streak of prescribed sessions done", "streak")
         cards.addWidget(frame)
@@ -138,6 +148,7 @@ class AdherenceView(QtWidgets.QWidget):
         layout = QtWidgets.QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.message)
+        layout.addWidget(self.flags)
         layout.addLayout(cards)
         layout.addWidget(self.progression)
         layout.addLayout(plots, 3)
@@ -169,6 +180,7 @@ class AdherenceView(QtWidgets.QWidget):
             self.decision = suggest_progression(self.store, self.patient_id, prescription=self.prescription)
         except StoreError as exc:
             self.summary = self.decision = None
+            self.flags.hide()
             self.title.setText(f"Home program of {self.patient_id}")
             self.message.setText(str(exc))
             return
@@ -178,9 +190,12 @@ class AdherenceView(QtWidgets.QWidget):
     def _show(self, s: AdherenceSummary, d: ProgressionDecision) -> None:
         self.title.setText(f"Home program of {s.patient_id} — prescription v{s.prescription_version}, "
                            f"{s.sessions_per_week_prescribed} sessions a week — as of {s.today}")
+        self.flags.setText("<br>".join(f"⚠ {html.escape(f.text)}" for f in s.flags))
+        self.flags.setVisible(bool(s.flags))
         week = s.weeks[-1] if s.weeks else None
         self.this_week.setText(f"{week.sessions_done} / {week.sessions_prescribed}" if week else "–")
         self.days_30.setText(str(s.days_with_data_last_30))
+        self.since.setText("–" if s.days_since_last_session is None else str(s.days_since_last_session))
         self.streak.setText(str(s.streak_sessions))
         done = sum(e.reps_done for e in s.exercises)
         prescribed = sum(e.reps_prescribed for e in s.exercises)

@@ -8,6 +8,14 @@
   over-exercise, §2.2). Counting back from the current week: every session of the current week so far, then each
   earlier complete week that met the prescription adds its sessions (at most the prescribed number: extra
   sessions are not rewarded); the first earlier week short of the prescription ends the streak.
+* Days since the last home session (any prescription version), and two flags for the clinician (§2.3):
+
+  - **disengagement**: no home session for ``inactivity_days`` days or more (default 4, inside the 3-5 day
+    "no HEP activity -> therapist check-in" rule, phyxup remote-PT HEP assignment docs); with no session at all,
+    counted from the prescription's start date;
+  - **pain**: a rating >= ``pain_flag`` (default 7/10, the "pain >= 7" feedback flag of Okta Health's session
+    log) before, right after, or in the 24 h after a session under the current prescription; every such
+    rating is named, coalesced into one flag (as that source coalesces them into one notification).
 """
 
 from __future__ import annotations
@@ -21,8 +29,13 @@ from station.home.dose import ExerciseDoseDone
 from station.home.prescription import Prescription, current_prescription
 from station.store.store import Store
 
-__all__ = ["AdherenceSummary", "ExerciseAdherence", "HomeSessionRecord", "WeekAdherence", "adherence_summary",
-           "home_sessions"]
+__all__ = ["DEFAULT_INACTIVITY_DAYS", "DEFAULT_PAIN_FLAG", "AdherenceFlag", "AdherenceSummary", "ExerciseAdherence",
+           "HomeSessionRecord", "WeekAdherence", "adherence_flags", "adherence_summary", "home_sessions"]
+
+#: Days without a home session that raise the disengagement flag (the 3-5 day check-in rule, §2.3).
+DEFAULT_INACTIVITY_DAYS = 4
+#: A pain rating (0-10) at or above this raises the pain flag (Okta Health's "pain >= 7" session flag, §2.3).
+DEFAULT_PAIN_FLAG = 7.0
 
 
 @dataclass(frozen=True)
@@ -81,6 +94,14 @@ class ExerciseAdherence:
 
 
 @dataclass(frozen=True)
+class AdherenceFlag:
+    """Something the clinician should act on: ``kind`` is "disengagement" or "pain"; ``text`` says it in words."""
+
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True)
 class AdherenceSummary:
     patient_id: str
     today: str
@@ -91,6 +112,9 @@ class AdherenceSummary:
     days_with_data_last_30: int
     streak_sessions: int
     exercises: tuple[ExerciseAdherence, ...] = field(default_factory=tuple)
+    #: whole days from the last home session (any prescription version) to ``today``; None without any session
+    days_since_last_session: int | None = None
+    flags: tuple[AdherenceFlag, ...] = field(default_factory=tuple)
 
     @property
     def dose_per_session(self) -> list[tuple[str, float]]:
@@ -103,6 +127,8 @@ class AdherenceSummary:
             "weeks": [w.__dict__ for w in self.weeks],
             "days_with_data_last_30": self.days_with_data_last_30, "streak_sessions": self.streak_sessions,
             "dose_per_session": self.dose_per_session,
+            "days_since_last_session": self.days_since_last_session,
+            "flags": [f.__dict__ for f in self.flags],
             "exercises": [{**e.__dict__, "load_per_rep": [list(x) for x in e.load_per_rep]} for e in self.exercises],
         }
 
@@ -132,9 +158,45 @@ def _streak(weeks: list[WeekAdherence]) -> int:
     return streak
 
 
+def adherence_flags(sessions: list[HomeSessionRecord], day: _dt.date, start: _dt.date, *,
+                    inactivity_days: int = DEFAULT_INACTIVITY_DAYS, pain_flag: float = DEFAULT_PAIN_FLAG,
+                    current: list[HomeSessionRecord] | None = None) -> tuple[int | None, tuple[AdherenceFlag, ...]]:
+    """Days since the last session up to ``day`` and the flags (module docstring).
+
+    ``sessions``: every home session of the patient (any version); ``current``: those under the current
+    prescription up to ``day`` (the pain flag looks at these; default: ``sessions``); ``start``: the current
+    prescription's start date (the disengagement count without any session).
+    """
+    if not (isinstance(inactivity_days, int) and not isinstance(inactivity_days, bool) and inactivity_days >= 1):
+        raise ValueError(f"inactivity_days must be a whole number of days >= 1, got {inactivity_days!r}")
+    if not (isinstance(pain_flag, int | float) and 0 < pain_flag <= 10):
+        raise ValueError(f"pain_flag is on the 0-10 pain scale (> 0), got {pain_flag!r}")
+    past = [_dt.date.fromisoformat(s.date) for s in sessions if _dt.date.fromisoformat(s.date) <= day]
+    since = (day - max(past)).days if past else None
+    flags = []
+    if since is not None and since >= inactivity_days:
+        flags.append(AdherenceFlag("disengagement", f"no home session for {since} days (last {max(past)}; "
+                                                    f"check in after {inactivity_days})"))
+    elif since is None and (day - start).days >= inactivity_days:
+        flags.append(AdherenceFlag("disengagement", f"no home session for {(day - start).days} days: none since "
+                                                    f"the prescription started on {start} (check in after "
+                                                    f"{inactivity_days})"))
+    reports = []
+    for s in (sessions if current is None else current):
+        for label, value in (("before", s.pain_before), ("right after", s.pain_after),
+                             ("in the 24 h after", s.pain_next_day)):
+            if value is not None and value >= pain_flag:
+                reports.append(f"{value:g}/10 {label} the session of {s.date}")
+    if reports:
+        flags.append(AdherenceFlag("pain", f"pain >= {pain_flag:g} reported: " + "; ".join(reports)))
+    return since, tuple(flags)
+
+
 def adherence_summary(store: Store, patient_id: str, today: str | _dt.date | None = None,
-                      prescription: Prescription | None = None) -> AdherenceSummary:
-    """Adherence of the patient's home sessions under the current prescription, as of ``today``."""
+                      prescription: Prescription | None = None, *, inactivity_days: int = DEFAULT_INACTIVITY_DAYS,
+                      pain_flag: float = DEFAULT_PAIN_FLAG) -> AdherenceSummary:
+    """Adherence of the patient's home sessions under the current prescription, as of ``today``, with the
+    disengagement and pain flags (``inactivity_days``, ``pain_flag``: module docstring)."""
     p = prescription or current_prescription(store, patient_id)
     day = _dt.date.fromisoformat(str(today)) if today is not None else _dt.date.today()
     start = _dt.date.fromisoformat(p.created)
@@ -160,5 +222,7 @@ def adherence_summary(store: Store, patient_id: str, today: str | _dt.date | Non
             time_in_band_s=sum(d.time_in_band_s for _, d in per),
             load_per_rep=tuple((date, d.affected_pct_bw_per_rep) for date, d in per),
         ))
+    since, flags = adherence_flags(everything, day, start, inactivity_days=inactivity_days, pain_flag=pain_flag,
+                                   current=sessions)
     return AdherenceSummary(patient_id, day.isoformat(), p.version, p.sessions_per_week, tuple(weeks),
-                            tuple(sessions), len(last30), _streak(weeks), tuple(exercises))
+                            tuple(sessions), len(last30), _streak(weeks), tuple(exercises), since, flags)
