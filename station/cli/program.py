@@ -1,4 +1,4 @@
-"""``station program create|show|edit|export|import``: a patient's home exercise prescription.
+"""``station program create|show|edit|export|import|apply-suggestion``: a patient's home exercise prescription.
 
 Every edit at the clinic is a new version; ``export`` writes the current one as JSON and ``import`` on the home
 device stores it under the clinic's version number.
@@ -48,6 +48,13 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
                      help="body mass, kg: registers the patient under the prescription's id on a new home device")
     add_store_option(imp)
     imp.set_defaults(run=_import)
+    apply = actions.add_parser("apply-suggestion", help="apply the progression suggestion: the next version, one "
+                                                        "documented step per exercise (docs/home-program.md)")
+    apply.add_argument("--patient", metavar="ID", required=True, dest="patient")
+    apply.add_argument("--start", metavar="YYYY-MM-DD", help="start date of the new version (default today)")
+    apply.add_argument("--dry-run", action="store_true", help="say what would change; store nothing")
+    add_store_option(apply)
+    apply.set_defaults(run=_apply_suggestion)
     export = actions.add_parser("export", help="write the current prescription as JSON (for the home device)")
     export.add_argument("patient", metavar="ID")
     export.add_argument("--out", type=Path, required=True, metavar="FILE.json")
@@ -196,3 +203,38 @@ def _export(args: argparse.Namespace) -> int:
     args.out.write_text(p.to_json())
     print(f"wrote prescription v{p.version} of {p.patient_id} to {args.out}")
     return 0
+
+
+def _apply_suggestion(args: argparse.Namespace) -> int:
+    from station.home.prescription import current_prescription
+    from station.home.progression import suggest_progression
+    from station.home.progression_steps import apply_suggestion, next_prescription
+
+    if args.start is not None:
+        _check_iso(args.start)
+    with open_store(args) as store:
+        if args.dry_run:
+            p = current_prescription(store, args.patient)
+            outcome = next_prescription(p, suggest_progression(store, args.patient, prescription=p), args.start)
+        else:
+            outcome = apply_suggestion(store, args.patient, args.start)
+    d = outcome.decision
+    print(f"suggestion: {d.action} ({d.rule}): {d.detail}")
+    for c in outcome.changes:
+        print(f"  {c.line()}")
+    if outcome.prescription is None:
+        print(outcome.message)
+        return 0
+    print(f"dry run, nothing stored: would be prescription v{outcome.prescription.version}" if args.dry_run
+          else outcome.message)
+    print("\n".join(describe(outcome.prescription)))
+    return 0
+
+
+def _check_iso(text: str) -> None:
+    import datetime as _dt
+
+    try:
+        _dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"--start must be a date YYYY-MM-DD, got {text!r}") from None

@@ -2,7 +2,9 @@
 days with data in the last 30, the streak of prescribed sessions, the dose per exercise, the affected-limb
 load of every repetition over time, the session log with pain, and the progression suggestion with the rule
 that fired. A red banner at the top lists the disengagement and pain flags of the summary (no home session for
-N days; pain >= 7 reported), hidden when there is none.
+N days; pain >= 7 reported), hidden when there is none. "Apply suggestion" creates the next prescription
+version from the suggestion (:func:`station.home.progression_steps.apply_suggestion`), after the clinician
+confirms the changes it lists; it is disabled when the suggestion is "hold".
 
 Every number comes from :func:`station.home.adherence_summary` and :func:`station.home.suggest_progression`;
 the view only lays them out.
@@ -21,6 +23,7 @@ from PyQt6 import QtCore, QtGui, QtWidgets
 from station.home import LIBRARY, Prescription, current_prescription
 from station.home.adherence import AdherenceSummary, adherence_summary
 from station.home.progression import ProgressionDecision, suggest_progression
+from station.home.progression_steps import AppliedProgression, apply_suggestion, next_prescription
 from station.store import Store, StoreError
 
 __all__ = ["AdherenceView", "load_points"]
@@ -84,6 +87,9 @@ class AdherenceView(QtWidgets.QWidget):
         The day the summary is computed for (default: the current date).
     """
 
+    #: emitted with the new :class:`Prescription` after "Apply suggestion" stored it
+    applied = QtCore.pyqtSignal(object)
+
     def __init__(self, store: Store, patient_id: str, *, today: _dt.date | None = None,
                  parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
@@ -122,6 +128,16 @@ class AdherenceView(QtWidgets.QWidget):
         self.progression.setObjectName("progression")
         self.progression.setWordWrap(True)
         self.progression.setTextFormat(QtCore.Qt.TextFormat.RichText)
+        self.apply_button = QtWidgets.QPushButton("Apply suggestion")
+        self.apply_button.setObjectName("apply_suggestion")
+        self.apply_button.setToolTip("create the next prescription version from the suggestion "
+                                     "(one documented step per exercise; docs/home-program.md)")
+        self.apply_button.clicked.connect(self.apply_suggestion)
+        self.applied_message = QtWidgets.QLabel("")
+        self.applied_message.setObjectName("applied_message")
+        self.applied_message.setWordWrap(True)
+        #: asks the clinician to confirm the listed changes (replaced in tests)
+        self.confirm = self._confirm
         self.weeks_plot = pg.PlotWidget(background="w")
         self._setup_plot(self.weeks_plot, "sessions per week", "week of the prescription", "")
         self.load_plot = pg.PlotWidget(background="w", axisItems={"bottom": pg.DateAxisItem(orientation="bottom")})
@@ -150,7 +166,11 @@ class AdherenceView(QtWidgets.QWidget):
         layout.addWidget(self.message)
         layout.addWidget(self.flags)
         layout.addLayout(cards)
-        layout.addWidget(self.progression)
+        suggestion = QtWidgets.QHBoxLayout()
+        suggestion.addWidget(self.progression, 1)
+        suggestion.addWidget(self.apply_button)
+        layout.addLayout(suggestion)
+        layout.addWidget(self.applied_message)
         layout.addLayout(plots, 3)
         layout.addLayout(tables, 2)
         self.refresh()
@@ -181,6 +201,7 @@ class AdherenceView(QtWidgets.QWidget):
         except StoreError as exc:
             self.summary = self.decision = None
             self.flags.hide()
+            self.apply_button.setEnabled(False)
             self.title.setText(f"Home program of {self.patient_id}")
             self.message.setText(str(exc))
             return
@@ -204,9 +225,36 @@ class AdherenceView(QtWidgets.QWidget):
         self.progression.setText(
             f"<span style='font-size:16pt; font-weight:bold; color:{colour}'>Suggestion: {d.action}</span>"
             f"<br><b>rule:</b> {html.escape(d.rule)} — {html.escape(d.detail)}")
+        self.apply_button.setEnabled(d.action != "hold")
         self._weeks(s)
         self._loads(s)
         self._tables(s)
+
+    def _confirm(self, text: str) -> bool:
+        answer = QtWidgets.QMessageBox.question(self, "Apply the suggestion?", text)
+        return answer == QtWidgets.QMessageBox.StandardButton.Yes
+
+    def apply_suggestion(self) -> AppliedProgression | None:
+        """Apply the suggestion after confirmation: store the next version, say what changed, redraw."""
+        if self.prescription is None or self.decision is None:
+            return None
+        created = (self.today or _dt.date.today()).isoformat()
+        preview = next_prescription(self.prescription, self.decision, created)
+        if preview.prescription is None:
+            self.applied_message.setText(preview.message)
+            return preview
+        text = "\n".join([f"{self.decision.action} ({self.decision.rule}): prescription "
+                          f"v{preview.prescription.version} from v{self.prescription.version}",
+                          *(c.line() for c in preview.changes)])
+        if not self.confirm(text):
+            self.applied_message.setText("not applied")
+            return None
+        outcome = apply_suggestion(self.store, self.patient_id, created)
+        self.applied_message.setText("\n".join([outcome.message, *(c.line() for c in outcome.changes)]))
+        self.refresh()
+        if outcome.prescription is not None:
+            self.applied.emit(outcome.prescription)
+        return outcome
 
     def _weeks(self, s: AdherenceSummary) -> None:
         plot = self.weeks_plot.getPlotItem()

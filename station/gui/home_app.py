@@ -69,6 +69,7 @@ class ProgramWindow(QtWidgets.QMainWindow):
         self.tabs.addTab(self.form, "Prescription")
         self.setCentralWidget(self.tabs)
         self.form.saved.connect(lambda _p: self.adherence.refresh())
+        self.adherence.applied.connect(self.form.load)
 
 
 #: The demo's simulated patient and countdowns run this many times faster than real time.

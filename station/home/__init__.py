@@ -18,6 +18,7 @@ from station.home.prescription import (
     save_prescription,
 )
 from station.home.progression import ProgressionDecision, suggest_progression
+from station.home.progression_steps import AppliedProgression, apply_suggestion
 from station.home.session import (
     HomeSessionSummary,
     SetOutcome,
@@ -32,6 +33,7 @@ from station.home.session import (
 __all__ = [
     "LIBRARY",
     "AdherenceSummary",
+    "AppliedProgression",
     "Exercise",
     "ExerciseDose",
     "ExerciseKind",
@@ -47,6 +49,7 @@ __all__ = [
     "Target",
     "adherence_summary",
     "analyze_set",
+    "apply_suggestion",
     "current_prescription",
     "default_prescription",
     "exercise",
