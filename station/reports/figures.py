@@ -316,7 +316,7 @@ def progress_png(measures: Sequence[ProgressMeasure]) -> bytes:
     chars = {1: 110, 2: 62, 3: 40, 4: 30, 5: 24}[cols]
     any_home = any(p.place == "home" for m in measures for p in m.points)
     for ax, m in zip(axes, measures, strict=False):
-        base = m.baseline.mean
+        base = m.reference
         band = m.band
         if band is not None:
             ax.axhspan(base - band, base + band, color="#bbbbbb", alpha=0.5, lw=0)

@@ -17,7 +17,14 @@ from typing import Any
 import numpy as np
 
 from station.reports.metrics import HEADLINE, MetricSpec, metric_value, metrics_for
-from station.reports.real_change import Verdict, judge_change, patient_threshold, pooled_within_sd
+from station.reports.real_change import (
+    BASELINE_SESSIONS,
+    Verdict,
+    between_session_threshold,
+    judge_change,
+    patient_threshold,
+    pooled_within_sd,
+)
 from station.reports.references import HBEDB_MEASURES, NEUROCOM_WBS_BAND, Band, Reference, hbedb_reference
 from station.store.scores import INSTRUMENTS, berg_mdc95
 from station.store.store import Store
@@ -131,6 +138,19 @@ class ProgressMeasure:
     is_score: bool = False
     name: str = ""  # the measure's own name (``label`` adds the protocol and condition)
     group: str = ""  # what the measures of one table block share: "standing, eyes open" or "clinical scores"
+    #: the name of the patient's-variation rule: "own variation" (trial-to-trial), "own set-to-set variation"
+    #: or "own between-session variation" (home measures, real_change.py)
+    own_rule: str = "own variation"
+    #: the between-session rule: SD_b of the baseline sessions' values and their number (None / 1 otherwise)
+    sd_between: float | None = None
+    baseline_sessions: int = 1
+    #: the mean the changes are taken from (the baseline session's, or the baseline sessions')
+    baseline_mean: float | None = None
+
+    @property
+    def reference(self) -> float:
+        """The value changes are measured from (the dashed line of the figure)."""
+        return self.baseline.mean if self.baseline_mean is None else self.baseline_mean
 
     @property
     def band(self) -> float | None:
@@ -215,11 +235,21 @@ def _assessment(subject_id: str, session_no: int, date: str, place: str, protoco
 
 def _progress(key: str, label: str, unit: str, digits: int, sessions: list[tuple[int, str, str, list[float]]],
               mdc_for_baseline, mdc_source: str, deidentify: bool, is_score: bool = False, name: str = "",
-              group: str = "") -> ProgressMeasure | None:
-    """Judge every session against the baseline (the first clinic session, else the first session)."""
+              group: str = "", home: bool = False) -> ProgressMeasure | None:
+    """Judge every session against the baseline (the first clinic session, else the first session).
+
+    ``home``: a home exercise measure (one value per set): with several sets in a session the patient's own
+    variation is the set-to-set one; with one set per session and more than ``BASELINE_SESSIONS`` sessions, the
+    between-session rule of :mod:`station.reports.real_change` applies.
+    """
     if not sessions:
         return None
     sd_w, dof = pooled_within_sd([v for *_, v in sessions])
+    if home and sd_w is None and len(sessions) > BASELINE_SESSIONS:
+        between = _progress_between_sessions(key, label, unit, digits, sessions, mdc_for_baseline, mdc_source,
+                                             deidentify, name, group)
+        if between is not None:
+            return between
     points = []
     base_index = next((i for i, s in enumerate(sessions) if s[2] == "clinic"), 0)
     b_values = sessions[base_index][3]
@@ -231,14 +261,49 @@ def _progress(key: str, label: str, unit: str, digits: int, sessions: list[tuple
         verdict = None
         if i != base_index:
             limit = patient_threshold(sd_w, len(b_values), len(values)) if sd_w is not None else None
-            verdict = judge_change(mean - base_mean, mdc=mdc, patient_limit=limit, unit=unit)
+            verdict = judge_change(mean - base_mean, mdc=mdc, patient_limit=limit, unit=unit,
+                                   own="own set-to-set variation" if home else "own variation")
         point = SessionPoint(no, date[:4] if deidentify else date, place, list(values), mean, verdict)
         points.append(point)
         if i == base_index:
             baseline = point
     assert baseline is not None
     return ProgressMeasure(key, label, unit, digits, points, baseline, sd_w, dof, mdc, mdc_source, is_score,
-                           name=name or label, group=group)
+                           name=name or label, group=group,
+                           own_rule="own set-to-set variation" if home else "own variation")
+
+
+def _progress_between_sessions(key: str, label: str, unit: str, digits: int,
+                               sessions: list[tuple[int, str, str, list[float]]], mdc_for_baseline, mdc_source: str,
+                               deidentify: bool, name: str, group: str) -> ProgressMeasure | None:
+    """The between-session rule (one value per session): the first BASELINE_SESSIONS sessions are the baseline.
+
+    None when the baseline sessions are all equal (SD_b = 0: no variation to judge by, e.g. 100 % on target
+    three times; a zero limit would call every change real).
+    """
+    k = BASELINE_SESSIONS
+    base_values = [float(np.mean(v)) for *_, v in sessions[:k]]
+    base_mean = float(np.mean(base_values))
+    limit, sd_b = between_session_threshold(base_values)
+    if sd_b == 0.0:
+        return None
+    mdc = mdc_for_baseline(base_mean)
+    own = "own between-session variation"
+    points = []
+    for i, (no, date, place, values) in enumerate(sessions):
+        mean = float(np.mean(values))
+        if i == 0:
+            verdict = None
+        elif i < k:
+            verdict = Verdict(mean - base_mean, None, None, False,
+                              f"baseline period: sessions 1-{k} of this measure set the patient's own "
+                              "between-session variation")
+        else:
+            verdict = judge_change(mean - base_mean, mdc=mdc, patient_limit=limit, unit=unit, own=own)
+        points.append(SessionPoint(no, date[:4] if deidentify else date, place, list(values), mean, verdict))
+    return ProgressMeasure(key, label, unit, digits, points, points[0], None, k - 1, mdc, mdc_source,
+                           name=name or label, group=group, own_rule=own, sd_between=sd_b, baseline_sessions=k,
+                           baseline_mean=base_mean)
 
 
 def model_from_store(store: Store, patient_id: str, settings: ReportSettings | None = None) -> ReportModel:
@@ -271,7 +336,7 @@ def model_from_store(store: Store, patient_id: str, settings: ReportSettings | N
         mdc, source = SENSOR_MDC.get(key, (None, "no published MDC for this measure and device in our sources"))
         m = _progress(f"{protocol}:{condition}:{key}", f"{spec.label} — {protocol}, {condition}", spec.unit,
                       spec.digits, points, lambda _b, mdc=mdc: mdc, source, settings.deidentify, name=spec.label,
-                      group=f"{protocol}, {condition}")
+                      group=f"{protocol}, {condition}", home=protocol == "home")
         if m is not None:
             progress.append(m)
     scores = []

@@ -72,7 +72,7 @@ def rule_text(m: ProgressMeasure) -> str:
     if mdcs:
         parts.append(f"> published MDC {_limits(mdcs)}{unit}")
     if own:
-        parts.append(f"> own variation {_limits(own)}{unit}")
+        parts.append(f"> {m.own_rule} {_limits(own)}{unit}")
     return "★ when |Δ| " + " and ".join(parts) + (" (single rating)" if not own else "")
 
 
