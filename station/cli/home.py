@@ -108,6 +108,8 @@ def _status(args: argparse.Namespace) -> int:
         print(f"  {LIBRARY[e.exercise].title}: {e.reps_done}/{e.reps_prescribed} repetitions, "
               f"{e.reps_on_target} on target{hold}, {e.time_in_band_s:.0f} s in the band")
     print(f"  suggestion: {d.action} ({d.rule}): {d.detail}")
+    if d.action != "hold":
+        print(f"  apply it: station program apply-suggestion --patient {a.patient_id}")
     return 0
 
 

@@ -149,6 +149,8 @@ def test_cli_apply_suggestion(store_with_patient, capsys):
     assert "suggestion: hold (no data)" in out and "no change, prescription v1 stays" in out
     add_home_session(store, p, "2026-11-03", on_target_fraction=1.0)
     add_home_session(store, p, "2026-11-05", on_target_fraction=1.0)
+    assert main(["home", "status", p.patient_id, "--store", str(store.path), "--today", "2026-11-06"]) == 0
+    assert f"apply it: station program apply-suggestion --patient {p.patient_id}" in capsys.readouterr().out
     assert main([*argv, "--dry-run", "--start", "2026-11-06"]) == 0
     out = capsys.readouterr().out
     assert "dry run, nothing stored: would be prescription v2" in out
