@@ -1,8 +1,11 @@
 """Walking and stepping-in-place trials: record the load under each foot to HDF5, then analyse the file.
 
-The device must give each foot its own load: two plates, two boards or a split-belt treadmill, whose
-load cells lie left (x < 0) and right (x > 0) of the midline. The analysis runs on what was written to
-the file, so ``station analyze FILE`` gives the same numbers as the trial that made it.
+The device must give each foot its own load: two plates, two boards, a split-belt treadmill, or (stepping
+in place) one board's left and right cell pairs, whose load cells lie left (x < 0) and right (x > 0) of
+the midline. A regular clock is analysed at its own samples; an irregular one (the Wii board) is first
+resampled with SWARII onto a uniform grid (:mod:`analysis.gait_resampled`, :data:`RESAMPLE_HZ`). The
+analysis runs on what was written to the file, so ``station analyze FILE`` gives the same numbers as the
+trial that made it.
 """
 
 from __future__ import annotations
