@@ -11,7 +11,7 @@ of both feet are kept with their reasons.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
@@ -26,6 +26,9 @@ from analysis.steps import (
     limb_steps_checked,
 )
 from analysis.symmetry import Symmetry, symmetry
+
+if TYPE_CHECKING:
+    from analysis.gait_resampled import GaitResampling
 
 __all__ = ["GaitResult", "LimbSummary", "analyze_gait", "summarise_limb"]
 
@@ -91,6 +94,9 @@ class GaitResult:
     settings : StanceSettings
     on_threshold_n, off_threshold_n : float
         The effective thresholds, N.
+    resampling : GaitResampling or None
+        How an irregular clock was put on the uniform grid ``fs_hz``
+        (:func:`analysis.gait_resampled.analyze_gait_resampled`); None for a regular clock.
     """
 
     affected_side: Literal["left", "right"]
@@ -105,6 +111,7 @@ class GaitResult:
     settings: StanceSettings
     on_threshold_n: float
     off_threshold_n: float
+    resampling: GaitResampling | None = None
 
 
 def analyze_gait(

@@ -28,8 +28,9 @@ import numpy as np
 
 from drivers.device import Device, FoundDevice
 from drivers.model import ClockSource, DeviceInfo, SampleBlock
-from drivers.options import SIMULATED_SUBJECT_OPTIONS, parse_bool
+from drivers.options import SIMULATED_SUBJECT_OPTIONS, choice, parse_bool
 from drivers.sim.clock import FastClock, RealTimeClock, SimClock
+from drivers.sim.stepping import SteppingSubject
 from drivers.sim.subject import STANDARD_GRAVITY_M_S2, StandingSubject, SubjectTruth
 
 __all__ = ["WBB_SENSOR_POSITIONS_MM", "SimulatedBoard"]
@@ -58,10 +59,15 @@ class SimulatedBoard(Device):
 
     Parameters
     ----------
-    subject : StandingSubject, optional
+    subject : StandingSubject or SteppingSubject, optional
         The person on the board. Built from the other parameters when not given.
     mass_kg, affected_side, affected_share_pct, stance_width_mm : optional
         Shortcuts for building the subject (see :class:`StandingSubject`).
+    mode : {"standing", "stepping"}
+        What the built subject does: stand quietly, or step in place with an antalgic pattern
+        (:class:`~drivers.sim.stepping.SteppingSubject`). ``"walking"`` is refused: nobody walks on one board.
+    affected_stance_reduction_pct, affected_peak_reduction_pct : float
+        Stepping: the affected stance shorter and its force peaks lower by these % of the unaffected values.
     empty : bool
         Nobody on the board: only sensor noise.
     seed : int
@@ -77,6 +83,9 @@ class SimulatedBoard(Device):
     OPTIONS: ClassVar[Mapping[str, tuple[Callable[[str], Any], str]]] = {
         **SIMULATED_SUBJECT_OPTIONS,
         "stance_width_mm": (float, "distance between the feet's centres of pressure, mm"),
+        "mode": (choice("standing", "stepping", "walking", name="mode"), "standing, or stepping in place"),
+        "affected_stance_reduction_pct": (float, "stepping: affected stance shorter by this %"),
+        "affected_peak_reduction_pct": (float, "stepping: affected force peaks lower by this %"),
         "empty": (parse_bool, "nobody on the board"),
         "seed": (int, "random seed"),
         "mean_interval_ms": (float, "typical interval between reports, ms"),
@@ -86,12 +95,15 @@ class SimulatedBoard(Device):
 
     def __init__(
         self,
-        subject: StandingSubject | None = None,
+        subject: StandingSubject | SteppingSubject | None = None,
         *,
         mass_kg: float = 70.0,
         affected_side: Literal["left", "right"] = "left",
         affected_share_pct: float = 42.0,
         stance_width_mm: float = 433.0,
+        mode: Literal["standing", "stepping"] = "standing",
+        affected_stance_reduction_pct: float = 8.0,
+        affected_peak_reduction_pct: float = 6.0,
         empty: bool = False,
         seed: int = 0,
         mean_interval_ms: float = 10.5,
@@ -104,6 +116,19 @@ class SimulatedBoard(Device):
             raise ValueError(f"dropout must be within [0, 1), got {dropout}")
         if not 1.0 <= mean_interval_ms <= 1000.0:
             raise ValueError(f"mean_interval_ms must be within 1-1000 ms, got {mean_interval_ms}")
+        if mode not in ("standing", "stepping"):
+            raise ValueError(
+                f"a simulated board can stand or step in place, not {mode!r} (one board is too short to walk on)"
+            )
+        if subject is None and not empty and mode == "stepping":
+            subject = SteppingSubject(
+                mass_kg=mass_kg,
+                affected_side=affected_side,
+                affected_stance_reduction_pct=affected_stance_reduction_pct,
+                affected_peak_reduction_pct=affected_peak_reduction_pct,
+                stance_width_mm=stance_width_mm,
+                seed=seed,
+            )
         if subject is None and not empty:
             subject = StandingSubject(
                 mass_kg=mass_kg,

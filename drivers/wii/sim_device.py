@@ -17,8 +17,9 @@ from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, Literal
 
 from drivers.device import FoundDevice
-from drivers.options import SIMULATED_SUBJECT_OPTIONS, parse_bool, parse_float_tuple
+from drivers.options import SIMULATED_SUBJECT_OPTIONS, choice, parse_bool, parse_float_tuple
 from drivers.sim.clock import FastClock, RealTimeClock, SimClock
+from drivers.sim.stepping import SteppingSubject
 from drivers.sim.subject import StandingSubject
 from drivers.wii.device import WiiBalanceBoard
 from drivers.wii.simulator import SimulatedWiiBoard
@@ -40,6 +41,9 @@ class SimulatedWiiBalanceBoard(WiiBalanceBoard):
         **WiiBalanceBoard.OPTIONS,
         **SIMULATED_SUBJECT_OPTIONS,
         "stance_width_mm": (float, "distance between the feet's centres of pressure, mm"),
+        "mode": (choice("standing", "stepping", "walking", name="mode"), "standing, or stepping in place"),
+        "affected_stance_reduction_pct": (float, "stepping: affected stance shorter by this %"),
+        "affected_peak_reduction_pct": (float, "stepping: affected force peaks lower by this %"),
         "empty": (parse_bool, "nobody on the board"),
         "seed": (int, "random seed"),
         "realtime": (parse_bool, "pace reports by the wall clock"),
@@ -64,6 +68,9 @@ class SimulatedWiiBalanceBoard(WiiBalanceBoard):
         affected_side: Literal["left", "right"] = "left",
         affected_share_pct: float = 42.0,
         stance_width_mm: float = 433.0,
+        mode: str = "standing",
+        affected_stance_reduction_pct: float = 8.0,
+        affected_peak_reduction_pct: float = 6.0,
         empty: bool = False,
         seed: int = 0,
         realtime: bool = False,
@@ -78,12 +85,22 @@ class SimulatedWiiBalanceBoard(WiiBalanceBoard):
         disconnect_at_s: float | None = None,
         reconnect_after_s: float | None = None,
         init_never_finishes: bool = False,
-        subject: StandingSubject | None = None,
+        subject: StandingSubject | SteppingSubject | None = None,
         foot: str | None = None,
         clock: SimClock | None = None,
         **options: Any,
     ) -> None:
         super().__init__(address, **options)
+        if mode not in ("standing", "stepping"):
+            raise ValueError(
+                f"a simulated board can stand or step in place, not {mode!r} (one board is too short to walk on)"
+            )
+        if subject is None and not empty and mode == "stepping":
+            subject = SteppingSubject(
+                mass_kg=mass_kg, affected_side=affected_side, stance_width_mm=stance_width_mm, seed=seed,
+                affected_stance_reduction_pct=affected_stance_reduction_pct,
+                affected_peak_reduction_pct=affected_peak_reduction_pct,
+            )
         if subject is None and not empty:
             subject = StandingSubject(
                 mass_kg=mass_kg, affected_side=affected_side, affected_share_pct=affected_share_pct,

@@ -55,7 +55,8 @@ def _add_walking_parser(kinds: argparse._SubParsersAction) -> None:
     walking = kinds.add_parser(
         "walking", help="walking or stepping in place: per-step loading of each foot and its symmetry",
         description="Record walking (or stepping in place) on a device that gives each foot its own load "
-        "(two plates, two boards, a split-belt treadmill), then print per-limb step means (stance time, "
+        "(two plates, two boards, a split-belt treadmill; for stepping, one balance board's left and right "
+        "halves, resampled to 100 Hz with SWARII), then print per-limb step means (stance time, "
         "force peaks and valley in %BW, loading rate, impulse), affected vs unaffected symmetry indices and "
         "every rejected contact with its reason.",
     )  # fmt: skip
@@ -74,7 +75,7 @@ def _add_walking_parser(kinds: argparse._SubParsersAction) -> None:
         "--out", type=Path, metavar="FILE.h5",
         help="recording file to write (default station-data/<id>-walking-<UTC>.h5)",
     )
-    _add_output_and_device_options(walking, "e.g. seed=3, affected_peak_reduction_pct=10 for sim-gait")
+    _add_output_and_device_options(walking, "e.g. seed=3, affected_peak_reduction_pct=10 for sim-gait, sim, sim-wbb")
     walking.set_defaults(run=run_walking_command)
 
 

@@ -1,8 +1,11 @@
 """Walking and stepping-in-place trials: record the load under each foot to HDF5, then analyse the file.
 
-The device must give each foot its own load: two plates, two boards or a split-belt treadmill, whose
-load cells lie left (x < 0) and right (x > 0) of the midline. The analysis runs on what was written to
-the file, so ``station analyze FILE`` gives the same numbers as the trial that made it.
+The device must give each foot its own load: two plates, two boards, a split-belt treadmill, or (stepping
+in place) one board's left and right cell pairs, whose load cells lie left (x < 0) and right (x > 0) of
+the midline. A regular clock is analysed at its own samples; an irregular one (the Wii board) is first
+resampled with SWARII onto a uniform grid (:mod:`analysis.gait_resampled`, :data:`RESAMPLE_HZ`). The
+analysis runs on what was written to the file, so ``station analyze FILE`` gives the same numbers as the
+trial that made it.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import numpy as np
 
 from analysis._checks import STANDARD_GRAVITY_M_S2
 from analysis.gait import GaitResult, analyze_gait
+from analysis.gait_resampled import analyze_gait_resampled
 from analysis.stance import StanceSettings
 from analysis.weight_bearing import limb_loads_from_cell_pairs
 from drivers.device import Device
@@ -28,6 +32,11 @@ from station.protocols.trial import analysis_settings_from_recording, analysis_s
 __all__ = ["PROTOCOLS", "WalkingAnalysis", "WalkingOutcome", "analyze_walking_recording", "run_walking"]
 
 PROTOCOLS = ("walking", "stepping")
+RESAMPLE_HZ = 100.0
+"""Lowest grid rate for a device with an irregular clock, Hz: the Wii board's ~100 Hz goes onto 100 Hz; a
+faster device with an irregular clock (two merged 1 kHz plate clocks) onto its nominal rate, rounded."""
+RESAMPLE_WINDOW_INTERVALS = 2.0
+"""SWARII window in grid intervals (0.02 s at 100 Hz; the authors' 0.08 s at 25 Hz, scaled)."""
 _SETTING_UNITS = {
     "on_threshold_n": "N",
     "off_threshold_n": "N",
@@ -78,13 +87,6 @@ def analyze_walking_recording(rec: Recording, settings: StanceSettings | None = 
         raise ValueError(f"{rec.path} does not say which side is affected; symmetry needs it")
     if rec.n_samples < 2:
         raise ValueError(f"{rec.path} holds {rec.n_samples} samples: nothing to analyse")
-    dt = np.diff(rec.t_s)
-    mean_dt = float(dt.mean())
-    if not mean_dt > 0 or np.max(np.abs(dt - mean_dt)) > 0.01 * mean_dt:
-        raise ValueError(
-            f"{rec.path}: the sample times are not regular (intervals {dt.min() * 1e3:.3f}-{dt.max() * 1e3:.3f} ms, "
-            f"{rec.lost_samples} samples lost); per-step measures need a device with a regular clock"
-        )
     loads = limb_loads_from_cell_pairs(rec.forces_n, rec.device.sensor_positions())
     if rec.subject.mass_kg is not None:
         body_weight, source = rec.subject.mass_kg * STANDARD_GRAVITY_M_S2, "subject_mass"
@@ -92,16 +94,39 @@ def analyze_walking_recording(rec: Recording, settings: StanceSettings | None = 
         body_weight, source = float(np.mean(loads.left_n + loads.right_n)), "mean_total_force"
         if not body_weight > 0:
             raise ValueError(f"{rec.path}: nobody on the device (mean total load {body_weight:.1f} N)")
-    fs = 1.0 / mean_dt
-    result = analyze_gait(
-        loads.left_n,
-        loads.right_n,
-        fs_hz=fs,
-        body_weight_n=body_weight,
-        affected_side=side,  # type: ignore[arg-type]
-        settings=settings or analysis_settings_from_recording(rec, StanceSettings),
-        t0_s=float(rec.t_s[0]),
-    )
+    settings = settings or analysis_settings_from_recording(rec, StanceSettings)
+    dt = np.diff(rec.t_s)
+    mean_dt = float(dt.mean())
+    if mean_dt > 0 and np.max(np.abs(dt - mean_dt)) <= 0.01 * mean_dt:  # a regular clock: its own samples
+        fs = 1.0 / mean_dt
+        result = analyze_gait(
+            loads.left_n,
+            loads.right_n,
+            fs_hz=fs,
+            body_weight_n=body_weight,
+            affected_side=side,  # type: ignore[arg-type]
+            settings=settings,
+            t0_s=float(rec.t_s[0]),
+        )
+    else:  # an irregular clock (the Wii board): SWARII onto a uniform grid first
+        grid_hz = max(RESAMPLE_HZ, float(round(rec.device.nominal_rate_hz)))
+        try:
+            result = analyze_gait_resampled(
+                rec.t_s,
+                loads.left_n,
+                loads.right_n,
+                body_weight_n=body_weight,
+                affected_side=side,  # type: ignore[arg-type]
+                settings=settings,
+                fs_hz=grid_hz,
+                window_s=RESAMPLE_WINDOW_INTERVALS / grid_hz,
+            )
+        except ValueError as exc:
+            raise ValueError(
+                f"{rec.path}: irregular sample times (intervals {dt.min() * 1e3:.3f}-{dt.max() * 1e3:.3f} ms, "
+                f"{rec.lost_samples} samples lost), resampled with SWARII: {exc}"
+            ) from exc
+        fs = result.fs_hz
     return WalkingAnalysis(result, source, fs, float(rec.t_s[-1] - rec.t_s[0]), rec.n_samples)
 
 

@@ -32,7 +32,7 @@ def _limb(summary: LimbSummary) -> dict[str, Any]:
 def walking_report(analysis: WalkingAnalysis, recording: Recording) -> dict[str, Any]:
     """The report as plain JSON-ready data (units in the key names)."""
     r = analysis.result
-    return {
+    report = {
         **recording_header(recording, recording.protocol),
         "affected_side": r.affected_side,
         "body_weight_n": r.body_weight_n,
@@ -52,6 +52,9 @@ def walking_report(analysis: WalkingAnalysis, recording: Recording) -> dict[str,
         "settings": asdict(r.settings),
         "software_version": recording.software_version,
     }
+    if r.resampling is not None:  # an irregular clock: how it was put on the uniform grid fs_hz
+        report["settings"]["resampling"] = asdict(r.resampling)
+    return report
 
 
 def _fmt(value: float | None, digits: int = 1) -> str:
@@ -96,4 +99,11 @@ def format_walking_table(report: dict[str, Any]) -> str:
         + "".join(f"\n  {r['side']} at {r['on_s']:.2f} s: {r['reason']}" for r in report["rejected"][:10]),
         f"Duration {_fmt(report['duration_s'])} s, {report['n_samples']} samples at {_fmt(report['fs_hz'], 0)} Hz",
     ]
+    if (rs := report["settings"].get("resampling")) is not None:
+        lines[-1] = (
+            f"Duration {_fmt(report['duration_s'])} s, {report['n_samples']} samples on an irregular clock "
+            f"(mean {_fmt(rs['input_mean_rate_hz'], 0)} Hz, longest gap {rs['longest_gap_s'] * 1e3:.0f} ms), "
+            f"resampled with SWARII to {_fmt(rs['fs_hz'], 0)} Hz (window {rs['window_s'] * 1e3:.0f} ms, "
+            f"{rs['n_empty_windows']} empty windows filled)"
+        )
     return "\n".join(lines)

@@ -115,7 +115,9 @@ def test_walking_with_a_stored_patient_registers_the_trial(tmp_path, capsys, mon
         (("--affected", "both"), "invalid choice"),
         (("--device-option", "colour=red"), "has no option 'colour'"),
         (("--seconds", "0.4"), "foot is never loaded"),
-        (("--device", "sim", "--seconds", "3"), "not regular"),
+        (("--device", "sim", "--seconds", "3"), "one board is too short to walk on"),
+        (("--device", "sim", "--stepping", "--seconds", "3", "--device-option", "mean_interval_ms=300"),
+         "resampling cannot recover the steps in it"),
     ],
 )
 def test_bad_walking_input_ends_with_one_line_and_a_nonzero_exit(tmp_path, capsys, args, message):
