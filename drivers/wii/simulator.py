@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from drivers.sim.stepping import SteppingSubject
 from drivers.sim.subject import STANDARD_GRAVITY_M_S2, StandingSubject
 from drivers.wii import protocol as p
 from drivers.wii.sim_memory import WRITE_ERROR, BoardMemory
@@ -59,7 +60,7 @@ class SimulatedWiiBoard:
 
     Parameters
     ----------
-    subject : StandingSubject or None
+    subject : StandingSubject, SteppingSubject or None
         The person who steps on; None leaves the board empty.
     step_on_s : float
         Simulated time at which the subject steps on, s.
@@ -99,7 +100,7 @@ class SimulatedWiiBoard:
 
     def __init__(
         self,
-        subject: StandingSubject | None = None,
+        subject: StandingSubject | SteppingSubject | None = None,
         *,
         step_on_s: float = 0.0,
         calibration: str = "real",
