@@ -28,8 +28,9 @@ MEASURES = ("stance_time_s", "peak1_pct_bw", "peak2_pct_bw", "valley_pct_bw", "l
             "impulse_pct_bw_s")  # fmt: skip
 
 
-def board_loads(seed: int, seconds: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    board = SimulatedBoard(mode="stepping", mass_kg=MASS_KG, seed=seed)
+def board_loads(seconds: float, **options: object) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per-limb loads (cell pairs) at the simulated board's own jittered ~100 Hz sample times, stepping in place."""
+    board = SimulatedBoard(mode="stepping", **options)  # type: ignore[arg-type]
     blocks = []
     with board:
         board.start()
@@ -47,7 +48,7 @@ def board_loads(seed: int, seconds: float) -> tuple[np.ndarray, np.ndarray, np.n
 def main(n_seeds: int = 8, seconds: float = 60.0) -> None:
     runs = []
     for seed in range(n_seeds):
-        t, left, right = board_loads(seed, seconds)
+        t, left, right = board_loads(seconds, mass_kg=MASS_KG, seed=seed)
         subject = GaitSubject(mass_kg=MASS_KG, mode="stepping", noise_n=0.0, seed=seed)
         fine = np.arange(int(np.ceil(t[0] * 1000)), int(np.floor(t[-1] * 1000)) + 1) / 1000.0
         truth = analyze_gait(*subject.sample(fine), fs_hz=1000.0, body_weight_n=BW_N, affected_side="left")

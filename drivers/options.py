@@ -12,8 +12,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-__all__ = ["SIDES", "SIMULATED_SUBJECT_OPTIONS", "choice", "parse_bool", "parse_choice", "parse_float_tuple",
-           "parse_side"]
+__all__ = [
+    "SIDES",
+    "SIMULATED_BOARD_SUBJECT_OPTIONS",
+    "SIMULATED_SUBJECT_OPTIONS",
+    "choice",
+    "parse_bool",
+    "parse_choice",
+    "parse_float_tuple",
+    "parse_side",
+]
 
 #: The body sides an ``affected_side`` option accepts.
 SIDES = ("left", "right")
@@ -91,4 +99,16 @@ SIMULATED_SUBJECT_OPTIONS: Mapping[str, tuple[Callable[[str], Any], str]] = {
     "mass_kg": (float, "body mass of the simulated subject, kg"),
     "affected_side": (parse_side, "painful side of the simulated subject: left or right"),
     "affected_share_pct": (float, "mean % of body weight on the affected limb"),
+}
+
+#: The ``OPTIONS`` of the subject on a simulated four-cell board (``sim`` and ``sim-wbb``): standing or
+#: stepping in place (:class:`~drivers.sim.stepping.SteppingSubject`).
+SIMULATED_BOARD_SUBJECT_OPTIONS: Mapping[str, tuple[Callable[[str], Any], str]] = {
+    **SIMULATED_SUBJECT_OPTIONS,
+    "stance_width_mm": (float, "distance between the feet's centres of pressure, mm"),
+    "mode": (choice("standing", "stepping", "walking", name="mode"), "standing, or stepping in place"),
+    "affected_stance_reduction_pct": (float, "stepping: affected stance shorter by this %"),
+    "affected_peak_reduction_pct": (float, "stepping: affected force peaks lower by this %"),
+    "empty": (parse_bool, "nobody on the board"),
+    "seed": (int, "random seed"),
 }

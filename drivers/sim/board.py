@@ -28,7 +28,7 @@ import numpy as np
 
 from drivers.device import Device, FoundDevice
 from drivers.model import ClockSource, DeviceInfo, SampleBlock
-from drivers.options import SIMULATED_SUBJECT_OPTIONS, choice, parse_bool
+from drivers.options import SIMULATED_BOARD_SUBJECT_OPTIONS, parse_bool
 from drivers.sim.clock import FastClock, RealTimeClock, SimClock
 from drivers.sim.stepping import SteppingSubject
 from drivers.sim.subject import STANDARD_GRAVITY_M_S2, StandingSubject, SubjectTruth
@@ -81,13 +81,7 @@ class SimulatedBoard(Device):
     """
 
     OPTIONS: ClassVar[Mapping[str, tuple[Callable[[str], Any], str]]] = {
-        **SIMULATED_SUBJECT_OPTIONS,
-        "stance_width_mm": (float, "distance between the feet's centres of pressure, mm"),
-        "mode": (choice("standing", "stepping", "walking", name="mode"), "standing, or stepping in place"),
-        "affected_stance_reduction_pct": (float, "stepping: affected stance shorter by this %"),
-        "affected_peak_reduction_pct": (float, "stepping: affected force peaks lower by this %"),
-        "empty": (parse_bool, "nobody on the board"),
-        "seed": (int, "random seed"),
+        **SIMULATED_BOARD_SUBJECT_OPTIONS,
         "mean_interval_ms": (float, "typical interval between reports, ms"),
         "dropout": (float, "probability that a sample is lost, 0-1"),
         "realtime": (parse_bool, "pace samples by the wall clock"),

@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, Literal
 
 from drivers.device import FoundDevice
-from drivers.options import SIMULATED_SUBJECT_OPTIONS, choice, parse_bool, parse_float_tuple
+from drivers.options import SIMULATED_BOARD_SUBJECT_OPTIONS, parse_bool, parse_float_tuple
 from drivers.sim.clock import FastClock, RealTimeClock, SimClock
 from drivers.sim.stepping import SteppingSubject
 from drivers.sim.subject import StandingSubject
@@ -39,13 +39,7 @@ class SimulatedWiiBalanceBoard(WiiBalanceBoard):
     DRIVER: ClassVar[str] = "sim-wbb"
     OPTIONS: ClassVar[Mapping[str, tuple[Callable[[str], Any], str]]] = {
         **WiiBalanceBoard.OPTIONS,
-        **SIMULATED_SUBJECT_OPTIONS,
-        "stance_width_mm": (float, "distance between the feet's centres of pressure, mm"),
-        "mode": (choice("standing", "stepping", "walking", name="mode"), "standing, or stepping in place"),
-        "affected_stance_reduction_pct": (float, "stepping: affected stance shorter by this %"),
-        "affected_peak_reduction_pct": (float, "stepping: affected force peaks lower by this %"),
-        "empty": (parse_bool, "nobody on the board"),
-        "seed": (int, "random seed"),
+        **SIMULATED_BOARD_SUBJECT_OPTIONS,
         "realtime": (parse_bool, "pace reports by the wall clock"),
         "calibration": (str, "calibration block in the simulator: real or nice"),
         "zero_offset_kg": (parse_float_tuple, "empty-board reading per sensor TR,BR,TL,BL, kg"),

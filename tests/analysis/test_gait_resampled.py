@@ -8,31 +8,12 @@ import pytest
 from analysis.gait import analyze_gait
 from analysis.gait_resampled import analyze_gait_resampled
 from analysis.symmetry import robinson_symmetry_index
-from analysis.weight_bearing import limb_loads_from_cell_pairs
-from drivers.model import concatenate_blocks
-from drivers.sim.board import WBB_SENSOR_POSITIONS_MM, SimulatedBoard
+from benchmarks.gait_resampling_error import board_loads
 from drivers.sim.gait import GaitSubject
 
 BW = 70 * 9.80665
 MEASURES = ("stance_time_s", "peak1_pct_bw", "peak2_pct_bw", "valley_pct_bw", "loading_rate_pct_bw_s",
             "impulse_pct_bw_s")  # fmt: skip
-
-
-def board_loads(seconds: float, **options):
-    """Per-limb loads (cell pairs) at the simulated board's own jittered ~100 Hz sample times."""
-    board = SimulatedBoard(mode="stepping", **options)
-    blocks = []
-    with board:
-        board.start()
-        while not blocks or blocks[-1].t_s[-1] < seconds:
-            block = board.read(1.0)
-            if block is not None:
-                blocks.append(block)
-        board.stop()
-    block = concatenate_blocks(blocks)
-    keep = block.t_s <= seconds
-    loads = limb_loads_from_cell_pairs(block.forces_n[keep].astype(np.float64), np.array(WBB_SENSOR_POSITIONS_MM))
-    return block.t_s[keep], loads.left_n, loads.right_n
 
 
 def truth_1khz(t_first: float, t_last: float, **options):
