@@ -173,11 +173,15 @@ def _session(args: argparse.Namespace) -> int:
     from station.home.prescription import current_prescription
     from station.home.session import SetOutcome, Step, run_home_session
 
+    simulated = args.device in ("sim", "sim-home")
+    if args.patient is None and simulated and not args.demo:
+        # A simulated board and nobody named: the fresh-install demo (``station home --device sim``).
+        print("no --patient given: running the demo (a demo patient on the simulated board)")
+        args.demo = True
     tmp = None
     if args.store is None and args.demo:
         tmp = tempfile.mkdtemp(prefix="station-home-demo-")
         args.store = Path(tmp) / "store.sqlite3"
-    simulated = args.device in ("sim", "sim-home")
     speed = DEMO_SPEED if args.speed is None else args.speed
     with open_store(args) as store:
         patient_id = args.patient

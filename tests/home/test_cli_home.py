@@ -93,3 +93,15 @@ def test_demo_runs_from_nothing(tmp_path, capsys, monkeypatch):
                           str(tmp_path / "demo.sqlite3"))
     assert code == 0, err
     assert "demo: patient BS-" in out and "2 of 2 repetitions done" in out and "4 of 4 repetitions done" in out
+
+
+def test_home_on_the_simulated_board_without_a_patient_is_the_demo(tmp_path, capsys, monkeypatch):
+    """`station home --device sim` from a fresh install (issue 11's demo command) runs the demo, and a real
+    device without --patient is still refused."""
+    monkeypatch.chdir(tmp_path)
+    code, out, err = _run(capsys, "home", "--device", "sim", "--speed", "0", "--store", str(tmp_path / "s.sqlite3"))
+    assert code == 0, err
+    assert "running the demo" in out and "4 of 4 repetitions done" in out
+    code, out, err = _run(capsys, "home", "--device", "wbb:/dev/nonexistent-hidraw", "--store",
+                          str(tmp_path / "s.sqlite3"))
+    assert code != 0 and "--patient" in err
