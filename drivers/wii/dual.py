@@ -35,6 +35,7 @@ from drivers.sim.clock import FastClock, RealTimeClock
 from drivers.wii.device import WiiBalanceBoard
 from drivers.wii.reports import CHANNELS
 from drivers.wii.sim_device import SimulatedWiiBalanceBoard
+from drivers.wii.tare import wait_for_subject
 
 __all__ = ["DualWiiBalanceBoard", "SimulatedDualWiiBalanceBoard"]
 
@@ -108,7 +109,10 @@ class DualWiiBalanceBoard(DevicePair):
             raise ValueError(f"spacing_mm must exceed one board's sensor span (433 mm), got {spacing_mm}")
         self.address = address
         self.spacing_mm = float(spacing_mm)
-        self.left, self.right = self._make_boards(*_split_address(address), **options)
+        # The pair waits for the subject on the two boards' total load: one foot per board never holds
+        # min_load_kg on its own board for settle_s while stepping, so neither board waits by itself.
+        self.wait_for_subject_s = float(options.pop("wait_for_subject_s", 10.0))
+        self.left, self.right = self._make_boards(*_split_address(address), wait_for_subject_s=0.0, **options)
         self._reset()
 
     def _make_boards(self, left: str, right: str, **options: Any) -> tuple[WiiBalanceBoard, WiiBalanceBoard]:
@@ -168,6 +172,13 @@ class DualWiiBalanceBoard(DevicePair):
     def _open(self) -> None:
         self._reset()
         super()._open()
+
+    def _start(self) -> None:
+        super()._start()
+        board = self.left
+        if board.tare is not None and self.wait_for_subject_s > 0:
+            wait_for_subject(self._read, board.transport.now, self.wait_for_subject_s, board.min_load_kg,
+                             board.settle_s)
 
     def _read(self, timeout_s: float) -> SampleBlock | None:
         for block, stream in zip(self._read_sides(timeout_s), self._streams, strict=True):

@@ -101,3 +101,17 @@ def test_a_link_drop_longer_than_a_stance_is_refused_with_one_line(tmp_path, cap
     assert "recording is kept" in line
     assert main(["analyze", str(tmp_path / "sim-wbb.h5")]) == 1
     assert "cannot recover the steps in it" in capsys.readouterr().err
+
+
+def test_stepping_on_two_boards_waits_for_the_subject_on_their_total_load(tmp_path, capsys):
+    """sim-wbb2, one board per foot: a stepping foot never holds 10 kg on its own board for 1 s, so the
+    pair waits on the total of both boards (each board alone would time out)."""
+    code, stdout, err = assess(tmp_path, capsys, "sim-wbb2", "--json")
+    assert code == 0, err
+    report = json.loads(stdout)
+    a, u = report["steps"]["affected"], report["steps"]["unaffected"]
+    assert a["n_steps"] >= 13 and u["n_steps"] >= 13
+    # the configured antalgic pattern: shorter, lower stance on the affected (left) side
+    assert report["symmetry"]["stance_time_s"] == pytest.approx(
+        robinson_symmetry_index(0.88, 1.0), abs=3.0)
+    assert report["symmetry"]["peak1_pct_bw"] < -5.0
