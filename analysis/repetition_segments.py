@@ -163,23 +163,27 @@ def _hysteresis_segments(x: np.ndarray, on: float, off: float) -> tuple[np.ndarr
     return true_runs(hysteresis_state(x, on, off))
 
 
+def _full_load_segments(t: np.ndarray, total_pct: np.ndarray, on: float, off: float, s: RepetitionSettings,
+                        failure: str) -> list[Segment]:
+    """Attempts between the ``on``/``off`` hysteresis thresholds of the total load (%BW); complete when the
+    load stayed >= ``stand_pct_bw`` for ``stand_min_s`` (the full weight came on), else ``failure`` (peak)."""
+    segments: list[Segment] = []
+    starts, ends = _hysteresis_segments(total_pct, on, off)
+    for a, b in zip(starts, ends, strict=True):
+        ok = longest_true_s(t[a:b], total_pct[a:b] >= s.stand_pct_bw) >= s.stand_min_s
+        segments.append(Segment(int(a), int(b), ok, "" if ok else f"{failure} (peak {total_pct[a:b].max():.0f} %BW)"))
+    return segments
+
+
 def movement_segments(kind: str, t: np.ndarray, unaff_pct: np.ndarray, total_pct: np.ndarray,
                        s: RepetitionSettings) -> list[Segment]:
+    """Attempts of a movement exercise (sit-to-stand, step-up, stepping in place) with why any did not count."""
     segments: list[Segment] = []
     if kind == "sit-to-stand":
-        starts, ends = _hysteresis_segments(total_pct, s.half_rise_pct_bw, s.seated_pct_bw)
-        for a, b in zip(starts, ends, strict=True):
-            stood = longest_true_s(t[a:b], total_pct[a:b] >= s.stand_pct_bw)
-            ok = stood >= s.stand_min_s
-            segments.append(Segment(int(a), int(b), ok, "" if ok else
-                                     f"did not stand up fully (peak {total_pct[a:b].max():.0f} %BW)"))
+        segments = _full_load_segments(t, total_pct, s.half_rise_pct_bw, s.seated_pct_bw, s, "did not stand up fully")
     elif kind == "step-up":
-        starts, ends = _hysteresis_segments(total_pct, s.contact_on_pct_bw, s.contact_off_pct_bw)
-        for a, b in zip(starts, ends, strict=True):
-            full = longest_true_s(t[a:b], total_pct[a:b] >= s.stand_pct_bw)
-            ok = full >= s.stand_min_s
-            segments.append(Segment(int(a), int(b), ok, "" if ok else
-                                     f"did not step fully onto the board (peak {total_pct[a:b].max():.0f} %BW)"))
+        segments = _full_load_segments(t, total_pct, s.contact_on_pct_bw, s.contact_off_pct_bw, s,
+                                       "did not step fully onto the board")
     elif kind == "stepping-in-place":
         # Attempts: the unaffected foot unloads below half_lift (until it is back above relanded).
         starts, ends = _hysteresis_segments(-unaff_pct, -s.half_lift_pct_bw, -s.relanded_pct_bw)
