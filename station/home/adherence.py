@@ -27,7 +27,7 @@ from typing import Any
 
 from station.home.dose import ExerciseDoseDone
 from station.home.prescription import Prescription, current_prescription
-from station.store.store import Store
+from station.store.store import Store, utc_now_iso
 
 __all__ = ["DEFAULT_INACTIVITY_DAYS", "DEFAULT_PAIN_FLAG", "AdherenceFlag", "AdherenceSummary", "ExerciseAdherence",
            "HomeSessionRecord", "WeekAdherence", "adherence_flags", "adherence_summary", "home_sessions"]
@@ -143,6 +143,17 @@ def home_sessions(store: Store, patient_id: str) -> list[HomeSessionRecord]:
             " WHERE s.patient_id = ? ORDER BY s.date, s.id", (patient_id,)).fetchall()
     return [HomeSessionRecord(r[0], r[1], r[2], r[3], r[4], r[5],
                               tuple(ExerciseDoseDone.from_dict(d) for d in json.loads(r[6])), r[7]) for r in rows]
+
+
+def insert_home_session(db: Any, session_id: int, uid: str, prescription_version: int, pain_before: float | None,
+                        pain_after: float | None, pain_next_day: float | None, summary_json: str) -> None:
+    """Write the home-session row of a stored session (``db``: a connection inside a store transaction)."""
+    db.execute(
+        "INSERT INTO home_sessions (session_id, uid, prescription_version, pain_before, pain_after,"
+        " pain_next_day, summary_json, created_utc) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (session_id, uid, prescription_version, pain_before, pain_after, pain_next_day, summary_json,
+         utc_now_iso()),
+    )
 
 
 def _streak(weeks: list[WeekAdherence]) -> int:

@@ -43,10 +43,10 @@ from typing import Any
 
 import h5py
 
-from station.home.adherence import home_sessions
+from station.home.adherence import home_sessions, insert_home_session
 from station.home.prescription import prescription_history
 from station.store.register import file_sha256, register_recording
-from station.store.store import Store, StoreError
+from station.store.store import Store, StoreError, utc_now_iso
 
 __all__ = ["FORMAT", "ImportResult", "PackageError", "export_package", "import_package"]
 
@@ -301,17 +301,12 @@ def _import_checked(store: Store, root: Path, patient_id: str | None,
                 register_recording(store, pid, target, session_id=session.id, result=trial["result"])
                 n_trials += 1
             with store.transaction() as db:
-                db.execute(
-                    "INSERT INTO home_sessions (session_id, uid, prescription_version, pain_before, pain_after,"
-                    " pain_next_day, summary_json, created_utc) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (session.id, s["uid"], s["prescription_version"], s["pain_before"], s["pain_after"],
-                     s["pain_next_day"], json.dumps(s["dose"]),
-                     _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")))
+                insert_home_session(db, session.id, s["uid"], s["prescription_version"], s["pain_before"],
+                                    s["pain_after"], s["pain_next_day"], json.dumps(s["dose"]))
         with store.transaction() as db:
             db.execute("INSERT INTO home_imports (package_id, patient_id, manifest_sha256, n_sessions, imported_utc)"
                        " VALUES (?, ?, ?, ?, ?)",
-                       (package_id, pid, hashlib.sha256((root / "manifest.json").read_bytes()).hexdigest(),
-                        len(session_ids), _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")))
+                       (package_id, pid, file_sha256(root / "manifest.json"), len(session_ids), utc_now_iso()))
     except BaseException:
         _undo(store, session_ids)  # a failure half-way leaves no partial import behind
         for path in copied:

@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from station.home.exercises import LIBRARY
-from station.store.store import Store, StoreError
+from station.store.store import Store, StoreError, utc_now_iso
 
 __all__ = [
     "ExerciseDose",
@@ -267,8 +267,6 @@ def default_prescription(patient_id: str, affected_side: str, created: str | Non
 # -- store ---------------------------------------------------------------------------------------------
 
 
-def _now() -> str:
-    return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
 
 
 def save_prescription(store: Store, p: Prescription, *, keep_version: bool = False) -> Prescription:
@@ -288,7 +286,7 @@ def save_prescription(store: Store, p: Prescription, *, keep_version: bool = Fal
         saved = replace(p, version=version, affected_side=patient.affected_side).validate()
         db.execute(
             "INSERT INTO prescriptions (patient_id, version, created, json, created_utc) VALUES (?, ?, ?, ?, ?)",
-            (p.patient_id, version, saved.created, saved.to_json(), _now()),
+            (p.patient_id, version, saved.created, saved.to_json(), utc_now_iso()),
         )
     return saved
 

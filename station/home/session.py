@@ -28,6 +28,7 @@ from drivers.errors import DeviceError
 from recordings.metadata import Subject
 from recordings.reader import Recording, open_recording
 from station.engine.acquisition import AcquisitionStats
+from station.home.adherence import insert_home_session
 from station.home.dose import ExerciseDoseDone, dose_summary, set_result_dict
 from station.home.exercises import exercise
 from station.home.live import LiveSet, LiveStatus, TappedDevice
@@ -271,13 +272,8 @@ def finish_session(
         register_recording(store, patient_id, o.path, session_id=session.id, result=result)
     summary = dose_summary(p, [(o.exercise, o.result) for o in outcomes])
     with store.transaction() as db:
-        db.execute(
-            "INSERT INTO home_sessions (session_id, uid, prescription_version, pain_before, pain_after,"
-            " pain_next_day, summary_json, created_utc) VALUES (?, ?, ?, ?, ?, NULL, ?, ?)",
-            (session.id, secrets.token_hex(16), p.version, pb, pa,
-             json.dumps([d.to_dict() for d in summary], allow_nan=False),
-             _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")),
-        )
+        insert_home_session(db, session.id, secrets.token_hex(16), p.version, pb, pa, None,
+                            json.dumps([d.to_dict() for d in summary], allow_nan=False))
         if pn is not None and previous is not None:
             db.execute("UPDATE home_sessions SET pain_next_day = ? WHERE session_id = ?", (pn, previous))
     return session.id

@@ -34,7 +34,8 @@ def new_patient_id() -> str:
     return "BS-" + "".join(secrets.choice(_BASE32) for _ in range(8))
 
 
-def _now() -> str:
+def utc_now_iso() -> str:
+    """Now, UTC, ISO 8601 to the second: the stamp of every row the store writes."""
     return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
 
 
@@ -195,7 +196,7 @@ class Store:
             db.execute(
                 "INSERT INTO patients (id, birth_year, sex, height_m, mass_kg, affected_side, notes, created_utc)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (pid, birth_year, sex, height_m, mass_kg, affected_side, notes, _now()),
+                (pid, birth_year, sex, height_m, mass_kg, affected_side, notes, utc_now_iso()),
             )
         return self.patient(pid)
 
@@ -216,7 +217,7 @@ class Store:
         with self.transaction() as db:
             cur = db.execute(
                 "INSERT INTO sessions (patient_id, date, place, clinician, created_utc) VALUES (?, ?, ?, ?, ?)",
-                (patient_id, _check_date(date), place, clinician, _now()),
+                (patient_id, _check_date(date), place, clinician, utc_now_iso()),
             )
         return self.session(int(cur.lastrowid))  # type: ignore[arg-type]
 
@@ -281,7 +282,8 @@ class Store:
             cur = db.execute(
                 "INSERT INTO trials (session_id, protocol, condition, path, sha256, recorded_utc, result_json,"
                 " settings_json, created_utc) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (session_id, protocol, condition, str(path), sha256, recorded_utc, result_json, settings_json, _now()),
+                (session_id, protocol, condition, str(path), sha256, recorded_utc, result_json, settings_json,
+                 utc_now_iso()),
             )
         return self.trial(int(cur.lastrowid))  # type: ignore[arg-type]
 
@@ -322,7 +324,7 @@ class Store:
             db.execute(
                 "INSERT INTO scores (session_id, instrument, value, created_utc) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT (session_id, instrument) DO UPDATE SET value = excluded.value",
-                (session_id, instrument, checked, _now()),
+                (session_id, instrument, checked, utc_now_iso()),
             )
         return Score(session_id, instrument, checked)
 
