@@ -8,8 +8,8 @@ repetitions, a pause, and a spell off the board. Tests compare detected repetiti
 
 :class:`SimulatedHomeBoard` (driver ``sim-home``) is a :class:`~drivers.sim.board.SimulatedBoard` carrying
 such a subject; :meth:`SimulatedHomeBoard.prepare_set` switches exercise between sets (the guided session
-calls it). :class:`HomePatientCourse` is the patient over weeks: which days a session is done (compliance),
-how many repetitions, pain before/after/next day, and a gradual improvement of the affected-limb share.
+calls it). The patient over weeks (which days a session is done, how many repetitions, pain before/after/next
+day, a gradual improvement of the affected-limb share) is :class:`~drivers.sim.home_course.HomePatientCourse`.
 
 Movement model (units N, mm, s; affected share in % of the load on the board):
 
@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
 import numpy as np
@@ -40,7 +39,7 @@ from drivers.sim.clock import SimClock
 from drivers.sim.scaled_clock import ScaledClock
 from drivers.sim.subject import StandingSubject, SubjectTruth
 
-__all__ = ["EXERCISE_MOTIONS", "HomePatientCourse", "HomeSetSubject", "SessionPlanTruth", "SimulatedHomeBoard"]
+__all__ = ["EXERCISE_MOTIONS", "HomeSetSubject", "SimulatedHomeBoard"]
 
 #: Exercise key -> motion the simulated patient performs.
 EXERCISE_MOTIONS: dict[str, str] = {
@@ -348,70 +347,3 @@ class SimulatedHomeBoard(SimulatedBoard):
     @classmethod
     def find(cls) -> list[FoundDevice]:
         return [FoundDevice("sim-home", "", "simulated home patient doing the prescribed exercises (Wii geometry)")]
-
-
-@dataclass(frozen=True)
-class SessionPlanTruth:
-    """What the simulated patient does on one day."""
-
-    day: int
-    done: bool
-    reps_fraction: float
-    affected_share_pct: float
-    pain_before: float
-    pain_after: float
-    pain_next_day: float
-
-
-class HomePatientCourse:
-    """The simulated patient over weeks: compliance, pain and gradual improvement.
-
-    Parameters
-    ----------
-    sessions_per_week : int
-        Prescribed sessions per week; the patient plans them on evenly spread weekdays.
-    skip_days : iterable of int
-        Planned session days (0-based day numbers) the patient skips.
-    reps_fraction : float
-        Fraction of the prescribed repetitions the patient performs (compliance with the dose).
-    affected_share_pct : float
-        Habitual affected-limb share on day 0, %.
-    improvement_per_session : float
-        Percentage points of affected-limb share gained per session done (capped at 50 %).
-    pain_before, pain_after : float
-        Pain 0-10 before and right after a session; ``pain_next_day`` the rating of the next 24 h.
-    flare_days : mapping of day -> (pain after, pain next day), optional
-        Days on which the session hurts more.
-    """
-
-    def __init__(self, sessions_per_week: int = 3, *, skip_days: tuple[int, ...] = (), reps_fraction: float = 1.0,
-                 affected_share_pct: float = 42.0, improvement_per_session: float = 0.5, pain_before: float = 2.0,
-                 pain_after: float = 3.0, pain_next_day: float = 2.0,
-                 flare_days: Mapping[int, tuple[float, float]] | None = None) -> None:
-        if not 1 <= sessions_per_week <= 7:
-            raise ValueError(f"sessions_per_week must be 1-7 for the simulated patient, got {sessions_per_week}")
-        self.sessions_per_week = sessions_per_week
-        self.skip_days = frozenset(skip_days)
-        self.reps_fraction = reps_fraction
-        self.affected_share_pct = affected_share_pct
-        self.improvement_per_session = improvement_per_session
-        self.pain = (pain_before, pain_after, pain_next_day)
-        self.flare_days = dict(flare_days or {})
-
-    def planned_days(self, n_days: int) -> list[int]:
-        """Days (0-based) the patient plans a session: evenly spread within each week."""
-        per_week = [int(k * 7 // self.sessions_per_week) for k in range(self.sessions_per_week)]
-        return [w * 7 + d for w in range((n_days + 6) // 7) for d in per_week if w * 7 + d < n_days]
-
-    def days(self, n_days: int) -> list[SessionPlanTruth]:
-        out = []
-        done = 0
-        for day in self.planned_days(n_days):
-            performed = day not in self.skip_days
-            share = min(self.affected_share_pct + self.improvement_per_session * done, 50.0)
-            before, after, next_day = self.pain
-            if day in self.flare_days:
-                after, next_day = self.flare_days[day]
-            out.append(SessionPlanTruth(day, performed, self.reps_fraction, share, before, after, next_day))
-            done += performed
-        return out

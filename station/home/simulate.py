@@ -1,6 +1,6 @@
 """Weeks of simulated home sessions in seconds: the demo and the end-to-end test walk this.
 
-Each planned day of a :class:`~drivers.sim.home_patient.HomePatientCourse` on which the patient exercises runs a
+Each planned day of a :class:`~drivers.sim.home_course.HomePatientCourse` on which the patient exercises runs a
 full :func:`~station.home.session.run_home_session` on a ``sim-home`` board (fast clock unless ``speed`` > 0),
 with the course's pain ratings and its gradually improving affected-limb share.
 """
@@ -12,7 +12,8 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from drivers.sim.home_patient import HomePatientCourse, SimulatedHomeBoard
+from drivers.sim.home_course import HomePatientCourse
+from drivers.sim.home_patient import SimulatedHomeBoard
 from station.home.prescription import current_prescription
 from station.home.session import HomeSessionSummary, Step, run_home_session
 from station.store.store import Store

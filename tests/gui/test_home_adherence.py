@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PyQt6 import QtGui
 
-from drivers.sim.home_patient import HomePatientCourse
+from drivers.sim.home_course import HomePatientCourse
 from station.gui.adherence_view import AdherenceView, load_points
 from station.gui.home_app import ProgramWindow
 from station.home import (

@@ -12,7 +12,7 @@ import h5py
 import pytest
 
 from drivers.sim.board import SimulatedBoard
-from drivers.sim.home_patient import HomePatientCourse
+from drivers.sim.home_course import HomePatientCourse
 from recordings.metadata import Subject
 from station.home import ExerciseDose, Prescription, Target, save_prescription
 from station.home.adherence import adherence_summary
