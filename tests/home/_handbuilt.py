@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import secrets
 
+from station.home.adherence import insert_home_session
 from station.home.dose import ExerciseDoseDone
 from station.home.prescription import Prescription
 
@@ -21,9 +21,6 @@ def add_home_session(store, p: Prescription, date: str, *, pain_before=None, pai
                                       d.hold_s, 0.0, (50.0,) * n))
     session = store.add_session(p.patient_id, date, place="home")
     with store.transaction() as db:
-        db.execute(
-            "INSERT INTO home_sessions (session_id, uid, prescription_version, pain_before, pain_after,"
-            " pain_next_day, summary_json, created_utc) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (session.id, secrets.token_hex(16), p.version, pain_before, pain_after, pain_next_day,
-             json.dumps([x.to_dict() for x in doses]), dt.datetime.now(dt.UTC).isoformat()))
+        insert_home_session(db, session.id, secrets.token_hex(16), p.version, pain_before, pain_after, pain_next_day,
+                            json.dumps([x.to_dict() for x in doses]))
     return session.id
