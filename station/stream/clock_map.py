@@ -11,9 +11,10 @@ it was taken, so ``o = true offset + latency ≥ true offset``, and the smallest
 estimate of the offset (the minimum-delay filter of NTP, Mills 1991, and of NIDAS' time-tag adjustment):
 
 * the first block sets ``offset = o``: its newest sample is stamped with the moment it arrived;
-* afterwards the *target* is the minimum of ``o`` over the last ``window_s`` seconds of device time, a running
-  minimum: it follows at once a device clock that runs fast against the host (``o`` falls) and, within
-  ``window_s``, one that runs slow (``o`` rises), so crystal drift (tens of ppm) is tracked;
+* afterwards the *target* is the minimum of ``o`` over the last ``window_s`` seconds of device time (default
+  2 s), a running minimum: it follows a device clock that runs fast against the host (``o`` falls) at once,
+  and one that runs slow (``o`` rises) with the window's oldest value, i.e. stamps at most
+  ``window_s × drift`` early (0.2 ms at 100 ppm), so crystal drift (tens of ppm) is tracked;
 * the applied offset moves towards the target by at most ``max_slew`` seconds per second of device time
   (default 500 ppm = 0.5 ms/s). Stamps therefore never jump and stay strictly increasing where device times
   do (a 1 ms sample interval changes by at most 0.5 µs), and the sample spacing keeps the device's crystal
@@ -36,7 +37,7 @@ __all__ = ["DEFAULT_MAX_SLEW", "DEFAULT_WINDOW_S", "DeviceClockMap"]
 #: that a 1 kHz sample interval changes by at most 0.5 µs.
 DEFAULT_MAX_SLEW = 500e-6
 #: Device seconds over which the minimum observation is taken.
-DEFAULT_WINDOW_S = 10.0
+DEFAULT_WINDOW_S = 2.0
 
 
 class DeviceClockMap:

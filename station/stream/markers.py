@@ -45,7 +45,9 @@ def seq_gaps(seq: np.ndarray, previous_seq: int | None) -> list[SeqGap]:
     values = np.asarray(seq, dtype=np.int64)
     if values.size == 0:
         return []
-    before = values[0] - 1 if previous_seq is None else int(previous_seq)
+    before = int(values[0]) - 1 if previous_seq is None else int(previous_seq)
+    if int(values[-1]) - before == values.size:  # a strictly increasing counter without a jump (the usual case)
+        return []
     steps = np.diff(values, prepend=before)
     jumps = np.flatnonzero(steps > 1)
     return [SeqGap(int(i), int(steps[i] - 1), int(values[i] - steps[i] + 1)) for i in jumps]

@@ -34,17 +34,20 @@ def connect(pylsl, name: str, outlet=None):
     return inlet
 
 
-def pull(inlet, n_expected: int, *, strings: bool = False):
-    """Pull until ``n_expected`` samples came or the wait bound passed; (values, stamps)."""
+def pull(inlet, n_expected: int, *, strings: bool = False, ended=None):
+    """Pull until ``n_expected`` samples came, the wait bound passed, or ``ended()`` and nothing more came."""
     values, stamps = [], []
     deadline = time.monotonic() + WAIT_S
     count = 0
     while count < n_expected and time.monotonic() < deadline:
+        was_over = ended is not None and ended()
         chunk, ts = inlet.pull_chunk(timeout=0.2, max_samples=4096, as_numpy=not strings)
         if len(ts):
             values.append(chunk)
             stamps.append(np.asarray(ts, dtype=np.float64))
             count += len(ts)
+        elif was_over:
+            break
     if not stamps:
         return [] if strings else np.empty((0, 0), np.float32), np.empty(0)
     joined = [sample[0] for c in values for sample in c] if strings else np.concatenate(values)
