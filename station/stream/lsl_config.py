@@ -38,7 +38,7 @@ def import_pylsl() -> ModuleType:
     try:
         import pylsl
     except ImportError as exc:
-        raise LslError(f"LSL streams need pylsl: pip install 'balance-station[lsl]' ({exc})") from None
+        raise LslError(f"LSL streams need pylsl (the 'lsl' extra): pip install pylsl ({exc})") from None
     except RuntimeError as exc:  # pylsl raises this when it finds no liblsl binary
         raise LslError(f"pylsl could not load liblsl: {exc}") from None
     return pylsl

@@ -134,7 +134,7 @@ class LslOutlet:
 
     def wait_for_consumers(self, timeout_s: float) -> bool:
         """Wait up to ``timeout_s`` s until something subscribes to the data stream; True if it did."""
-        return bool(self._require_open().wait_for_consumers(float(timeout_s)))
+        return bool(self._require_open()[0].wait_for_consumers(float(timeout_s)))
 
     def close(self) -> None:
         """Withdraw both streams (consumers see them end). Safe to call twice."""
@@ -158,13 +158,13 @@ class LslOutlet:
         The block's arrival (``local_clock()`` now) updates the device-to-LSL map; jumps of ``seq`` become
         ``samples_lost`` markers and the block's device events become ``device ...`` markers.
         """
-        data = self._require_open()
-        assert self._pylsl is not None and self._info is not None
-        if block.n_channels != self._info.n_channels:
-            raise ValueError(f"the block has {block.n_channels} channels, the stream {self._info.n_channels}")
-        if block.n_samples == 0:
-            return np.empty(0)
         with self._lock:
+            data, marker_outlet = self._require_open()
+            assert self._pylsl is not None and self._info is not None
+            if block.n_channels != self._info.n_channels:
+                raise ValueError(f"the block has {block.n_channels} channels, the stream {self._info.n_channels}")
+            if block.n_samples == 0:
+                return np.empty(0)
             arrival = self._pylsl.local_clock()
             restart = self._restart_labels(block)
             stamps = self.clock.map_block(block.t_s, arrival)
@@ -179,7 +179,7 @@ class LslOutlet:
             labelled += [(label, self.clock.lsl_time(t)) for label, t in self._pending]
             self._pending.clear()
             for label, stamp in sorted(labelled, key=lambda item: item[1]):
-                self._markers.push_sample([label], stamp)
+                marker_outlet.push_sample([label], stamp)
         return stamps
 
     def push_marker(self, label: str, t_device_s: float) -> float | None:
@@ -192,22 +192,22 @@ class LslOutlet:
             raise ValueError("a marker needs a non-empty label")
         if not np.isfinite(t_device_s):
             raise ValueError(f"a marker needs a finite device time, got {t_device_s!r}")
-        self._require_open()
         with self._lock:
+            _, marker_outlet = self._require_open()
             if not self.clock.started:
                 self._pending.append((label, float(t_device_s)))
                 return None
             stamp = self.clock.lsl_time(float(t_device_s))
-            self._markers.push_sample([label], stamp)
+            marker_outlet.push_sample([label], stamp)
             return stamp
 
     # -- helpers ---------------------------------------------------------------------------------------
 
-    def _require_open(self) -> Any:
-        data = self._data
-        if data is None:
+    def _require_open(self) -> tuple[Any, Any]:
+        """(data outlet, marker outlet); raises when not open."""
+        if self._data is None or self._markers is None:
             raise LslError("the LSL outlet is not open: call open(device_info) first")
-        return data
+        return self._data, self._markers
 
     def _restart_labels(self, block: SampleBlock) -> list[str]:
         """Reset the clock map (and the counter) when the device restarted; the labels that say so."""

@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import pyxdf
 
 from station.stream import LslOutlet
 from tests.stream.lsl_helpers import connect, device_blocks, pull, unique_name
@@ -56,6 +57,9 @@ def test_the_documented_pyxdf_snippet_reads_our_streams_back(lsl_loopback, tmp_p
     assert np.all(np.abs(scope["cop_mm"]) < [200.0, 150.0])
     assert scope["lost"] == (seq[-1] - seq[0] + 1) - seq.size > 0
     assert scope["events"][-1][1] == "trial_end"
+    # pyxdf's default load would dejitter a stream with a rate; ours declares can_drop_samples, so it does not.
+    plate = next(s for s in pyxdf.load_xdf(str(tmp_path / "recording.xdf"))[0] if s["info"]["type"][0] == "ForcePlate")
+    np.testing.assert_allclose(plate["time_stamps"], pushed + offset, rtol=0, atol=1e-6)
 
 
 def outlet_gaps(blocks) -> int:
