@@ -29,6 +29,7 @@ from station.cli import (
     report,
     scores,
     sessions,
+    stream,
     udev,
 )
 
@@ -51,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
     modules = (devices, assess, analyze, recover, export, gui, importer, batch, patients, sessions, scores, report)
-    modules += (udev, program, home)
+    modules += (udev, program, home, stream)
     for module in modules:
         module.add_parser(commands)
     return parser
