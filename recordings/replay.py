@@ -30,7 +30,7 @@ import numpy as np
 from drivers.device import Device
 from drivers.errors import DeviceDisconnected, DeviceStateError
 from drivers.model import DeviceEvent, DeviceInfo, SampleBlock
-from drivers.sim.board import parse_bool
+from drivers.options import parse_bool
 from recordings.reader import Recording, open_recording
 
 __all__ = ["ReplayDevice", "ReplayFinished"]

@@ -18,15 +18,22 @@ from typing import Any
 import numpy as np
 
 from drivers.model import ClockSource, DeviceInfo
-from drivers.sim.board import WBB_SENSOR_POSITIONS_MM
 from drivers.wii.calibration import Calibration
 from drivers.wii.discovery import EVDEV_CAVEAT
 from drivers.wii.reports import CHANNELS
 from drivers.wii.tare import TareResult
 from drivers.wii.transports.base import Transport
-from drivers.wii.transports.simulated import SimTransport
 
-__all__ = ["ORIENTATIONS", "board_info", "board_settings", "sensor_positions_mm"]
+__all__ = ["ORIENTATIONS", "WBB_SENSOR_POSITIONS_MM", "board_info", "board_settings", "sensor_positions_mm"]
+
+#: Sensor positions in the board frame, wire order TR, BR, TL, BL, mm: 433 mm × 238 mm spacing (Leach et al.
+#: 2014), origin at the centre of the four sensors (docs/wii-balance-board.md "Orientation").
+WBB_SENSOR_POSITIONS_MM: tuple[tuple[float, float], ...] = (
+    (216.5, 119.0),
+    (216.5, -119.0),
+    (-216.5, 119.0),
+    (-216.5, -119.0),
+)
 
 #: The two ways to stand on the board, and what each means.
 ORIENTATIONS = {
@@ -63,7 +70,7 @@ def board_info(driver: str, transport: Transport, report_mode: int, nominal_rate
         clock=ClockSource.HOST_ARRIVAL,
         firmware=f"{transport.name}; report {report_mode:#04x}" if not evdev else "evdev",
         raw_counts=not evdev,
-        simulated=isinstance(transport, SimTransport),
+        simulated=transport.simulated,
     )
 
 

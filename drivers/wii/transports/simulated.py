@@ -25,6 +25,7 @@ class SimTransport(Transport):
     """
 
     name = "sim"
+    simulated = True
 
     def __init__(self, board: Any, clock: SimClock, block_s: float = 0.05, start_clock: bool = True) -> None:
         self.board = board

@@ -12,9 +12,10 @@ import pytest
 
 from drivers.errors import DeviceDisconnected
 from drivers.sim.subject import STANDARD_GRAVITY_M_S2, StandingSubject
-from drivers.wii.device import EVDEV_CAVEAT, WiiBalanceBoard
+from drivers.wii.device import WiiBalanceBoard
+from drivers.wii.discovery import EVDEV_CAVEAT
 from drivers.wii.simulator import SimulatedWiiBoard
-from drivers.wii.transport import EvdevFrame, HidrawTransport, Transport
+from drivers.wii.transports import EvdevFrame, HidrawTransport, Transport
 
 
 class _BoardOnASocket:
