@@ -30,8 +30,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import numpy as np
 from PyQt6 import QtCore, QtWidgets
 
-from drivers.sim.board import SimulatedBoard
 from drivers.sim.clock import RealTimeClock
+from drivers.wii.sim_device import SimulatedWiiBalanceBoard
 from recordings import Subject
 from station.gui.clinician_view import ClinicianView
 from station.gui.controller import LiveController
@@ -53,7 +53,7 @@ def run(seconds: float, draw: bool, record: bool, out_dir: Path, tag: str) -> di
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication([])
     assert app is not None  # kept alive for the run
     clock = _Clock()
-    board = SimulatedBoard(seed=7, mean_interval_ms=1.0, realtime=True, clock=clock)
+    board = SimulatedWiiBalanceBoard(seed=7, mean_interval_ms=1.0, realtime=True, clock=clock)
     view = ClinicianView()
     view.resize(1400, 800)
     view.show()

@@ -19,8 +19,9 @@ from analysis.gait import analyze_gait
 from analysis.gait_resampled import analyze_gait_resampled
 from analysis.weight_bearing import limb_loads_from_cell_pairs
 from drivers.model import concatenate_blocks
-from drivers.sim.board import WBB_SENSOR_POSITIONS_MM, SimulatedBoard
 from drivers.sim.gait import GaitSubject
+from drivers.wii.description import WBB_SENSOR_POSITIONS_MM
+from drivers.wii.sim_device import SimulatedWiiBalanceBoard
 
 MASS_KG = 70.0
 BW_N = MASS_KG * 9.80665
@@ -30,7 +31,7 @@ MEASURES = ("stance_time_s", "peak1_pct_bw", "peak2_pct_bw", "valley_pct_bw", "l
 
 def board_loads(seconds: float, **options: object) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per-limb loads (cell pairs) at the simulated board's own jittered ~100 Hz sample times, stepping in place."""
-    board = SimulatedBoard(mode="stepping", **options)  # type: ignore[arg-type]
+    board = SimulatedWiiBalanceBoard(mode="stepping", **options)  # type: ignore[arg-type]
     blocks = []
     with board:
         board.start()

@@ -165,6 +165,10 @@ class WiiBalanceBoard(Device):
         """E8 temperature byte of the latest 0x34 report kept, or None."""
         return self._blocks.last_temperature
 
+    def report_battery_again(self) -> None:
+        """Give the next block a ``wbb.battery_temp`` event even if battery and temperature did not change."""
+        self._blocks.last_battery = self._blocks.last_temperature = None
+
     @property
     def last_status(self) -> p.Status | None:
         """The latest status report, or None."""

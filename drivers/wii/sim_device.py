@@ -1,14 +1,20 @@
-"""``sim-wbb``: the Wii Balance Board device over the byte-exact simulator (:class:`SimulatedWiiBalanceBoard`).
+"""``sim``: the Wii Balance Board device over the byte-exact simulator (:class:`SimulatedWiiBalanceBoard`).
 
 The same :class:`~drivers.wii.device.WiiBalanceBoard` class with a
 :class:`~drivers.wii.transports.simulated.SimTransport` to :class:`~drivers.wii.simulator.SimulatedWiiBoard`,
-so the protocol, init, tare, decoding and reconnection code under test is the code a real board runs.
-The simulated subject (:class:`~drivers.sim.subject.StandingSubject`) and the board's faults (dropouts,
-corrupted reports, link drops, an initialisation that never finishes) are options.
+so the protocol, init, calibration, tare, decoding and reconnection code under test is the code a real board
+runs. This is the station's default device (``sim``; ``sim-wbb`` is another name for it). The simulated
+subject (:class:`~drivers.sim.subject.StandingSubject`, or :class:`~drivers.sim.stepping.SteppingSubject`
+stepping in place) and the board's faults (dropouts, corrupted reports, link drops, an initialisation that
+never finishes) are options. Other subjects plug in through ``subject=`` (the home patient of ``sim-home``,
+:mod:`drivers.sim.home_patient`).
+
+The subject steps off the board for the tare of every ``open()`` and steps on ``step_on_s`` after the first
+open (by default 1.5 s after the tare ends), ``tare_s + 1.5`` s after a later one.
 
 References
 ----------
-wii-balance-board.md §1.12 (the simulator); DESIGN.md §3 (simulators are byte-exact).
+docs/wii-balance-board.md "The simulated board"; DESIGN.md §3 (simulators are byte-exact).
 """
 
 from __future__ import annotations
@@ -16,27 +22,63 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, Literal
 
+import numpy as np
+
 from drivers.device import FoundDevice
+from drivers.model import DeviceInfo
 from drivers.options import SIMULATED_BOARD_SUBJECT_OPTIONS, parse_bool, parse_float_tuple
 from drivers.sim.clock import FastClock, RealTimeClock, SimClock
 from drivers.sim.stepping import SteppingSubject
-from drivers.sim.subject import StandingSubject
+from drivers.sim.subject import StandingSubject, SubjectTruth
+from drivers.wii.description import board_info
 from drivers.wii.device import WiiBalanceBoard
 from drivers.wii.simulator import SimulatedWiiBoard
-from drivers.wii.transports.base import Transport
-from drivers.wii.transports.simulated import SimTransport
+from drivers.wii.transports import SimTransport, Transport
 
-__all__ = ["SimulatedWiiBalanceBoard"]
+__all__ = ["SimulatedWiiBalanceBoard", "board_subject"]
+
+#: After a tare, the simulated subject steps on this long after it ends, s.
+STEP_ON_AFTER_TARE_S = 1.5
+
+
+def board_subject(
+    *,
+    mass_kg: float = 70.0,
+    affected_side: Literal["left", "right"] = "left",
+    affected_share_pct: float = 42.0,
+    stance_width_mm: float = 433.0,
+    mode: str = "standing",
+    affected_stance_reduction_pct: float = 8.0,
+    affected_peak_reduction_pct: float = 6.0,
+    seed: int = 0,
+) -> StandingSubject | SteppingSubject:
+    """The person on a simulated four-cell board: standing quietly, or stepping in place (``mode``).
+
+    ``"walking"`` is refused: one board is too short to walk on (``sim-gait`` is two plates under a walker).
+    """
+    if mode == "stepping":
+        return SteppingSubject(
+            mass_kg=mass_kg, affected_side=affected_side, stance_width_mm=stance_width_mm, seed=seed,
+            affected_stance_reduction_pct=affected_stance_reduction_pct,
+            affected_peak_reduction_pct=affected_peak_reduction_pct,
+        )
+    if mode != "standing":
+        raise ValueError(
+            f"a simulated board can stand or step in place, not {mode!r} (one board is too short to walk on)"
+        )
+    return StandingSubject(mass_kg=mass_kg, affected_side=affected_side, affected_share_pct=affected_share_pct,
+                           stance_width_mm=stance_width_mm, seed=seed)
 
 
 class SimulatedWiiBalanceBoard(WiiBalanceBoard):
-    """``sim-wbb``: a :class:`WiiBalanceBoard` talking to the byte-exact simulator over :class:`SimTransport`.
+    """``sim``: a :class:`WiiBalanceBoard` talking to the byte-exact simulator over :class:`SimTransport`.
 
     The simulated subject steps on at ``step_on_s`` (default: 1.5 s after a tare would end), so the
-    device's tare sees an empty board and its wait-for-subject sees the step.
+    device's tare sees an empty board and its wait-for-subject sees the step. Its information is known at
+    once (a simulator), before ``open()``.
     """
 
-    DRIVER: ClassVar[str] = "sim-wbb"
+    DRIVER: ClassVar[str] = "sim"
     OPTIONS: ClassVar[Mapping[str, tuple[Callable[[str], Any], str]]] = {
         **WiiBalanceBoard.OPTIONS,
         **SIMULATED_BOARD_SUBJECT_OPTIONS,
@@ -82,29 +124,23 @@ class SimulatedWiiBalanceBoard(WiiBalanceBoard):
         subject: StandingSubject | SteppingSubject | None = None,
         foot: str | None = None,
         clock: SimClock | None = None,
+        keep_truth: bool = False,
         **options: Any,
     ) -> None:
         super().__init__(address, **options)
-        if mode not in ("standing", "stepping"):
-            raise ValueError(
-                f"a simulated board can stand or step in place, not {mode!r} (one board is too short to walk on)"
-            )
-        if subject is None and not empty and mode == "stepping":
-            subject = SteppingSubject(
-                mass_kg=mass_kg, affected_side=affected_side, stance_width_mm=stance_width_mm, seed=seed,
+        if subject is None and not empty:
+            subject = board_subject(
+                mass_kg=mass_kg, affected_side=affected_side, affected_share_pct=affected_share_pct,
+                stance_width_mm=stance_width_mm, mode=mode, seed=seed,
                 affected_stance_reduction_pct=affected_stance_reduction_pct,
                 affected_peak_reduction_pct=affected_peak_reduction_pct,
             )
-        if subject is None and not empty:
-            subject = StandingSubject(
-                mass_kg=mass_kg, affected_side=affected_side, affected_share_pct=affected_share_pct,
-                stance_width_mm=stance_width_mm, seed=seed,
-            )
-        self.subject = None if empty else subject
+        elif mode not in ("standing", "stepping"):
+            board_subject(mode=mode)  # the same clear error for an empty board
         self.realtime = bool(realtime)
         self.mean_interval_ms = float(mean_interval_ms)
         self._board_kwargs: dict[str, Any] = {
-            "step_on_s": self.tare_s + 1.5 if step_on_s is None else float(step_on_s),
+            "step_on_s": self.tare_s + STEP_ON_AFTER_TARE_S if step_on_s is None else float(step_on_s),
             "calibration": calibration,
             "seed": seed,
             "mean_interval_ms": mean_interval_ms,
@@ -121,12 +157,56 @@ class SimulatedWiiBalanceBoard(WiiBalanceBoard):
         }
         self._clock = clock
         # Validate the simulator's parameters now (constructors do no I/O, but bad values fail early).
-        self.board = SimulatedWiiBoard(self.subject, **self._board_kwargs)
+        self.board = SimulatedWiiBoard(None if empty else subject, **self._board_kwargs)
+        if keep_truth:
+            self.board.truth_log = []
         self._sim_transport: SimTransport | None = None
+        self._opened = False
 
     @classmethod
     def find(cls) -> list[FoundDevice]:
-        return [FoundDevice(cls.DRIVER, "", "simulated Wii Balance Board (byte-exact HID reports, ~83 Hz jittered)")]
+        return [FoundDevice(cls.DRIVER, "", "simulated Wii Balance Board with a simulated patient "
+                                            "(byte-exact HID reports, ~83 Hz jittered)")]
+
+    @property
+    def info(self) -> DeviceInfo:
+        if self._info is None:  # a simulator is described at once, before open()
+            return board_info(self.DRIVER, self._make_transport(), self.report_mode, self._nominal_rate_hz(),
+                              self.sensor_positions_mm())
+        return self._info
+
+    @property
+    def subject(self) -> Any:
+        """The simulated person (None: an empty board)."""
+        return self.board.subject
+
+    @subject.setter
+    def subject(self, value: Any) -> None:
+        self.board.subject = value
+
+    def truth(self, t_s: np.ndarray) -> SubjectTruth:
+        """What the subject really did at device times ``t_s`` (s, delivered samples): force, COP, limb loads.
+
+        Needs ``keep_truth=True``; ``t_s`` must lie within what the board generated after the subject stepped on.
+        """
+        log = self.board.truth_log
+        if not log:
+            raise ValueError("no truth kept: create the simulated board with keep_truth=True and record first")
+        at = np.concatenate([times for times, _ in log])
+        t = np.asarray(t_s, dtype=np.float64)
+        if t.size and (t[0] < at[0] - 1e-6 or t[-1] > at[-1] + 1e-6):
+            raise ValueError(f"truth known for {at[0]:.3f}-{at[-1]:.3f} s only, asked for {t[0]:.3f}-{t[-1]:.3f} s")
+        fields = ("fz_n", "cop_x_mm", "cop_y_mm", "left_n", "right_n")
+        values = {name: np.interp(t, at, np.concatenate([getattr(tr, name) for _, tr in log])) for name in fields}
+        return SubjectTruth(t, **values)
+
+    def _open(self) -> None:
+        if self._opened:
+            # Opened again (a new trial on the same board): the subject steps off for the tare and on after it.
+            after_tare = self.tare_s + STEP_ON_AFTER_TARE_S if self.tare_s > 0 else 0.0
+            self.board.step_on_s = self._make_transport().now() + after_tare
+        self._opened = True
+        super()._open()
 
     def _make_transport(self) -> Transport:
         # One transport (and one simulated clock) per device: the board's time never runs backwards

@@ -34,7 +34,7 @@ from __future__ import annotations
 import numpy as np
 
 from drivers.sim.stepping import SteppingSubject
-from drivers.sim.subject import STANDARD_GRAVITY_M_S2, StandingSubject
+from drivers.sim.subject import STANDARD_GRAVITY_M_S2, StandingSubject, SubjectTruth
 from drivers.wii import protocol as p
 from drivers.wii.sim_memory import WRITE_ERROR, BoardMemory
 from drivers.wii.sim_radio import LinkSchedule, corrupt_report, report_intervals
@@ -63,7 +63,8 @@ class SimulatedWiiBoard:
     subject : StandingSubject, SteppingSubject or None
         The person who steps on; None leaves the board empty.
     step_on_s : float
-        Simulated time at which the subject steps on, s.
+        Simulated time at which the subject steps on, s; the subject's own time (its sway, its exercise)
+        starts then (``subject.sample(t - step_on_s)``).
     calibration : {"real", "nice"}
         Which calibration block is in register memory.
     seed : int
@@ -156,6 +157,8 @@ class SimulatedWiiBoard:
         self._link = LinkSchedule(disconnect_at_s, None if disconnect_at_s is None or reconnect_after_s is None
                            else disconnect_at_s + reconnect_after_s)
         self.transcript: list[tuple[str, float, bytes]] = []  #: ("out"/"in", t_s, report), data reports excluded
+        #: When a list: (board times, the subject's truth there) of every data report generated (tests).
+        self.truth_log: list[tuple[np.ndarray, SubjectTruth]] | None = None
         self.data_reports_sent = 0
         self.data_reports_dropped = 0
         self.data_reports_corrupted = 0
@@ -341,7 +344,9 @@ class SimulatedWiiBoard:
         if self.subject is not None:
             on = t >= self.step_on_s
             if np.any(on):
-                truth = self.subject.sample(t[on])
+                truth = self.subject.sample(t[on] - self.step_on_s)  # the subject's own time starts on stepping on
+                if self.truth_log is not None:
+                    self.truth_log.append((t[on], truth))
                 if self.foot is None:
                     fz, u = truth.fz_n, truth.cop_x_mm / _HALF_WIDTH_MM
                 else:  # one foot, centred medio-laterally on this board (two-board set-up)

@@ -99,18 +99,8 @@ def _default_path(subject_id: str, protocol: str = "standing") -> Path:
 
 def _device_for(args: argparse.Namespace, extra: dict[str, object] | None = None):
     """The device of ``--device``; a simulator's subject is the person being assessed (mass, side)."""
-    options: dict[str, object] = {}
-    name, _ = registry.parse_spec(args.device)
-    cls = registry.driver_class(name)
-    if "realtime" in cls.OPTIONS and args.realtime:
-        options["realtime"] = True
-    if "affected_side" in cls.OPTIONS:
-        options["affected_side"] = args.affected
-    if "mass_kg" in cls.OPTIONS and args.mass is not None:
-        options["mass_kg"] = args.mass
-    options.update({k: v for k, v in (extra or {}).items() if k in cls.OPTIONS})
-    options.update(dict(args.device_option))
-    return registry.create(args.device, options)
+    return registry.create_for(args.device, mass_kg=args.mass, affected_side=args.affected,
+                               realtime=args.realtime or None, extras=extra, options=dict(args.device_option))
 
 
 def _progress_printer(total_s: float):

@@ -8,7 +8,7 @@ from PyQt6 import QtCore, QtGui
 
 import recordings
 from analysis.cop import cop_from_cells
-from drivers.sim.board import SimulatedBoard
+from drivers.wii.sim_device import SimulatedWiiBalanceBoard
 from recordings import Subject
 from station.gui.app import MainWindow, create_device
 
@@ -16,12 +16,12 @@ SEED = 5
 
 
 def realtime_board(spec, subject):
-    return SimulatedBoard(seed=SEED, realtime=True, mass_kg=subject.mass_kg, affected_side=subject.affected_side)
+    return SimulatedWiiBalanceBoard(seed=SEED, realtime=True, mass_kg=subject.mass_kg, affected_side=subject.affected_side)
 
 
 def mean_cop_mm(mass_kg, side):
     """Where the simulated subject stands (an independent fast run of the same board, 3 s)."""
-    board = SimulatedBoard(seed=SEED, mass_kg=mass_kg, affected_side=side)
+    board = SimulatedWiiBalanceBoard(seed=SEED, mass_kg=mass_kg, affected_side=side)
     with board:
         board.start()
         blocks = [board.read(1.0) for _ in range(60)]
@@ -164,7 +164,7 @@ def test_load_bars_render_band_and_values(qtbot, screenshot):
 def test_a_six_component_plate_is_refused_and_leaves_no_file(qtbot, tmp_path, monkeypatch):
     from drivers.model import SIX_COMPONENT_CHANNELS, SIX_COMPONENT_UNITS, ChannelLayout, DeviceInfo
 
-    class SixComponentSim(SimulatedBoard):
+    class SixComponentSim(SimulatedWiiBalanceBoard):
         @property
         def info(self):
             return DeviceInfo("sim6", "six-component test plate", "X", 1000.0, SIX_COMPONENT_CHANNELS,
@@ -198,7 +198,7 @@ def test_rhythmic_pattern_alternates_targets_and_is_recorded(qtbot, window):
 def test_mini_squat_mode_paces_and_scores_repetitions(qtbot, tmp_path):
     from drivers.sim.scaled_clock import ScaledClock
 
-    win = MainWindow(device_factory=lambda spec, subject: SimulatedBoard(seed=SEED, clock=ScaledClock(4.0)))
+    win = MainWindow(device_factory=lambda spec, subject: SimulatedWiiBalanceBoard(seed=SEED, clock=ScaledClock(4.0)))
     qtbot.addWidget(win)
     win.panel.out_dir.setText(str(tmp_path))
     set_mode(win, "mini_squat")

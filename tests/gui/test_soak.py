@@ -12,8 +12,8 @@ import time
 import numpy as np
 
 import recordings
-from drivers.sim.board import SimulatedBoard
 from drivers.sim.scaled_clock import ScaledClock
+from drivers.wii.sim_device import SimulatedWiiBalanceBoard
 from station.gui.app import MainWindow
 
 SESSION_S = 600.0
@@ -24,7 +24,7 @@ def test_ten_minute_session_drops_nothing_while_drawing(qtbot, tmp_path, screens
     boards = []
 
     def fast_board(spec, subject):
-        board = SimulatedBoard(seed=11, mass_kg=subject.mass_kg, affected_side=subject.affected_side,
+        board = SimulatedWiiBalanceBoard(seed=11, mass_kg=subject.mass_kg, affected_side=subject.affected_side,
                                clock=ScaledClock(SPEED))
         boards.append(board)
         return board

@@ -5,16 +5,16 @@ import re
 import numpy as np
 
 import recordings
-from drivers.sim.board import SimulatedBoard
 from drivers.sim.scaled_clock import ScaledClock
 from drivers.sim.subject import SubjectTruth
+from drivers.wii.sim_device import SimulatedWiiBalanceBoard
 from station.gui.app import MainWindow
 
 G = 9.80665
 MASS_KG = 70.0
 
 
-class SteppingBoard(SimulatedBoard):
+class SteppingBoard(SimulatedWiiBalanceBoard):
     """Stepping in place, 1-s cycle: the left (affected) foot loads 0-0.4 s up to 80 %BW, the right foot
     0.5-0.95 s up to 110 %BW; each foot's load is split over its two cells."""
 
