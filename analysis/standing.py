@@ -23,7 +23,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from analysis._checks import STANDARD_GRAVITY_M_S2, as_float_array, check_same_length
+from analysis._checks import as_float_array, check_same_length
 from analysis.cop import DEFAULT_MIN_FZ_N, cop_from_cells
 from analysis.filters import butterworth_lowpass_zero_lag
 from analysis.resample import swarii
@@ -35,6 +35,7 @@ from analysis.weight_bearing import (
     limb_loads_lever_rule,
     weight_bearing,
 )
+from physical import STANDARD_GRAVITY_M_S2
 
 __all__ = ["StandingResult", "StandingSettings", "analyze_standing", "lost_samples"]
 

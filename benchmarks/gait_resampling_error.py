@@ -22,9 +22,10 @@ from drivers.model import concatenate_blocks
 from drivers.sim.gait import GaitSubject
 from drivers.wii.description import WBB_SENSOR_POSITIONS_MM
 from drivers.wii.sim_device import SimulatedWiiBalanceBoard
+from physical import STANDARD_GRAVITY_M_S2
 
 MASS_KG = 70.0
-BW_N = MASS_KG * 9.80665
+BW_N = MASS_KG * STANDARD_GRAVITY_M_S2
 MEASURES = ("stance_time_s", "peak1_pct_bw", "peak2_pct_bw", "valley_pct_bw", "loading_rate_pct_bw_s",
             "impulse_pct_bw_s")  # fmt: skip
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import re
 from pathlib import Path
 
 import pytest
@@ -149,6 +150,18 @@ def test_layers_import_only_downwards(layer: str):
                 if name == banned or name.startswith(banned + "."):
                     wrong.append(f"{module} imports {name}")
     assert wrong == []
+
+
+def test_the_shared_constants_module_imports_nothing():
+    # physical.py sits below every layer (standard gravity for analysis and drivers alike).
+    assert _imported_names("physical", ROOT / "physical.py") == set()
+
+
+def test_one_definition_of_standard_gravity():
+    assignment = re.compile(r"^\s*[A-Za-z_]\w*\s*(:[^=]*)?=\s*9\.80665\b", re.M)
+    defined = [str(path.relative_to(ROOT)) for path in [*MODULES.values(), ROOT / "physical.py"]
+               if assignment.search(path.read_text(encoding="utf-8"))]
+    assert defined == ["physical.py"]
 
 
 def test_the_registry_names_no_module_above_drivers():

@@ -31,9 +31,10 @@ from typing import Literal
 import numpy as np
 from scipy import optimize
 
+from physical import STANDARD_GRAVITY_M_S2
+
 __all__ = ["GAIT_MODES", "GaitSubject", "GaitTruth"]
 
-STANDARD_GRAVITY_M_S2 = 9.80665
 
 GAIT_MODES: dict[str, dict[str, float]] = {
     # self-selected walking: stance ~0.65 s, F1/F2 ≈ 1.1 BW, valley ≈ 0.75 BW (GaitRec healthy controls,

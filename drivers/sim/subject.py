@@ -26,10 +26,10 @@ from typing import Literal
 import numpy as np
 from scipy import signal
 
-__all__ = ["STANDARD_GRAVITY_M_S2", "StandingSubject", "SubjectTruth"]
+from physical import STANDARD_GRAVITY_M_S2
 
-#: Standard acceleration of gravity, m/s² (3rd CGPM, 1901).
-STANDARD_GRAVITY_M_S2 = 9.80665
+__all__ = ["StandingSubject", "SubjectTruth"]
+
 
 _GRID_HZ = 1000.0
 _CHUNK_S = 2.0

@@ -4,11 +4,11 @@ Samples are stamped with the host's monotonic arrival time (never allowed to ste
 ``seq`` (the board has none): every received 0x32/0x34 report takes a number, so a corrupted report
 leaves a gap in ``seq``. Counts become kg through the calibration (two segments, no clamping), the tare
 is subtracted in kg (W8), then kg → N. Each block carries the raw counts and its events: front-button
-presses and releases (``button``), a ``wbb.battery_temp`` event with the battery and temperature
-bytes of the block's last 0x34 report whenever they differ from the last ones reported (the first block too), ``wbb.status`` on every status report (after which the
-reporting mode is re-sent: the board resets it) and ``wbb.bad_reports`` when malformed reports arrived.
-Events with no sample in a read wait for the next block that has samples. Kernel evdev frames (already
-in 10 g units) take the same path without the calibration.
+presses and releases (``button``), a ``wbb.battery_temp`` event with the battery and temperature bytes of
+the block's last 0x34 report whenever they differ from the last ones reported (so the first block has one),
+``wbb.status`` on every status report (after which the reporting mode is re-sent: the board resets it) and
+``wbb.bad_reports`` when malformed reports arrived. Events with no sample in a read wait for the next block
+that has samples. Kernel evdev frames (already in 10 g units) take the same path without the calibration.
 
 References
 ----------

@@ -18,12 +18,10 @@ from __future__ import annotations
 import numpy as np
 
 from drivers.wii.calibration import Calibration
+from physical import STANDARD_GRAVITY_M_S2
 
-__all__ = ["STANDARD_GRAVITY_M_S2", "battery_bars", "kg_to_newtons", "raw_to_kernel_10g", "raw_to_kg",
+__all__ = ["battery_bars", "kg_to_newtons", "raw_to_kernel_10g", "raw_to_kg",
            "status_battery_pct", "wii_fit_temperature_correction"]
-
-#: Standard acceleration of gravity, m/s² (kg → N).
-STANDARD_GRAVITY_M_S2 = 9.80665
 
 
 def raw_to_kg(raw: np.ndarray, cal: Calibration) -> np.ndarray:

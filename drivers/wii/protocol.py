@@ -25,7 +25,6 @@ from drivers.wii.calibration import CrcStatus as CrcStatus
 from drivers.wii.calibration import calibration_crc as calibration_crc
 from drivers.wii.calibration import parse_calibration as parse_calibration
 from drivers.wii.calibration import parse_calibration_block as parse_calibration_block
-from drivers.wii.conversion import STANDARD_GRAVITY_M_S2 as STANDARD_GRAVITY_M_S2
 from drivers.wii.conversion import battery_bars as battery_bars
 from drivers.wii.conversion import kg_to_newtons as kg_to_newtons
 from drivers.wii.conversion import raw_to_kernel_10g as raw_to_kernel_10g

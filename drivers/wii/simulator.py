@@ -34,7 +34,7 @@ from __future__ import annotations
 import numpy as np
 
 from drivers.sim.stepping import SteppingSubject
-from drivers.sim.subject import STANDARD_GRAVITY_M_S2, StandingSubject, SubjectTruth
+from drivers.sim.subject import StandingSubject, SubjectTruth
 from drivers.wii import protocol as p
 from drivers.wii.sim_memory import WRITE_ERROR, BoardMemory
 from drivers.wii.sim_radio import LinkSchedule, corrupt_report, report_intervals
@@ -46,6 +46,7 @@ from drivers.wii.sim_sensors import (
     corner_loads_kg,
     kg_to_counts,
 )
+from physical import STANDARD_GRAVITY_M_S2
 
 __all__ = ["NICE_CALIBRATION_BLOCK", "REAL_CALIBRATION_BLOCK", "REAL_REF_TEMP", "SimulatedWiiBoard"]
 

@@ -22,8 +22,9 @@ import numpy as np
 from drivers.errors import DeviceError, DeviceTimeout
 from drivers.model import SampleBlock
 from drivers.wii.calibration import Calibration
-from drivers.wii.conversion import STANDARD_GRAVITY_M_S2, raw_to_kg
+from drivers.wii.conversion import raw_to_kg
 from drivers.wii.reports import CHANNELS
+from physical import STANDARD_GRAVITY_M_S2
 
 __all__ = ["MIN_TARE_S", "TARE_MAX_LOAD_KG", "TareResult", "measure_tare", "wait_for_subject"]
 

@@ -25,9 +25,10 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from recordings.writer import utc_now_iso
 from station.home.dose import ExerciseDoseDone
 from station.home.prescription import Prescription, current_prescription
-from station.store.store import Store, utc_now_iso
+from station.store.store import Store
 
 __all__ = ["DEFAULT_INACTIVITY_DAYS", "DEFAULT_PAIN_FLAG", "AdherenceFlag", "AdherenceSummary", "ExerciseAdherence",
            "HomeSessionRecord", "WeekAdherence", "adherence_flags", "adherence_summary", "home_sessions"]

@@ -43,10 +43,11 @@ from typing import Any
 
 import h5py
 
+from recordings.writer import utc_now_iso
 from station.home.adherence import home_sessions, insert_home_session
 from station.home.prescription import prescription_history
 from station.store.register import file_sha256, register_recording
-from station.store.store import Store, StoreError, utc_now_iso
+from station.store.store import Store, StoreError
 
 __all__ = ["FORMAT", "ImportResult", "PackageError", "export_package", "import_package"]
 

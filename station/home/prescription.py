@@ -24,8 +24,9 @@ import math
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+from recordings.writer import utc_now_iso
 from station.home.exercises import LIBRARY
-from station.store.store import Store, StoreError, utc_now_iso
+from station.store.store import Store, StoreError
 
 __all__ = [
     "ExerciseDose",

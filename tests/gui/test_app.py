@@ -16,7 +16,8 @@ SEED = 5
 
 
 def realtime_board(spec, subject):
-    return SimulatedWiiBalanceBoard(seed=SEED, realtime=True, mass_kg=subject.mass_kg, affected_side=subject.affected_side)
+    return SimulatedWiiBalanceBoard(seed=SEED, realtime=True, mass_kg=subject.mass_kg,
+                                    affected_side=subject.affected_side)
 
 
 def mean_cop_mm(mass_kg, side):

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 import recordings
-from drivers.wii.description import WBB_SENSOR_POSITIONS_MM
 from drivers.forceplate.sim_plate import SimulatedForcePlate
+from drivers.wii.description import WBB_SENSOR_POSITIONS_MM
 from drivers.wii.sim_device import SimulatedWiiBalanceBoard
 from recordings import Subject
 from station.protocols.live import LiveSamples, live_samples

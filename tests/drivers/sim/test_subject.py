@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from drivers.sim.subject import STANDARD_GRAVITY_M_S2, StandingSubject
+from drivers.sim.subject import StandingSubject
+from physical import STANDARD_GRAVITY_M_S2
 
 
 def long_sample(subject, seconds=600.0, rate=100.0, pieces=7):

@@ -8,11 +8,11 @@ import pytest
 from drivers import registry
 from drivers.errors import DeviceDisconnected, DeviceError, DeviceNotFound, DeviceTimeout
 from drivers.model import ClockSource, concatenate_blocks
-from drivers.sim.subject import STANDARD_GRAVITY_M_S2
 from drivers.wii import transports as wt
 from drivers.wii.device import WiiBalanceBoard
 from drivers.wii.sim_device import SimulatedWiiBalanceBoard
 from drivers.wii.transports import hidraw as wt_hidraw
+from physical import STANDARD_GRAVITY_M_S2
 
 
 def _record(device, seconds: float):
