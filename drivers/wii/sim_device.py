@@ -200,6 +200,10 @@ class SimulatedWiiBalanceBoard(WiiBalanceBoard):
         values = {name: np.interp(t, at, np.concatenate([getattr(tr, name) for _, tr in log])) for name in fields}
         return SubjectTruth(t, **values)
 
+    def recording_settings(self) -> dict[str, tuple[Any, str]]:
+        """The board's settings plus when the simulated subject stepped on (its own time starts then)."""
+        return {**super().recording_settings(), "sim.step_on_s": (float(self.board.step_on_s), "s")}
+
     def _open(self) -> None:
         if self._opened:
             # Opened again (a new trial on the same board): the subject steps off for the tare and on after it.
@@ -213,7 +217,8 @@ class SimulatedWiiBalanceBoard(WiiBalanceBoard):
         # across close() and open().
         if self._sim_transport is None:
             clock = self._clock or (RealTimeClock() if self.realtime else FastClock())
-            self._sim_transport = SimTransport(self.board, clock, start_clock=self._clock is None)
+            self._sim_transport = SimTransport(self.board, clock, start_clock=self._clock is None,
+                                               uniq=f"SIM-{self._board_kwargs['seed']:06d}")
         return self._sim_transport
 
     def _nominal_rate_hz(self) -> float:
