@@ -54,7 +54,7 @@ def main() -> None:
     blocks = []
     with board:
         board.start()
-        while not blocks or blocks[-1].t_s[-1] < 60.0:
+        while not blocks or blocks[-1].t_s[-1] - blocks[0].t_s[0] < 60.0:
             b = board.read(0.5)
             if b is not None:
                 blocks.append(b)

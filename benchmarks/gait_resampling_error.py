@@ -31,20 +31,21 @@ MEASURES = ("stance_time_s", "peak1_pct_bw", "peak2_pct_bw", "valley_pct_bw", "l
 
 
 def board_loads(seconds: float, **options: object) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per-limb loads (cell pairs) at the simulated board's own jittered ~100 Hz sample times, stepping in place."""
+    """Per-limb loads (cell pairs) at the simulated board's own jittered ~83 Hz sample times (subject time, s),
+    stepping in place."""
     board = SimulatedWiiBalanceBoard(mode="stepping", **options)  # type: ignore[arg-type]
     blocks = []
     with board:
         board.start()
-        while not blocks or blocks[-1].t_s[-1] < seconds:
+        while not blocks or blocks[-1].t_s[-1] - blocks[0].t_s[0] < seconds:
             block = board.read(1.0)
             if block is not None:
                 blocks.append(block)
-        board.stop()
     block = concatenate_blocks(blocks)
-    keep = block.t_s <= seconds
+    t = block.t_s - board.board.step_on_s  # the subject's own time (it starts when it steps on)
+    keep = t <= t[0] + seconds
     loads = limb_loads_from_cell_pairs(block.forces_n[keep].astype(np.float64), np.array(WBB_SENSOR_POSITIONS_MM))
-    return block.t_s[keep], loads.left_n, loads.right_n
+    return t[keep], loads.left_n, loads.right_n
 
 
 def main(n_seeds: int = 8, seconds: float = 60.0) -> None:
