@@ -41,7 +41,8 @@ from scipy import integrate, signal
 from analysis._checks import as_float_array, check_positive, check_same_length
 from analysis.preprocess import PreprocessedCop, PreprocessSettings, preprocess_cop
 from analysis.sway import SwayMeasures, sway_measures
-from analysis.sway_frequency import SwayFrequency, WelchSettings, sway_frequency
+from analysis.sway_frequency import SwayFrequency, sway_frequency
+from analysis.welch import WelchSettings
 
 __all__ = [
     "HBEDB_PUBLISHED_CHECK",

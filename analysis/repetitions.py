@@ -60,21 +60,12 @@ from analysis.repetition_segments import (
     movement_segments,
     run_end_s,
     sample_durations_s,
-    squat_displacement_mm,
     squat_segments,
     true_runs,
 )
 from analysis.repetition_settings import RepetitionSettings
 
-__all__ = [
-    "HOLD_KINDS",
-    "KINDS",
-    "Repetition",
-    "RepetitionResult",
-    "RepetitionSettings",
-    "detect_repetitions",
-    "squat_displacement_mm",
-]
+__all__ = ["HOLD_KINDS", "KINDS", "Repetition", "RepetitionResult", "detect_repetitions"]
 
 HOLD_KINDS = ("symmetric-stance", "weight-shift", "single-leg-stance")
 MOVEMENT_KINDS = ("mini-squat", "sit-to-stand", "step-up", "stepping-in-place")

@@ -40,25 +40,12 @@ from scipy import stats
 
 from analysis._checks import as_float_array, check_positive, check_same_length
 from analysis.ellipse import (
-    ELLIPSE_METHOD,
-    Ellipse,
-    chi2_ellipse_area,
     ellipse_from_covariance,
     f_quantile_2,
-    prediction_ellipse,
 )
-from analysis.sway_range import point_set_diameter, resultant_range
+from analysis.sway_range import point_set_diameter
 
-__all__ = [
-    "ELLIPSE_METHOD",
-    "Ellipse",
-    "SwayMeasures",
-    "chi2_ellipse_area",
-    "f_quantile_2",
-    "prediction_ellipse",
-    "resultant_range",
-    "sway_measures",
-]
+__all__ = ["SwayMeasures", "sway_measures"]
 
 _MIN_SAMPLES = 10
 _CHI2_95_2DOF = float(stats.chi2.ppf(0.95, 2))

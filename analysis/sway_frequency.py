@@ -34,19 +34,10 @@ from analysis.welch import (
     resultant_segments_of,
     segments_of,
     welch_parameters,
-    welch_psd,
     welch_rows,
 )
 
-__all__ = [
-    "BAND_HZ",
-    "SpectralMeasures",
-    "SwayFrequency",
-    "WelchSettings",
-    "spectral_measures",
-    "sway_frequency",
-    "welch_psd",
-]
+__all__ = ["SpectralMeasures", "SwayFrequency", "spectral_measures", "sway_frequency"]
 
 
 

@@ -31,7 +31,6 @@ __all__ = [
     "limb_loads_from_cell_pairs",
     "limb_loads_from_two_devices",
     "limb_loads_lever_rule",
-    "robinson_symmetry_index",
     "weight_bearing",
 ]
 

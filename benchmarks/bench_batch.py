@@ -28,7 +28,8 @@ import numpy as np
 from analysis.filters import butterworth_lowpass_zero_lag
 from analysis.presets import mean_power_frequency, run_preset
 from analysis.sway import sway_measures
-from analysis.sway_frequency import WelchSettings, sway_frequency
+from analysis.sway_frequency import sway_frequency
+from analysis.welch import WelchSettings
 from recordings.importers import read_trial, write_recording
 from recordings.metadata import Subject
 from station.batch import dask_executor, process_pool, run_batch

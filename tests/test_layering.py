@@ -177,3 +177,41 @@ def test_the_public_surface_is_the_package_init(package: str):
     assert module.__all__, f"{package}/__init__.py has no __all__"
     missing = [name for name in module.__all__ if getattr(module, name, None) is None]
     assert missing == []
+
+
+def test_analysis_exports_every_public_name_of_its_modules_from_their_homes():
+    import analysis
+
+    shadowed = {"symmetry", "weight_bearing", "sit_to_stand", "sway_frequency"}  # a function named as its module
+    for name in sorted(m for m in MODULES if m.startswith("analysis.") and not m.rpartition(".")[2].startswith("_")):
+        module = importlib.import_module(name)
+        short = name.rpartition(".")[2]
+        for public in module.__all__:
+            if public in shadowed or (short == "preprocess" and public == "PRESETS"):  # presets.PRESETS is the one
+                continue
+            assert public in analysis.__all__, f"{name}.{public} missing from analysis.__all__"
+            assert getattr(analysis, public) is getattr(module, public), f"analysis.{public} is not {name}.{public}"
+
+
+def test_no_module_re_exports_another_modules_names():
+    # A module's __all__ lists only what it defines: a name is public in one place (its home), plus the package
+    # __init__ (the surface). Re-export shims for old import paths are gone.
+    foreign = []
+    for name, path in MODULES.items():
+        if path.name == "__init__.py" or name.split(".")[0] not in ("analysis", "drivers"):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        defined: set[str] = set()
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef | ast.ClassDef):
+                defined.add(node.name)
+            elif isinstance(node, ast.Assign | ast.AnnAssign):
+                for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                    for leaf in getattr(target, "elts", [target]):
+                        if isinstance(leaf, ast.Name):
+                            defined.add(leaf.id)
+        exported = next((node.value for node in tree.body if isinstance(node, ast.Assign)
+                         and any(getattr(t, "id", "") == "__all__" for t in node.targets)), None)
+        if exported is not None:
+            foreign += [f"{name}.{e.value}" for e in exported.elts if e.value not in defined]
+    assert foreign == []

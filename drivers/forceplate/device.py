@@ -58,7 +58,7 @@ from drivers.forceplate.usb_access import (
 from drivers.model import SIX_COMPONENT_CHANNELS, SIX_COMPONENT_UNITS, ChannelLayout, DeviceInfo, SampleBlock
 from drivers.sim.clock import SimClock
 
-__all__ = ["DEFAULT_PID", "DEFAULT_VID", "ForcePlate", "MonotonicClock", "real_backend"]
+__all__ = ["ForcePlate", "MonotonicClock"]
 
 READ_SIZE = 16384  # bytes per bulk read: a multiple of 64 and 512
 _CTRL_TIMEOUT_MS = 500

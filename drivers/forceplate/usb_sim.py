@@ -39,8 +39,6 @@ from drivers.forceplate.requests import REQUEST_OUT
 from drivers.forceplate.sim_firmware import (
     LOAD_CELL_POSITIONS_MM,
     PlateModel,
-    load_cell_calibration,
-    six_component_calibration,
 )
 from drivers.forceplate.usb_access import DEFAULT_PID, DEFAULT_VID
 from drivers.forceplate.usb_descriptors import (
@@ -57,16 +55,7 @@ from drivers.forceplate.usb_faults import FaultInjector, FaultLedger, FaultPlan
 from drivers.sim.clock import FastClock, SimClock
 from drivers.sim.subject import StandingSubject
 
-__all__ = [
-    "DEFAULT_PID",
-    "DEFAULT_VID",
-    "FaultLedger",
-    "FaultPlan",
-    "PlateModel",
-    "SimulatedPlateBackend",
-    "load_cell_calibration",
-    "six_component_calibration",
-]
+__all__ = ["SimulatedPlateBackend"]
 
 
 class _Handle:

@@ -48,7 +48,7 @@ from drivers.wii.sim_sensors import (
 )
 from physical import STANDARD_GRAVITY_M_S2
 
-__all__ = ["NICE_CALIBRATION_BLOCK", "REAL_CALIBRATION_BLOCK", "REAL_REF_TEMP", "SimulatedWiiBoard"]
+__all__ = ["SimulatedWiiBoard"]
 
 _HALF_WIDTH_MM = 216.5
 _HALF_DEPTH_MM = 119.0

@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from analysis.standing import analyze_standing
-from analysis.sway_frequency import WelchSettings, sway_frequency
+from analysis.sway_frequency import sway_frequency
+from analysis.welch import WelchSettings
 from drivers.wii.sim_device import SimulatedWiiBalanceBoard
 from tests.devices import read_seconds
 

@@ -2,7 +2,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from analysis.sway import prediction_ellipse, sway_measures
+from analysis.ellipse import prediction_ellipse
+from analysis.sway import sway_measures
 
 
 def circle(radius=10.0, period_s=2.0, fs=100.0, seconds=20.0):

@@ -11,7 +11,8 @@ import pytest
 from scipy import stats
 
 from analysis.sway import sway_measures
-from analysis.sway_frequency import spectral_measures, welch_psd
+from analysis.sway_frequency import spectral_measures
+from analysis.welch import welch_psd
 
 FS = 50.0
 

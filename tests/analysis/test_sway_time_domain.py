@@ -5,7 +5,9 @@ import pytest
 from scipy import stats
 from scipy.spatial.distance import pdist
 
-from analysis.sway import chi2_ellipse_area, prediction_ellipse, resultant_range, sway_measures
+from analysis.ellipse import chi2_ellipse_area, prediction_ellipse
+from analysis.sway import sway_measures
+from analysis.sway_range import resultant_range
 
 FS = 100.0
 

@@ -1,13 +1,8 @@
 import numpy as np
 import pytest
 
-from analysis.weight_bearing import (
-    LimbLoads,
-    limb_loads_from_cell_pairs,
-    limb_loads_lever_rule,
-    robinson_symmetry_index,
-    weight_bearing,
-)
+from analysis.symmetry import robinson_symmetry_index
+from analysis.weight_bearing import LimbLoads, limb_loads_from_cell_pairs, limb_loads_lever_rule, weight_bearing
 
 WBB = np.array([(216.5, 119.0), (216.5, -119.0), (-216.5, 119.0), (-216.5, -119.0)])
 
