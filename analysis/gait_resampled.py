@@ -1,7 +1,7 @@
 """Walking / stepping from a device with an irregular clock: SWARII onto a uniform grid, then the usual steps.
 
 The Wii Balance Board reports at ~100 Hz with jittered intervals (bursts of < 1 ms, late reports of
-15-35 ms; analysis-methods.md §0.7), so "samples in contact / fs" and the 20-80 % rise are not defined on
+15-35 ms; docs/methods.md §0.7), so "samples in contact / fs" and the 20-80 % rise are not defined on
 its raw samples. This variant (named ``"swarii"`` in the result's :attr:`analysis.gait.GaitResampling.method`):
 
 1. takes each limb's load at the device's own sample times (one board's left/right cell pairs, or two boards),

@@ -1,6 +1,6 @@
 """Preprocessing of a COP trajectory before sway measures, with every choice recorded.
 
-Order (analysis-formulas.md §2; analysis-methods.md §1.2): (1) resample an irregular clock onto a
+Order (docs/formulas.md §2; docs/methods.md §1.2): (1) resample an irregular clock onto a
 uniform grid with SWARII (never plain linear interpolation before differentiation), (2) trim the first
 and last seconds, (3) zero-lag Butterworth low-pass (4th order designed, run forwards and backwards),
 (4) detrend each axis (``"constant"``: remove the mean — what the sway measures do anyway;
@@ -67,7 +67,7 @@ PRESETS: dict[str, PreprocessSettings] = {
     "prieto1996": PreprocessSettings(resample_hz=None, lowpass_hz=5.0, preset="prieto1996"),
     "raw": PreprocessSettings(resample_hz=None, lowpass_hz=None, detrend="none", preset="raw"),
 }
-"""Named preprocessing pipelines (analysis-methods.md §1.2)."""
+"""Named preprocessing pipelines (docs/methods.md §1.2)."""
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ Run: python benchmarks/bench_batch.py [--files 120]
    Printed as a ratio; the two routes' COP is compared.
 
 No time is asserted. The ``if __name__ == "__main__"`` guard is needed: worker processes are spawned and
-re-import this module (ecosystem-ui-formats.md §4.4).
+re-import this module (docs/sources.md [dask-futures]).
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ C3D is what Visual3D, Mokka, OpenSim pipelines, kineticstoolkit (``ktk.read_c3d`
 axes: +x+y, −x+y, −x−y, +x−y, z = 0 on the surface; the plate frame is the lab frame), ``ORIGIN`` (mm,
 ``(0, 0, z)`` of ``DeviceInfo.origin_offset_mm``: a horizontal offset of the moments' origin, as in
 imported recordings, is moved into the moments before writing), ``CHANNEL`` = 1..6, ``ZERO = (1, 0)``
-(no baseline subtraction). The INT parameters are written as INT (ecosystem-ui-formats.md §3.3: ezc3d's
+(no baseline subtraction). The INT parameters are written as INT (docs/sources.md [ezc3d]: ezc3d's
 ``add_parameter`` makes FLOATs of Python ints and its force-platform reader then refuses ``USED``).
 
 C3D needs a uniform sampling rate. A recording on a device clock with no lost samples and intervals within

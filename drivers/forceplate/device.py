@@ -3,7 +3,7 @@
 Open: find the plate by VID/PID (and serial, the device address), set the configuration, claim the
 vendor interface, read GET_INFO, the calibration block and the tare, anchor the device clock to the
 host clock with a bracketed GET_TIME. Read: large bulk reads (16 KiB, a multiple of wMaxPacketSize)
-with short timeouts (150 ms by default, force-plates-and-mats.md §3.3), fed to the
+with short timeouts (150 ms by default, docs/ofp-1.md §9), fed to the
 :class:`~drivers.forceplate.stream_parser.StreamParser`; :class:`~drivers.forceplate.timeline.PlateTimeline`
 turns what it parses into blocks on the host time base, raw counts always kept (``DeviceInfo.raw_counts``).
 The engine's reader thread is the one thread that reads: ``read()`` does the bulk transfers itself, so

@@ -2,7 +2,7 @@
 
 Tests and the ``sim-plate`` driver pass :class:`SimulatedPlateBackend` to ``usb.core.find(backend=...)``,
 so the driver runs pyusb's real ``usb.core`` (descriptors, configuration, claiming, control and bulk
-transfers, error mapping) over a byte-exact device model (force-plates-and-mats.md §3.1):
+transfers, error mapping) over a byte-exact device model (docs/ofp-1.md §9):
 
 * real descriptors (:mod:`drivers.forceplate.usb_descriptors`): device (bcdUSB 2.10), one configuration,
   one vendor interface (class 0xFF) with bulk IN 0x81 and bulk OUT 0x01 (64 B), strings, a BOS with the

@@ -317,7 +317,7 @@ class SimulatedHomeBoard(SimulatedWiiBalanceBoard):
         self._set = dict(exercise=exercise, reps=reps, hold_s=hold_s, half_reps=half_reps, set_index=set_index)
         self._base_seed = int(seed)
         super().__init__(address, subject=self._make_subject(), seed=seed, realtime=realtime or speed > 0,
-                         clock=clock, wait_for_subject_s=wait_for_subject_s, step_on_s=np.inf, **options)
+                         clock=clock, wait_for_subject_s=wait_for_subject_s, step_on_at_start=True, **options)
 
     def _make_subject(self) -> HomeSetSubject:
         s = self._set
@@ -345,13 +345,8 @@ class SimulatedHomeBoard(SimulatedWiiBalanceBoard):
         return subject
 
     def _open(self) -> None:
-        self.subject = self._make_subject()  # a fresh patient for the set, off the board during the tare
+        self.subject = self._make_subject()  # a fresh patient for the set: on the board when the recording starts
         super()._open()
-        self.board.step_on_s = np.inf  # on the board only once the recording starts (_start)
-
-    def _start(self) -> None:
-        super()._start()
-        self.board.step_on_s = self.transport.now()  # the patient steps on and begins the set as recording starts
 
     @classmethod
     def find(cls) -> list[FoundDevice]:

@@ -14,5 +14,5 @@
   :mod:`drivers.wii.sim_device` — :class:`~drivers.wii.sim_device.SimulatedWiiBalanceBoard` (``sim-wbb``).
 * :mod:`drivers.wii.dual` — two boards, one per foot (``wbb2``, ``sim-wbb2``).
 
-References: ``shared/research/wii-balance-board.md`` and ``protocol-clarifications.md`` (W1-W13).
+References: docs/wii-protocol.md and its decisions W1-W13.
 """

@@ -12,7 +12,7 @@ that has samples. Kernel evdev frames (already in 10 g units) take the same path
 
 References
 ----------
-wii-balance-board.md §1.3, §1.6, §1.8, §1.10; protocol-clarifications.md W1, W2, W8, W13.
+docs/wii-protocol.md §1.3, §1.6, §1.8, §1.10; docs/wii-protocol.md W1, W2, W8, W13.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ is *not* the conversion used for research data.
 
 References
 ----------
-wii-balance-board.md §1.6, §1.8; protocol-clarifications.md W7, W11; Linux
+docs/wii-protocol.md §1.6, §1.8; docs/wii-protocol.md W7, W11; Linux
 ``hid-wiimote-modules.c`` (``wiimod_bboard_in_ext``); the 2025 kernel RFC (temperature, battery bars).
 """
 
@@ -89,7 +89,7 @@ def raw_to_kernel_10g(raw: np.ndarray, cal: Calibration) -> np.ndarray:
 
 
 def wii_fit_temperature_correction(kg: np.ndarray, temperature: np.ndarray, reference_temperature: int) -> np.ndarray:
-    """Wii Fit's temperature and gravity correction, as quoted by the 2025 kernel RFC (notes §1.6).
+    """Wii Fit's temperature and gravity correction, as quoted by the 2025 kernel RFC (docs/wii-protocol.md §1.6).
 
     ``m' = 0.9990813732 · m · (1 − 0.0007 · (T − T_ref))`` with T the 0x34 E8 byte and T_ref the byte at
     0xA40060 (≈ −0.98 % per 14 units). Not applied by the driver (the bytes are recorded); offered for

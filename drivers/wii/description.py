@@ -1,6 +1,6 @@
 """What a Wii Balance Board tells a recording about itself: its orientation, geometry, info and settings.
 
-How the subject stands on the board (protocol-clarifications.md, orientation): ``standard`` = steps on
+How the subject stands on the board (docs/wii-protocol.md "Orientation"): ``standard`` = steps on
 from the power-button edge and faces away from it (power button behind the heels); ``reversed`` = faces
 the power button, which rotates the board frame by 180° (left and right swap, so do front and back).
 The sensor positions are given in the subject's frame (x to the right, y forward), so a reversed board
@@ -8,7 +8,7 @@ still puts each limb's load on the right side of the analysis.
 
 References
 ----------
-wii-balance-board.md §1.6 (conversion), §2.3 (evdev caveat); protocol-clarifications.md W8, orientation.
+docs/wii-protocol.md §1.6 (conversion), §2.3 (evdev caveat); docs/wii-protocol.md W8, "Orientation".
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 ``open()`` picks and opens a transport (:mod:`drivers.wii.discovery`), runs the initialisation
 (:mod:`drivers.wii.handshake`: status, LED1, extension init, 6-byte ID check, calibration with its CRC,
 reporting mode) and then tares (:mod:`drivers.wii.tare`): the mean of ``tare_s`` (≥ 2 s) of the
-**unloaded** board, in the kg domain (protocol-clarifications.md W8), is subtracted from every later
+**unloaded** board, in the kg domain (docs/wii-protocol.md W8), is subtracted from every later
 sample. ``start()`` lights LED1 and, after a tare, waits for the subject to step on (load above
 ``min_load_kg`` for ``settle_s``, within ``wait_for_subject_s``) before the first sample is delivered.
 
@@ -18,7 +18,7 @@ class over a :class:`~drivers.wii.transports.simulated.SimTransport`.
 
 References
 ----------
-wii-balance-board.md §1-2; protocol-clarifications.md W1-W13.
+docs/wii-protocol.md §1-2; docs/wii-protocol.md W1-W13.
 """
 
 from __future__ import annotations

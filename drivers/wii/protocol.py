@@ -13,7 +13,7 @@ in one module per responsibility, all re-exported here:
 
 References
 ----------
-wii-balance-board.md §1; protocol-clarifications.md W1-W13; Linux ``drivers/hid/hid-wiimote-core.c``,
+docs/wii-protocol.md §1; docs/wii-protocol.md W1-W13; Linux ``drivers/hid/hid-wiimote-core.c``,
 ``hid-wiimote-modules.c``; Dolphin ``WiimoteEmu/Extension/BalanceBoard.cpp``; wiibrew.org/wiki/Wii_Balance_Board.
 """
 

@@ -10,7 +10,9 @@ never finishes) are options. Other subjects plug in through ``subject=`` (the ho
 :mod:`drivers.sim.home_patient`).
 
 The subject steps off the board for the tare of every ``open()`` and steps on ``step_on_s`` after the first
-open (by default 1.5 s after the tare ends), ``tare_s + 1.5`` s after a later one.
+open (by default 1.5 s after the tare ends), ``tare_s + 1.5`` s after a later one. Without a tare (``tare_s=0``)
+and without a ``step_on_s``, or with ``step_on_at_start=True``, the subject steps on when ``start()`` is called:
+the recording begins with the subject's own time 0.
 
 References
 ----------
@@ -125,6 +127,7 @@ class SimulatedWiiBalanceBoard(WiiBalanceBoard):
         foot: str | None = None,
         clock: SimClock | None = None,
         keep_truth: bool = False,
+        step_on_at_start: bool | None = None,
         **options: Any,
     ) -> None:
         super().__init__(address, **options)
@@ -139,8 +142,11 @@ class SimulatedWiiBalanceBoard(WiiBalanceBoard):
             board_subject(mode=mode)  # the same clear error for an empty board
         self.realtime = bool(realtime)
         self.mean_interval_ms = float(mean_interval_ms)
+        self.step_on_at_start = (step_on_s is None and self.tare_s == 0) if step_on_at_start is None \
+            else bool(step_on_at_start)
         self._board_kwargs: dict[str, Any] = {
-            "step_on_s": self.tare_s + STEP_ON_AFTER_TARE_S if step_on_s is None else float(step_on_s),
+            "step_on_s": np.inf if self.step_on_at_start else
+            self.tare_s + STEP_ON_AFTER_TARE_S if step_on_s is None else float(step_on_s),
             "calibration": calibration,
             "seed": seed,
             "mean_interval_ms": mean_interval_ms,
@@ -202,15 +208,22 @@ class SimulatedWiiBalanceBoard(WiiBalanceBoard):
 
     def recording_settings(self) -> dict[str, tuple[Any, str]]:
         """The board's settings plus when the simulated subject stepped on (its own time starts then)."""
-        return {**super().recording_settings(), "sim.step_on_s": (float(self.board.step_on_s), "s")}
+        step_on = ("when the recording starts", "") if self.step_on_at_start else (float(self.board.step_on_s), "s")
+        return {**super().recording_settings(), "sim.step_on_s": step_on}
 
     def _open(self) -> None:
-        if self._opened:
+        if self.step_on_at_start:
+            self.board.step_on_s = np.inf  # off the board until start()
+        elif self._opened:
             # Opened again (a new trial on the same board): the subject steps off for the tare and on after it.
-            after_tare = self.tare_s + STEP_ON_AFTER_TARE_S if self.tare_s > 0 else 0.0
-            self.board.step_on_s = self._make_transport().now() + after_tare
+            self.board.step_on_s = self._make_transport().now() + self.tare_s + STEP_ON_AFTER_TARE_S
         self._opened = True
         super()._open()
+
+    def _start(self) -> None:
+        if self.step_on_at_start:  # the subject steps on as the recording starts (start() drains what came before)
+            self.board.step_on_s = self.transport.now()
+        super()._start()
 
     def _make_transport(self) -> Transport:
         # One transport (and one simulated clock) per device: the board's time never runs backwards

@@ -1,8 +1,8 @@
-"""A byte-exact simulated Wii Balance Board at the HID report level (wii-balance-board.md §1.12).
+"""A byte-exact simulated Wii Balance Board at the HID report level (docs/wii-protocol.md §1.12).
 
 The board receives output reports (hidraw framing) with :meth:`SimulatedWiiBoard.handle_output` and
 produces input reports with :meth:`SimulatedWiiBoard.reports_until`, each stamped with the simulated
-time at which it would arrive. It behaves as the notes describe a real board:
+time at which it would arrive. It behaves as docs/wii-protocol.md describes a real board (§1.12):
 
 * register memory 0xA40000..0xA400FF with a calibration block and a correct CRC: the real board's
   block from §1.5 (Carl Kenner's dump, CRC 0x5E40E9B6, reference temperature 0x1A) or the "nice"

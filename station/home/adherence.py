@@ -1,4 +1,4 @@
-"""Adherence from the sensor (home-program-and-reports.md §2.2): what the board measured, against the prescription.
+"""Adherence from the sensor (docs/home-evidence.md §2.2): what the board measured, against the prescription.
 
 * Sessions per week: home sessions stored per week counted from the prescription's start date (week k =
   days 7k..7k+6 after ``created``), against ``sessions_per_week``.

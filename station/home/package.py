@@ -11,7 +11,7 @@ in ``.zip`` (one file to carry); import takes either::
                          per set the file, exercise and stored analysis result
       recordings/dayNNN_sM_<exercise>_setK.h5
 
-De-identification (home-program-and-reports.md §4.1, HIPAA Safe Harbor): no dates — a session is "day N" of its
+De-identification (docs/home-evidence.md §4.1, HIPAA Safe Harbor): no dates — a session is "day N" of its
 prescription version (days since that version's start date, which the clinic holds: the home device takes the
 clinic's versions as they are, ``station program import``) and each recording's
 ``created_utc`` becomes "day N"; device serial numbers and anything shaped like a Bluetooth MAC address are

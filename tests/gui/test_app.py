@@ -16,8 +16,9 @@ SEED = 5
 
 
 def gui_board(**options):
-    """The simulated Wii board without a tare (its 2 s of real time are the driver tests' subject), subject on."""
-    return SimulatedWiiBalanceBoard(seed=SEED, tare_s=0.0, step_on_s=0.0, **options)
+    """The simulated Wii board without a tare (its 2 s of real time are the driver tests' subject): the subject
+    steps on as the recording starts."""
+    return SimulatedWiiBalanceBoard(seed=SEED, tare_s=0.0, **options)
 
 
 def realtime_board(spec, subject):

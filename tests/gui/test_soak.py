@@ -25,7 +25,7 @@ def test_ten_minute_session_drops_nothing_while_drawing(qtbot, tmp_path, screens
 
     def fast_board(spec, subject):
         board = SimulatedWiiBalanceBoard(seed=11, mass_kg=subject.mass_kg, affected_side=subject.affected_side,
-                                         clock=ScaledClock(SPEED), tare_s=0.0, step_on_s=0.0, keep_truth=True)
+                                         clock=ScaledClock(SPEED), tare_s=0.0, keep_truth=True)
         boards.append(board)
         return board
 

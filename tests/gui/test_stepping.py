@@ -31,8 +31,8 @@ class Stepper:
 
 
 def stepping_board(spec, subject):
-    return SimulatedWiiBalanceBoard(subject=Stepper(), seed=2, mean_interval_ms=5.0, clock=ScaledClock(3.0),
-                                    tare_s=0.0, step_on_s=0.0)
+    # no tare: the subject steps on, at its phase 0, as the recording starts
+    return SimulatedWiiBalanceBoard(subject=Stepper(), seed=2, mean_interval_ms=5.0, clock=ScaledClock(3.0), tare_s=0.0)
 
 
 def test_stepping_mode_shows_and_records_each_step(qtbot, tmp_path, screenshot):

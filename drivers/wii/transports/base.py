@@ -6,7 +6,7 @@ clock in ns on arrival (the board has no clock of its own).
 
 References
 ----------
-wii-balance-board.md §2 (Linux hidraw, hidapi, evdev paths).
+docs/wii-protocol.md §2 (Linux hidraw, hidapi, evdev paths).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 References
 ----------
-wii-balance-board.md §1.12; :mod:`drivers.wii.simulator`.
+docs/wii-protocol.md §1.12; :mod:`drivers.wii.simulator`.
 """
 
 from __future__ import annotations

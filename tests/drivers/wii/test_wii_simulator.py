@@ -1,4 +1,4 @@
-"""Transcript tests of the byte-exact simulated board (wii-balance-board.md §1.12)."""
+"""Transcript tests of the byte-exact simulated board (docs/wii-protocol.md §1.12)."""
 
 from __future__ import annotations
 
