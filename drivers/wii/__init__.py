@@ -11,8 +11,8 @@
 * :mod:`drivers.wii.device` — :class:`~drivers.wii.device.WiiBalanceBoard` (registry ``wbb``), built from
   :mod:`~drivers.wii.discovery`, :mod:`~drivers.wii.handshake`, :mod:`~drivers.wii.tare`,
   :mod:`~drivers.wii.block_assembly` and :mod:`~drivers.wii.description`;
-  :mod:`drivers.wii.sim_device` — :class:`~drivers.wii.sim_device.SimulatedWiiBalanceBoard` (``sim-wbb``).
+  :mod:`drivers.wii.sim_device` — :class:`~drivers.wii.sim_device.SimulatedWiiBalanceBoard` (``sim``, also ``sim-wbb``).
 * :mod:`drivers.wii.dual` — two boards, one per foot (``wbb2``, ``sim-wbb2``).
 
-References: docs/wii-protocol.md and its decisions W1-W13.
+References: docs/wii-protocol.md (the protocol's facts and sources, decisions W1-W13).
 """

@@ -75,7 +75,7 @@ def _add_walking_parser(kinds: argparse._SubParsersAction) -> None:
         "--out", type=Path, metavar="FILE.h5",
         help="recording file to write (default station-data/<id>-walking-<UTC>.h5)",
     )
-    _add_output_and_device_options(walking, "e.g. seed=3, affected_peak_reduction_pct=10 for sim-gait, sim, sim-wbb")
+    _add_output_and_device_options(walking, "e.g. seed=3, affected_peak_reduction_pct=10 for sim-gait and sim")
     walking.set_defaults(run=run_walking_command)
 
 
