@@ -18,26 +18,15 @@ No time is asserted anywhere: machines are noisy, ratios are what travel.
 from __future__ import annotations
 
 import argparse
-import time
-from collections.abc import Callable
 
 import numpy as np
+from bench_standing import best_of  # shortest of N timed calls, s (benchmarks/ is on the path of a script run)
 from scipy import signal
 
 from analysis.sway_frequency import _band_bins_of_grid
 from analysis.welch import WelchSettings, resultant_segments_of, segments_of, welch_parameters, welch_psd, welch_rows
 
 SIZES = ((25.0, 30.0), (25.0, 60.0), (100.0, 60.0), (100.0, 120.0))  # (Hz, s)
-
-
-def best_of(fn: Callable[[], object], repeats: int) -> float:
-    """Shortest of ``repeats`` timed calls, s."""
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
 
 
 def sway_like(n: int, fs: float, seed: int) -> np.ndarray:

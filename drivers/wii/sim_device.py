@@ -9,10 +9,10 @@ stepping in place) and the board's faults (dropouts, corrupted reports, link dro
 never finishes) are options. Other subjects plug in through ``subject=`` (the home patient of ``sim-home``,
 :mod:`drivers.sim.home_patient`).
 
-The subject steps off the board for the tare of every ``open()`` and steps on ``step_on_s`` after the first
-open (by default 1.5 s after the tare ends), ``tare_s + 1.5`` s after a later one. Without a tare (``tare_s=0``)
-and without a ``step_on_s``, or with ``step_on_at_start=True``, the subject steps on when ``start()`` is called:
-the recording begins with the subject's own time 0.
+The subject steps off the board for the tare of every ``open()`` and steps on 1.5 s after the tare ends (or at
+the board time ``step_on_s`` when one is given). Without a tare (``tare_s=0``) and without a ``step_on_s``, or with
+``step_on_at_start=True``, the subject steps on when ``start()`` is called: the recording begins with the
+subject's own time 0.
 
 References
 ----------
@@ -75,7 +75,7 @@ def board_subject(
 class SimulatedWiiBalanceBoard(WiiBalanceBoard):
     """``sim``: a :class:`WiiBalanceBoard` talking to the byte-exact simulator over :class:`SimTransport`.
 
-    The simulated subject steps on at ``step_on_s`` (default: 1.5 s after a tare would end), so the
+    The simulated subject steps on at ``step_on_s`` (default: 1.5 s after the tare ends), so the
     device's tare sees an empty board and its wait-for-subject sees the step. Its information is known at
     once (a simulator), before ``open()``.
     """
@@ -144,9 +144,9 @@ class SimulatedWiiBalanceBoard(WiiBalanceBoard):
         self.mean_interval_ms = float(mean_interval_ms)
         self.step_on_at_start = (step_on_s is None and self.tare_s == 0) if step_on_at_start is None \
             else bool(step_on_at_start)
+        self._step_on_after_tare = step_on_s is None and not self.step_on_at_start
         self._board_kwargs: dict[str, Any] = {
-            "step_on_s": np.inf if self.step_on_at_start else
-            self.tare_s + STEP_ON_AFTER_TARE_S if step_on_s is None else float(step_on_s),
+            "step_on_s": np.inf if step_on_s is None else float(step_on_s),  # none: set by _open / _start
             "calibration": calibration,
             "seed": seed,
             "mean_interval_ms": mean_interval_ms,
@@ -212,13 +212,16 @@ class SimulatedWiiBalanceBoard(WiiBalanceBoard):
         return {**super().recording_settings(), "sim.step_on_s": step_on}
 
     def _open(self) -> None:
-        if self.step_on_at_start:
-            self.board.step_on_s = np.inf  # off the board until start()
+        fixed = not (self.step_on_at_start or self._step_on_after_tare)
+        if not fixed:
+            self.board.step_on_s = np.inf  # off the board for the tare
         elif self._opened:
             # Opened again (a new trial on the same board): the subject steps off for the tare and on after it.
             self.board.step_on_s = self._make_transport().now() + self.tare_s + STEP_ON_AFTER_TARE_S
         self._opened = True
         super()._open()
+        if self._step_on_after_tare:
+            self.board.step_on_s = self.transport.now() + STEP_ON_AFTER_TARE_S
 
     def _start(self) -> None:
         if self.step_on_at_start:  # the subject steps on as the recording starts (start() drains what came before)
