@@ -16,7 +16,6 @@ from __future__ import annotations
 import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib.metadata import entry_points
 from typing import Any
 
 from drivers.device import Device, FoundDevice
@@ -67,6 +66,8 @@ ALIASES: dict[str, str] = {"sim-wbb": "sim"}
 
 def drivers() -> dict[str, DriverEntry]:
     """Every known driver by name: the built-ins, then entry points (a built-in name cannot be replaced)."""
+    from importlib.metadata import entry_points  # ~30 ms of imports: paid only when a driver is looked up
+
     found = dict(BUILTIN_DRIVERS)
     for ep in entry_points(group=ENTRY_POINT_GROUP):
         found.setdefault(ep.name, DriverEntry(ep.name, ep.value))
