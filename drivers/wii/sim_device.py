@@ -188,7 +188,8 @@ class SimulatedWiiBalanceBoard(WiiBalanceBoard):
 
     @subject.setter
     def subject(self, value: Any) -> None:
-        self.board.subject = value
+        self.board.subject = value  # a new person: their own time starts at 0 when they step on
+        self.board.subject_time_at_step_on_s = self.board.subject_time_s = 0.0
 
     def truth(self, t_s: np.ndarray) -> SubjectTruth:
         """What the subject really did at device times ``t_s`` (s, delivered samples): force, COP, limb loads.
@@ -209,9 +210,12 @@ class SimulatedWiiBalanceBoard(WiiBalanceBoard):
     def recording_settings(self) -> dict[str, tuple[Any, str]]:
         """The board's settings plus when the simulated subject stepped on (its own time starts then)."""
         step_on = ("when the recording starts", "") if self.step_on_at_start else (float(self.board.step_on_s), "s")
-        return {**super().recording_settings(), "sim.step_on_s": step_on}
+        return {**super().recording_settings(), "sim.step_on_s": step_on,
+                "sim.subject_time_at_step_on_s": (self.board.subject_time_at_step_on_s, "s")}
 
     def _open(self) -> None:
+        # The subject steps off for the tare; back on, its own time (sway, exercise) goes on where it stopped.
+        self.board.subject_time_at_step_on_s = self.board.subject_time_s
         fixed = not (self.step_on_at_start or self._step_on_after_tare)
         if not fixed:
             self.board.step_on_s = np.inf  # off the board for the tare

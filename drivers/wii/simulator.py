@@ -64,8 +64,8 @@ class SimulatedWiiBoard:
     subject : StandingSubject, SteppingSubject or None
         The person who steps on; None leaves the board empty.
     step_on_s : float
-        Simulated time at which the subject steps on, s; the subject's own time (its sway, its exercise)
-        starts then (``subject.sample(t - step_on_s)``).
+        Simulated time at which the subject steps on, s; the subject's own time (its sway, its exercise) runs
+        from then on: ``subject.sample(t − step_on_s + subject_time_at_step_on_s)``.
     calibration : {"real", "nice"}
         Which calibration block is in register memory.
     seed : int
@@ -139,6 +139,9 @@ class SimulatedWiiBoard:
         self.foot = foot
         self.reversed_subject = bool(reversed_subject)
         self.step_on_s = float(step_on_s)
+        #: The subject's own time when it steps on, s: 0 for a fresh subject; where it left off after a step off.
+        self.subject_time_at_step_on_s = 0.0
+        self.subject_time_s = 0.0  #: the latest of the subject's own times sampled, s
         self.mean_interval_s = mean_interval_ms / 1000.0
         self.zero_offset_kg = np.asarray(zero_offset_kg, dtype=np.float64)
         self.noise_counts = float(noise_counts)
@@ -345,7 +348,9 @@ class SimulatedWiiBoard:
         if self.subject is not None:
             on = t >= self.step_on_s
             if np.any(on):
-                truth = self.subject.sample(t[on] - self.step_on_s)  # the subject's own time starts on stepping on
+                own = t[on] - self.step_on_s + self.subject_time_at_step_on_s  # the subject's own time runs while on
+                truth = self.subject.sample(own)
+                self.subject_time_s = float(own[-1])
                 if self.truth_log is not None:
                     self.truth_log.append((t[on], truth))
                 if self.foot is None:
