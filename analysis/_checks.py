@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 
-STANDARD_GRAVITY_M_S2 = 9.80665
-"""Standard acceleration of gravity, m/s² (3rd CGPM, 1901): N = kg × 9.80665."""
-
 
 def as_float_array(name: str, values: object, ndim: int) -> np.ndarray:
     """``values`` as a float64 array of ``ndim`` dimensions, rejecting NaN and infinity."""

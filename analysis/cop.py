@@ -1,11 +1,11 @@
-"""Vertical force and centre of pressure from load cells (analysis-formulas.md §1).
+"""Vertical force and centre of pressure from load cells (docs/formulas.md §1).
 
 For cells i = 1..k at (x_i, y_i) mm carrying vertical forces F_i N::
 
     Fz = Σ F_i,    COPx = Σ F_i x_i / Fz,    COPy = Σ F_i y_i / Fz
 
 The COP is undefined where Fz is below a threshold (nobody on the plate): those samples are marked
-``loaded = False`` and their COP is NaN, never a made-up centre (protocol-clarifications.md W9;
+``loaded = False`` and their COP is NaN, never a made-up centre (docs/wii-protocol.md W9;
 ezc3d issue #194).
 """
 

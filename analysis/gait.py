@@ -11,7 +11,7 @@ of both feet are kept with their reasons.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import numpy as np
 
@@ -27,10 +27,41 @@ from analysis.steps import (
 )
 from analysis.symmetry import Symmetry, symmetry
 
-if TYPE_CHECKING:
-    from analysis.gait_resampled import GaitResampling
+__all__ = ["GaitResampling", "GaitResult", "LimbSummary", "analyze_gait", "summarise_limb"]
 
-__all__ = ["GaitResult", "LimbSummary", "analyze_gait", "summarise_limb"]
+
+@dataclass(frozen=True)
+class GaitResampling:
+    """How an irregularly clocked walking/stepping recording was put on a uniform grid.
+
+    Attributes
+    ----------
+    method : str
+        ``"swarii"`` (Audiffren & Contal 2016).
+    fs_hz : float
+        Grid rate, Hz.
+    window_s : float
+        SWARII window, s.
+    max_gap_s : float
+        Longest interval between input samples accepted, s.
+    n_input_samples : int
+        Samples at the device's own times.
+    input_mean_rate_hz : float
+        (n − 1) / duration of the input, Hz.
+    longest_gap_s : float
+        Longest interval between input samples, s.
+    n_empty_windows : int
+        Grid points whose window held no input sample (filled linearly).
+    """
+
+    method: str
+    fs_hz: float
+    window_s: float
+    max_gap_s: float
+    n_input_samples: int
+    input_mean_rate_hz: float
+    longest_gap_s: float
+    n_empty_windows: int
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,8 @@
 """Walking / stepping from a device with an irregular clock: SWARII onto a uniform grid, then the usual steps.
 
 The Wii Balance Board reports at ~100 Hz with jittered intervals (bursts of < 1 ms, late reports of
-15-35 ms; analysis-methods.md §0.7), so "samples in contact / fs" and the 20-80 % rise are not defined on
-its raw samples. This variant (named ``"swarii"`` in the result's :attr:`GaitResampling.method`):
+15-35 ms; docs/methods.md §0.7), so "samples in contact / fs" and the 20-80 % rise are not defined on
+its raw samples. This variant (named ``"swarii"`` in the result's :attr:`analysis.gait.GaitResampling.method`):
 
 1. takes each limb's load at the device's own sample times (one board's left/right cell pairs, or two boards),
 2. refuses a recording whose longest interval between samples exceeds ``max_gap_s`` (default: the shortest
@@ -24,52 +24,17 @@ Statokinesigrams. Sensors 2016;16(8):1208. doi:10.3390/s16081208
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 
 from analysis._checks import as_float_array, check_positive, check_same_length
-from analysis.gait import GaitResult, analyze_gait
+from analysis.gait import GaitResampling, GaitResult, analyze_gait
 from analysis.resample import swarii
 from analysis.stance import StanceSettings
 from analysis.steps import MIN_FS_HZ, finite_force
 
-__all__ = ["GaitResampling", "analyze_gait_resampled"]
-
-
-@dataclass(frozen=True)
-class GaitResampling:
-    """How an irregularly clocked walking/stepping recording was put on a uniform grid.
-
-    Attributes
-    ----------
-    method : str
-        ``"swarii"`` (Audiffren & Contal 2016).
-    fs_hz : float
-        Grid rate, Hz.
-    window_s : float
-        SWARII window, s.
-    max_gap_s : float
-        Longest interval between input samples accepted, s.
-    n_input_samples : int
-        Samples at the device's own times.
-    input_mean_rate_hz : float
-        (n − 1) / duration of the input, Hz.
-    longest_gap_s : float
-        Longest interval between input samples, s.
-    n_empty_windows : int
-        Grid points whose window held no input sample (filled linearly).
-    """
-
-    method: str
-    fs_hz: float
-    window_s: float
-    max_gap_s: float
-    n_input_samples: int
-    input_mean_rate_hz: float
-    longest_gap_s: float
-    n_empty_windows: int
+__all__ = ["analyze_gait_resampled"]
 
 
 def analyze_gait_resampled(

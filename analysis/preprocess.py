@@ -1,6 +1,6 @@
 """Preprocessing of a COP trajectory before sway measures, with every choice recorded.
 
-Order (analysis-formulas.md §2; analysis-methods.md §1.2): (1) resample an irregular clock onto a
+Order (docs/formulas.md §2; docs/methods.md §1.2): (1) resample an irregular clock onto a
 uniform grid with SWARII (never plain linear interpolation before differentiation), (2) trim the first
 and last seconds, (3) zero-lag Butterworth low-pass (4th order designed, run forwards and backwards),
 (4) detrend each axis (``"constant"``: remove the mean — what the sway measures do anyway;
@@ -20,7 +20,7 @@ from scipy import signal
 
 from analysis._checks import as_float_array, check_positive, check_same_length
 from analysis.filters import butterworth_lowpass_zero_lag
-from analysis.resample import swarii
+from analysis.resample import regular_rate_hz, swarii
 
 __all__ = ["PRESETS", "PreprocessSettings", "PreprocessedCop", "preprocess_cop"]
 
@@ -67,7 +67,7 @@ PRESETS: dict[str, PreprocessSettings] = {
     "prieto1996": PreprocessSettings(resample_hz=None, lowpass_hz=5.0, preset="prieto1996"),
     "raw": PreprocessSettings(resample_hz=None, lowpass_hz=None, detrend="none", preset="raw"),
 }
-"""Named preprocessing pipelines (analysis-methods.md §1.2)."""
+"""Named preprocessing pipelines (docs/methods.md §1.2)."""
 
 
 @dataclass(frozen=True)
@@ -103,13 +103,13 @@ def _uniform_rate(t: np.ndarray) -> float:
     dt = np.diff(t)
     if np.any(dt <= 0):
         raise ValueError("sample times must increase strictly")
-    mean_dt = float(dt.mean())
-    if np.max(np.abs(dt - mean_dt)) > 0.01 * mean_dt:
+    fs = regular_rate_hz(t)
+    if fs is None:
         raise ValueError(
             f"the sample times are irregular (intervals {dt.min() * 1e3:.2f}-{dt.max() * 1e3:.2f} ms): "
             "set resample_hz to resample with SWARII"
         )
-    return 1.0 / mean_dt
+    return fs
 
 
 def preprocess_cop(

@@ -1,4 +1,4 @@
-"""Named sway pipelines that reproduce published analyses (analysis-methods.md §0-§1).
+"""Named sway pipelines that reproduce published analyses (docs/methods.md §0-§1).
 
 Velocity, path and frequency measures change with the sampling rate, the filter and the PSD estimate, so a
 number is only comparable with numbers from the same pipeline. Each preset fixes every choice and the
@@ -18,13 +18,13 @@ result names them all:
 ``prieto1996``
     Prieto et al. 1996: uniform input (no resampling: irregular clocks are refused), 4th-order 5 Hz
     zero-phase low-pass; spectral measures with the same Welch settings as ``quijoux2021`` (Prieto's own
-    PSD details are not verified, analysis-methods.md §1.5).
+    PSD details are not verified, docs/methods.md §1.5).
 ``default``
     This station's standing analysis (:class:`analysis.standing.StandingSettings` defaults): SWARII 25 Hz,
     10 Hz 4th-order zero-lag low-pass, Quijoux Welch settings. Numerically the ``quijoux2021`` pipeline.
 
 Every preset also reports ``mean_power_frequency_hz`` (Duarte's definition) so the HBEDB reference table
-(analysis-methods.md §1.7) can be compared with any pipeline's output, named as such.
+(docs/methods.md §1.7) can be compared with any pipeline's output, named as such.
 
 Santos DA, Duarte M. A public data set of human balance evaluations. PeerJ 2016;4:e2648.
 Quijoux Y et al. Physiol Rep 2021;9:e15067. Prieto TE et al. IEEE Trans Biomed Eng 1996;43:956-966.
@@ -41,7 +41,8 @@ from scipy import integrate, signal
 from analysis._checks import as_float_array, check_positive, check_same_length
 from analysis.preprocess import PreprocessedCop, PreprocessSettings, preprocess_cop
 from analysis.sway import SwayMeasures, sway_measures
-from analysis.sway_frequency import SwayFrequency, WelchSettings, sway_frequency
+from analysis.sway_frequency import SwayFrequency, sway_frequency
+from analysis.welch import WelchSettings
 
 __all__ = [
     "HBEDB_PUBLISHED_CHECK",
@@ -63,7 +64,7 @@ QUIJOUX_QUIRKS_FIXED = (
     "purge_artefact (dropping samples before 0.1 s, the first and last sample and 1-2 sample spikes) "
     "is not applied: resampling keeps every recorded sample",
 )
-"""Where the ``quijoux2021`` preset departs from the companion code (analysis-methods.md §1.2-§1.3)."""
+"""Where the ``quijoux2021`` preset departs from the companion code (docs/methods.md §1.2-§1.3)."""
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,7 @@ MPF_SETTINGS = {
     "integral": "trapezoid, 0 Hz to Nyquist",
     "combination": "power-weighted mean of the AP and ML mean power frequencies",
 }
-"""Duarte's ``psd2`` settings behind :func:`mean_power_frequency` (analysis-methods.md §1.5)."""
+"""Duarte's ``psd2`` settings behind :func:`mean_power_frequency` (docs/methods.md §1.5)."""
 
 HBEDB_PUBLISHED_CHECK = (
     "checked on the published trial BDS00001: area and velocity equal the authors' BDSinfoCOP values to "
@@ -184,7 +185,7 @@ class MeanPowerFrequency:
 
 
 def mean_power_frequency(ml_mm: np.ndarray, ap_mm: np.ndarray, *, fs_hz: float) -> MeanPowerFrequency:
-    """Mean power frequency as the HBEDB authors compute it (analysis-methods.md §1.5).
+    """Mean power frequency as the HBEDB authors compute it (docs/methods.md §1.5).
 
     Equal to a statement-by-statement re-implementation of Duarte's ``psd2`` to 1e-12; on the published trial
     BDS00001 it is 3.0e-5 (relative) below the authors' ``COPmfreq`` (0.2565681 vs 0.2565759 Hz), a residual
@@ -296,7 +297,7 @@ def preset_report(result: PresetResult) -> dict[str, Any]:
     sway["mean_power_frequency_hz"] = result.mean_power.mean_power_frequency_hz
     cop = result.preprocessed
     published = None
-    if result.preset.name == "hbedb":  # the units of the BDS reference table (analysis-methods.md §1.7)
+    if result.preset.name == "hbedb":  # the units of the BDS reference table (docs/methods.md §1.7)
         published = {"area_cm2": result.sway.ellipse95_area_mm2 / 100.0,
                      "velocity_cm_s": result.sway.mean_velocity_mm_s / 10.0,
                      "mfreq_hz": result.mean_power.mean_power_frequency_hz}

@@ -4,9 +4,9 @@ A frame is a (rows, cols) image of cell values; a recording is a stack (n, rows,
 has its centre at ``x = (c − (cols−1)/2)·pitch``, ``y = ((rows−1)/2 − r)·pitch`` mm: the origin is the
 centre of the sensing area, x to the subject's right, y forward, for a subject who faces the mat's
 top edge (row 0) — DESIGN.md §2 axes. A subject standing the other way round must be turned into
-these axes before analysis (force-plates-and-mats.md §2.3: never guess body axes from rows and columns).
+these axes before analysis (docs/pressure-mat.md "Analysis": never guess body axes from rows and columns).
 
-Definitions (force-plates-and-mats.md §2.3):
+Definitions (docs/pressure-mat.md "Analysis"):
 
 * per-cell force ``f = calibrate(value)`` in N (a per-mat linear factor or a lookup table, with a zero
   offset); a mat measures the normal component only;

@@ -1,6 +1,6 @@
 """Feet on a pressure mat: segmentation into left and right foot, and per-foot force, COP and area.
 
-Definition (force-plates-and-mats.md §2.3): feet are connected components of the contact mask with
+Definition (docs/pressure-mat.md "Analysis"): feet are connected components of the contact mask with
 8-connectivity, specks below a share of the frame's load dropped, the two heaviest kept and named
 left/right by their COP x. When the feet touch (one component), the component is split at the *valley
 of its medio-lateral contact-width profile* (the column with the fewest contact cells between the two

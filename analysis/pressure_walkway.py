@@ -1,6 +1,6 @@
 """Footfalls on a pressure walkway: connected components of contact in space and time.
 
-Definition (force-plates-and-mats.md §2.3): a step lasts from its first to its last frame in contact
+Definition (docs/pressure-mat.md "Analysis"): a step lasts from its first to its last frame in contact
 (zebris: heel strike = first frame above threshold); its side is the side of the walking line it lies
 on. Frames and axes as in :mod:`analysis.pressure`.
 """

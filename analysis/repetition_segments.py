@@ -13,10 +13,11 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import signal
 
-from analysis._checks import STANDARD_GRAVITY_M_S2, check_positive
+from analysis._checks import check_positive
 from analysis.repetition_settings import RepetitionSettings
 from analysis.resample import swarii
 from analysis.stance import hysteresis_state
+from physical import STANDARD_GRAVITY_M_S2
 
 __all__ = [
     "Segment",

@@ -10,7 +10,7 @@ Segmentation per kind (the ``ExerciseKind`` value strings of ``station.home.exer
 
 * **Holds** — ``symmetric-stance``, ``weight-shift``, ``single-leg-stance``: the affected limb's share of
   the load measured (affected / (affected + unaffected), % — equal to %BW in static stance,
-  analysis-methods.md §2.1) must be inside the target band. Stays in the band are merged across gaps
+  docs/methods.md §2.1) must be inside the target band. Stays in the band are merged across gaps
   shorter than ``bridge_s``; a stay of at least ``hold_s`` is a complete repetition, a stay of at least
   ``min_attempt_s`` but under ``hold_s`` is a half repetition (reason "held X s of Y s"). Symmetric stance
   counts every ``hold_s`` of a long stay as one repetition (as :class:`station.protocols.training.
@@ -40,7 +40,7 @@ did not count.
 Loads in %BW divide by ``body_weight_n`` (sit-to-stand, step-up, stepping) or by the load measured
 (holds, squat: the share); the normalisation used is named in the settings.
 
-References: home-program-and-reports.md §3.2 (what the board measures per exercise); Winter,
+References: docs/home-evidence.md §3.2 (what the board measures per exercise); Winter,
 *Biomechanics and Motor Control of Human Movement* (impulse–momentum, double integration of the
 ground reaction force); Audiffren & Contal 2016, SWARII (resampling, analysis/resample.py).
 """
@@ -60,21 +60,12 @@ from analysis.repetition_segments import (
     movement_segments,
     run_end_s,
     sample_durations_s,
-    squat_displacement_mm,
     squat_segments,
     true_runs,
 )
 from analysis.repetition_settings import RepetitionSettings
 
-__all__ = [
-    "HOLD_KINDS",
-    "KINDS",
-    "Repetition",
-    "RepetitionResult",
-    "RepetitionSettings",
-    "detect_repetitions",
-    "squat_displacement_mm",
-]
+__all__ = ["HOLD_KINDS", "KINDS", "Repetition", "RepetitionResult", "detect_repetitions"]
 
 HOLD_KINDS = ("symmetric-stance", "weight-shift", "single-leg-stance")
 MOVEMENT_KINDS = ("mini-squat", "sit-to-stand", "step-up", "stepping-in-place")

@@ -1,4 +1,4 @@
-"""Resampling of irregularly sampled signals onto a uniform grid: SWARII.
+"""Is a clock regular (:func:`regular_rate_hz`)? Resampling of irregularly sampled signals onto a uniform grid: SWARII.
 
 SWARII, the Sliding Window Weighted Averaged Interpolation of Audiffren & Contal (2016), was made for
 the Wii Balance Board's irregular clock. For each point t_k of a uniform grid, the samples within the
@@ -26,7 +26,33 @@ import numpy as np
 
 from analysis._checks import as_float_array, check_positive
 
-__all__ = ["Resampled", "swarii"]
+__all__ = ["REGULAR_CLOCK_TOLERANCE", "Resampled", "regular_rate_hz", "swarii"]
+
+#: A clock is regular when every interval between samples is within this fraction of the mean interval; only
+#: then are the samples analysed as they are (an irregular clock is resampled first, with SWARII).
+REGULAR_CLOCK_TOLERANCE = 0.01
+
+
+def regular_rate_hz(t_s: np.ndarray, tolerance: float = REGULAR_CLOCK_TOLERANCE) -> float | None:
+    """The sampling rate of times ``t_s`` (Hz) if their clock is regular, else None: the one rule of the station.
+
+    Regular: at least two samples, strictly increasing, and every interval within ``tolerance`` (a fraction,
+    default 1 %) of the mean interval. A lost sample (a doubled interval) or the Wii board's jittered
+    arrival times are irregular.
+
+    >>> regular_rate_hz(np.arange(5) / 100.0)
+    100.0
+    >>> regular_rate_hz(np.array([0.0, 0.01, 0.03])) is None
+    True
+    """
+    t = np.asarray(t_s, dtype=np.float64)
+    if t.ndim != 1 or t.size < 2:
+        return None
+    dt = np.diff(t)
+    mean_dt = float(dt.mean())
+    if not np.all(dt > 0) or np.max(np.abs(dt - mean_dt)) > tolerance * mean_dt:
+        return None
+    return 1.0 / mean_dt
 
 
 @dataclass(frozen=True)

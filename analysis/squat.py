@@ -2,7 +2,7 @@
 
 The NeuroCom weight-bearing squat holds 0°, 30°, 60° and 90° of knee flexion and reports the percentage
 of body weight on each limb at each depth; a left/right difference above 7 % is outside that system's
-documented normal range (analysis-formulas.md §5; force-plates-and-mats.md §0). Here each hold is a time
+documented normal range (docs/formulas.md §5). Here each hold is a time
 window given by the protocol; within it the per-sample share of the measured total
 (affected / (affected + unaffected) · 100 %) is averaged, and the difference and the symmetry indices
 are stated affected vs unaffected.

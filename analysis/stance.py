@@ -1,7 +1,7 @@
 """Stance (foot contact) detection from one foot's vertical force, with hysteresis.
 
 A contact starts at the first sample above the *on* threshold and ends at the first sample below the
-*off* threshold (analysis-methods.md §2.3; Tirosh & Sparrow 2003: 10-20 N for heel contact, ≤ 10 N for
+*off* threshold (docs/methods.md §2.3; Tirosh & Sparrow 2003: 10-20 N for heel contact, ≤ 10 N for
 toe-off). Between the two thresholds the previous state holds, so noise around one threshold cannot
 split a stance. Each threshold is given in N and optionally in %BW; the larger of the two is used and
 both the settings and the effective values are kept in the result.

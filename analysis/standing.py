@@ -23,18 +23,20 @@ from typing import Any, Literal
 
 import numpy as np
 
-from analysis._checks import STANDARD_GRAVITY_M_S2, as_float_array, check_same_length
+from analysis._checks import as_float_array, check_same_length
 from analysis.cop import DEFAULT_MIN_FZ_N, cop_from_cells
 from analysis.filters import butterworth_lowpass_zero_lag
 from analysis.resample import swarii
 from analysis.sway import SwayMeasures, sway_measures
-from analysis.sway_frequency import SwayFrequency, WelchSettings, sway_frequency
+from analysis.sway_frequency import SwayFrequency, sway_frequency
 from analysis.weight_bearing import (
     WeightBearing,
     limb_loads_from_cell_pairs,
     limb_loads_lever_rule,
     weight_bearing,
 )
+from analysis.welch import WelchSettings
+from physical import STANDARD_GRAVITY_M_S2
 
 __all__ = ["StandingResult", "StandingSettings", "analyze_standing", "lost_samples"]
 

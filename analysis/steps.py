@@ -1,4 +1,4 @@
-"""Per-step vertical force measures of one foot's stances (analysis-formulas.md §6; analysis-methods.md §2.4).
+"""Per-step vertical force measures of one foot's stances (docs/formulas.md §6; docs/methods.md §2.4).
 
 For each contact found by :func:`analysis.stance.detect_contacts` (samples ``on .. off−1``, L samples):
 

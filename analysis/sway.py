@@ -5,7 +5,7 @@ Input: COP medio-lateral (ML, x) and antero-posterior (AP, y) positions in mm on
 depend on where the subject stood. N samples span T = N / fs seconds (the convention of Prieto 1996,
 Duarte's BDS code and Quijoux 2021; the exact span is (N−1)/fs, 0.02 % apart at N = 6000).
 
-Definitions (analysis-formulas.md §3):
+Definitions (docs/formulas.md §3):
 
 * path length (TOTEX) = Σ √(ΔML² + ΔAP²), mm; mean velocity (MVELO) = TOTEX / T, mm/s
 * RMS ML / AP = √(mean(ML²)), √(mean(AP²)), mm (1/N moments)
@@ -17,7 +17,7 @@ Definitions (analysis-formulas.md §3):
 * 95 % confidence circle (AREA-CC) = π (MDIST + 1.645·s_RD)², s_RD = √(RDIST² − MDIST²), mm²
 * sway area per unit time (AREA-SW, Hufschmidt) = (1/(2T)) Σ |AP[n+1]·ML[n] − AP[n]·ML[n+1]|, mm²/s
 * time-domain mean frequency (MFREQ) = MVELO / (2π·MDIST); per axis MVELO_x / (4√2·MDIST_x), Hz.
-  Not the spectral mean frequency of :mod:`analysis.sway_frequency` (analysis-methods.md §0.3).
+  Not the spectral mean frequency of :mod:`analysis.sway_frequency` (docs/methods.md §0.3).
 * 95 % ellipse: the **prediction ellipse** with the F distribution (Schubert & Kirchner 2014; Duarte's
   ``hyperellipsoid``): with S the unbiased (1/(N−1)) covariance and λ₁ ≥ λ₂ its eigenvalues,
   area = π·k·√(λ₁λ₂), semi-axes √(k·λᵢ), k = 2(N−1)(N+1)/(N(N−2))·F₀.₉₅(2, N−2). It contains a new
@@ -40,25 +40,12 @@ from scipy import stats
 
 from analysis._checks import as_float_array, check_positive, check_same_length
 from analysis.ellipse import (
-    ELLIPSE_METHOD,
-    Ellipse,
-    chi2_ellipse_area,
     ellipse_from_covariance,
     f_quantile_2,
-    prediction_ellipse,
 )
-from analysis.sway_range import point_set_diameter, resultant_range
+from analysis.sway_range import point_set_diameter
 
-__all__ = [
-    "ELLIPSE_METHOD",
-    "Ellipse",
-    "SwayMeasures",
-    "chi2_ellipse_area",
-    "f_quantile_2",
-    "prediction_ellipse",
-    "resultant_range",
-    "sway_measures",
-]
+__all__ = ["SwayMeasures", "sway_measures"]
 
 _MIN_SAMPLES = 10
 _CHI2_95_2DOF = float(stats.chi2.ppf(0.95, 2))

@@ -2,12 +2,12 @@
 
 For a signal (the resultant distance RD, or the ML or AP displacement, each referenced to its mean),
 G(f_m) is the one-sided Welch PSD (mm²/Hz) and the spectral moments over the band
-0.15 Hz ≤ f_m ≤ 5 Hz (Prieto) are ``μ_k = Σ f_m^k G(f_m) Δf`` (analysis-formulas.md §4):
+0.15 Hz ≤ f_m ≤ 5 Hz (Prieto) are ``μ_k = Σ f_m^k G(f_m) Δf`` (docs/formulas.md §4):
 
 * total power ``POWER = μ₀``, mm²
 * 50 % and 95 % power frequency: the lowest bin frequency f_u with Σ_{f_m ≤ f_u} G Δf ≥ 0.50 μ₀ (0.95 μ₀), Hz
 * spectral mean frequency ``μ₁ / μ₀``, Hz — named ``spectral_mean_frequency_hz`` to keep it apart from
-  the time-domain MFREQ of :mod:`analysis.sway` (analysis-methods.md §0.3)
+  the time-domain MFREQ of :mod:`analysis.sway` (docs/methods.md §0.3)
 * centroidal frequency ``CFREQ = √(μ₂/μ₀)``, Hz
 * frequency dispersion ``FREQD = √(1 − μ₁²/(μ₀ μ₂))`` (0 for a pure sinusoid, towards 1 for broad spectra)
 
@@ -34,19 +34,10 @@ from analysis.welch import (
     resultant_segments_of,
     segments_of,
     welch_parameters,
-    welch_psd,
     welch_rows,
 )
 
-__all__ = [
-    "BAND_HZ",
-    "SpectralMeasures",
-    "SwayFrequency",
-    "WelchSettings",
-    "spectral_measures",
-    "sway_frequency",
-    "welch_psd",
-]
+__all__ = ["SpectralMeasures", "SwayFrequency", "spectral_measures", "sway_frequency"]
 
 
 

@@ -1,4 +1,4 @@
-"""Symmetry between the affected and the unaffected limb (analysis-formulas.md §5; analysis-methods.md §2.2).
+"""Symmetry between the affected and the unaffected limb (docs/formulas.md §5; docs/methods.md §2.2).
 
 Always affected (a) vs unaffected (u), the same sign for every index: negative = the affected limb
 has the smaller value.

@@ -1,7 +1,7 @@
 """Load on each limb while standing, as N and % body weight, and symmetry between the limbs.
 
-Per-limb loads come from one of two sources on a single four-cell board (analysis-formulas.md §1, §5;
-analysis-methods.md §2.1):
+Per-limb loads come from one of two sources on a single four-cell board (docs/formulas.md §1, §5;
+docs/methods.md §2.1):
 
 * ``cell_pairs``: left = sum of the left cells, right = sum of the right cells. Exact when each foot's
   centre of pressure lies over its sensor line; for feet at ±d/2 between sensor lines at ±a it
@@ -12,7 +12,7 @@ analysis-methods.md §2.1):
 
 Reports speak of the *affected* and *unaffected* limb (DESIGN.md §2). %BW is normalised per sample by
 the measured total (left + right), the convention for standing weight distribution
-(analysis-methods.md §2.1), unless a body weight in N is given.
+(docs/methods.md §2.1), unless a body weight in N is given.
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ __all__ = [
     "limb_loads_from_cell_pairs",
     "limb_loads_from_two_devices",
     "limb_loads_lever_rule",
-    "robinson_symmetry_index",
     "weight_bearing",
 ]
 

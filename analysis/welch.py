@@ -204,24 +204,19 @@ def welch_rows(
     used = {"linear": 2, "constant": 1, "none": 0}[settings.detrend]
     width = lag_fft if by_autocorrelation else nperseg
     group = min(_GROUP, n_segments)
-    out_width = (width if by_autocorrelation else nfft) // 2 + 1
-    # One scratch allocation per call, carved into the arrays below; the FFTs write into it (numpy.fft's
-    # ``out``). A single block is reused by the allocator from call to call, where several fresh ones
-    # cost more in new memory pages than the arithmetic done in them.
-    sizes = [group * width, group * nperseg, 2 * group * out_width]
-    if by_autocorrelation:
-        sizes += [nfft, 2 * (nfft // 2 + 1)]
-    starts = np.cumsum([0] + [size + size % 2 for size in sizes])  # even starts: complex views stay aligned
+    # One scratch allocation per call, carved into the arrays below (reused by the allocator from call to call).
+    # The FFTs allocate their outputs: numpy.fft's ``out`` needs NumPy >= 2.0 and saved nothing measurable
+    # (benchmarks/bench_welch.py).
+    sizes = [group * width, group * nperseg] + ([nfft] if by_autocorrelation else [])
+    starts = np.cumsum([0, *sizes])
     work = np.empty(int(starts[-1]))
     part = [work[start : start + size] for start, size in zip(starts, sizes, strict=False)]
     buffer = part[0].reshape(group, width)
     scratch = part[1].reshape(group, nperseg)
-    spectrum_out = part[2].view(np.complex128).reshape(group, out_width)
     if by_autocorrelation:
         buffer[:, nperseg:] = 0.0  # zero-padded to the autocorrelation length once
-        padded = part[3]  # a signal's mean autocorrelation, lags around index 0
+        padded = part[2]  # a signal's mean autocorrelation, lags around index 0
         padded[:] = 0.0
-        psd_out = part[4].view(np.complex128)
     psd = np.empty((len(sources), hi - lo))
     for i, fill in enumerate(sources):
         total = np.zeros(lag_fft // 2 + 1 if by_autocorrelation else hi - lo)
@@ -234,13 +229,13 @@ def welch_rows(
             if by_autocorrelation:
                 if coef is not None:
                     prepared -= coef @ shapes[:used]
-                spectrum = np.fft.rfft(buffer[: stop - first], axis=-1, out=spectrum_out[: stop - first])
+                spectrum = np.fft.rfft(buffer[: stop - first], axis=-1)
                 parts = spectrum.view(np.float64)  # (re, im) pairs: Σ re² and Σ im² over the segments in one pass
                 squares = np.einsum("ij,ij->j", parts, parts)
                 total += squares[0::2]
                 total += squares[1::2]
             else:
-                spectrum = np.fft.rfft(prepared, n=nfft, axis=-1, out=spectrum_out[: stop - first])[:, lo:hi]
+                spectrum = np.fft.rfft(prepared, n=nfft, axis=-1)[:, lo:hi]
                 for k in range(used):
                     spectrum -= coef[:, k : k + 1] * spectra[k]  # type: ignore[index]
                 total += (spectrum.real**2 + spectrum.imag**2).sum(axis=0)
@@ -249,7 +244,7 @@ def welch_rows(
             lags = sp_fft.irfft(total, n=lag_fft)  # mean autocorrelation: lags 0..nperseg−1, then −(nperseg−1)..−1
             padded[:nperseg] = lags[:nperseg]
             padded[nfft - nperseg + 1 :] = lags[lag_fft - nperseg + 1 :]
-            psd[i] = np.fft.rfft(padded, out=psd_out)[lo:hi].real
+            psd[i] = np.fft.rfft(padded)[lo:hi].real
         else:
             psd[i] = total
     psd /= fs * float(window @ window)

@@ -31,7 +31,8 @@ from scipy import signal
 from analysis.gait import analyze_gait
 from analysis.stance import StanceSettings
 from analysis.sway import sway_measures
-from analysis.sway_frequency import WelchSettings, sway_frequency
+from analysis.sway_frequency import sway_frequency
+from analysis.welch import WelchSettings
 from drivers.sim.gait import GaitSubject
 
 FS_SWAY = 1000.0

@@ -13,7 +13,7 @@ Run: python benchmarks/bench_batch.py [--files 120]
    Printed as a ratio; the two routes' COP is compared.
 
 No time is asserted. The ``if __name__ == "__main__"`` guard is needed: worker processes are spawned and
-re-import this module (ecosystem-ui-formats.md §4.4).
+re-import this module (docs/sources.md [dask-futures]).
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ import numpy as np
 from analysis.filters import butterworth_lowpass_zero_lag
 from analysis.presets import mean_power_frequency, run_preset
 from analysis.sway import sway_measures
-from analysis.sway_frequency import WelchSettings, sway_frequency
+from analysis.sway_frequency import sway_frequency
+from analysis.welch import WelchSettings
 from recordings.importers import read_trial, write_recording
 from recordings.metadata import Subject
 from station.batch import dask_executor, process_pool, run_batch

@@ -1,4 +1,4 @@
-"""Frame rate and sample-to-screen latency of the live clinician view on a simulated 1 kHz board, offscreen.
+"""Frame rate and sample-to-screen latency of the live clinician view on a simulated 1 kHz plate, offscreen.
 
 Run: QT_QPA_PLATFORM=offscreen python benchmarks/bench_gui.py [--seconds 10] [--no-record]
 
@@ -30,8 +30,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import numpy as np
 from PyQt6 import QtCore, QtWidgets
 
-from drivers.sim.board import SimulatedBoard
+from drivers.forceplate.calibration import Layout
+from drivers.forceplate.sim_plate import SimulatedForcePlate
+from drivers.forceplate.usb_sim import SimulatedPlateBackend
 from drivers.sim.clock import RealTimeClock
+from drivers.sim.subject import StandingSubject
 from recordings import Subject
 from station.gui.clinician_view import ClinicianView
 from station.gui.controller import LiveController
@@ -42,18 +45,20 @@ WARM_UP_S = 1.0
 
 
 class _Clock(RealTimeClock):
-    """The board's real-time clock, remembering the wall time (time.monotonic) of device time 0."""
+    """The board's real-time clock, telling the wall time (time.monotonic) of device time 0."""
 
-    def start(self) -> None:
-        super().start()
-        self.t0 = self._t0
+    @property
+    def t0(self) -> float:
+        return self._t0
 
 
 def run(seconds: float, draw: bool, record: bool, out_dir: Path, tag: str) -> dict[str, float]:
     app = QtWidgets.QApplication.instance() or QtWidgets.QApplication([])
     assert app is not None  # kept alive for the run
     clock = _Clock()
-    board = SimulatedBoard(seed=7, mean_interval_ms=1.0, realtime=True, clock=clock)
+    # a 1 kHz stream (the simulated OFP-1 plate over pyusb): ten times the Wii board's rate
+    backend = SimulatedPlateBackend(Layout.LOAD_CELLS, StandingSubject(seed=7), clock=clock, seed=7, rate_hz=1000)
+    board = SimulatedForcePlate(backend=backend)
     view = ClinicianView()
     view.resize(1400, 800)
     view.show()
@@ -118,7 +123,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         base = run(args.seconds, draw=False, record=record, out_dir=Path(tmp), tag="baseline")
         full = run(args.seconds, draw=True, record=record, out_dir=Path(tmp), tag="full")
-    print(f"simulated 1 kHz board, {args.seconds:g} s per run, recording {'on' if record else 'off'}, offscreen")
+    print(f"simulated 1 kHz plate, {args.seconds:g} s per run, recording {'on' if record else 'off'}, offscreen")
     print(f"{'':34s}{'baseline (no drawing)':>24s}{'clinician view':>18s}{'ratio':>8s}")
     rows = [
         ("frame rate, frames/s", "fps", "{:.1f}"),

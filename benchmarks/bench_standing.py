@@ -16,7 +16,7 @@ import numpy as np
 from analysis.resample import swarii
 from analysis.standing import analyze_standing
 from drivers.model import concatenate_blocks
-from drivers.sim.board import SimulatedBoard
+from drivers.wii.sim_device import SimulatedWiiBalanceBoard
 
 
 def swarii_published_loop(time_s, sig, window, fs):
@@ -50,11 +50,11 @@ def best_of(fn, repeats):
 
 
 def main() -> None:
-    board = SimulatedBoard(seed=1)
+    board = SimulatedWiiBalanceBoard(seed=1)
     blocks = []
     with board:
         board.start()
-        while not blocks or blocks[-1].t_s[-1] < 60.0:
+        while not blocks or blocks[-1].t_s[-1] - blocks[0].t_s[0] < 60.0:
             b = board.read(0.5)
             if b is not None:
                 blocks.append(b)

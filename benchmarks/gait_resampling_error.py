@@ -19,30 +19,33 @@ from analysis.gait import analyze_gait
 from analysis.gait_resampled import analyze_gait_resampled
 from analysis.weight_bearing import limb_loads_from_cell_pairs
 from drivers.model import concatenate_blocks
-from drivers.sim.board import WBB_SENSOR_POSITIONS_MM, SimulatedBoard
 from drivers.sim.gait import GaitSubject
+from drivers.wii.description import WBB_SENSOR_POSITIONS_MM
+from drivers.wii.sim_device import SimulatedWiiBalanceBoard
+from physical import STANDARD_GRAVITY_M_S2
 
 MASS_KG = 70.0
-BW_N = MASS_KG * 9.80665
+BW_N = MASS_KG * STANDARD_GRAVITY_M_S2
 MEASURES = ("stance_time_s", "peak1_pct_bw", "peak2_pct_bw", "valley_pct_bw", "loading_rate_pct_bw_s",
             "impulse_pct_bw_s")  # fmt: skip
 
 
 def board_loads(seconds: float, **options: object) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per-limb loads (cell pairs) at the simulated board's own jittered ~100 Hz sample times, stepping in place."""
-    board = SimulatedBoard(mode="stepping", **options)  # type: ignore[arg-type]
+    """Per-limb loads (cell pairs) at the simulated board's own jittered ~83 Hz sample times (subject time, s),
+    stepping in place."""
+    board = SimulatedWiiBalanceBoard(mode="stepping", **options)  # type: ignore[arg-type]
     blocks = []
     with board:
         board.start()
-        while not blocks or blocks[-1].t_s[-1] < seconds:
+        while not blocks or blocks[-1].t_s[-1] - blocks[0].t_s[0] < seconds:
             block = board.read(1.0)
             if block is not None:
                 blocks.append(block)
-        board.stop()
     block = concatenate_blocks(blocks)
-    keep = block.t_s <= seconds
+    t = block.t_s - board.board.step_on_s  # the subject's own time (it starts when it steps on)
+    keep = t <= t[0] + seconds
     loads = limb_loads_from_cell_pairs(block.forces_n[keep].astype(np.float64), np.array(WBB_SENSOR_POSITIONS_MM))
-    return block.t_s[keep], loads.left_n, loads.right_n
+    return t[keep], loads.left_n, loads.right_n
 
 
 def main(n_seeds: int = 8, seconds: float = 60.0) -> None:

@@ -16,6 +16,8 @@ from enum import StrEnum
 import numpy as np
 
 __all__ = [
+    "SIX_COMPONENT_CHANNELS",
+    "SIX_COMPONENT_UNITS",
     "ChannelLayout",
     "ClockSource",
     "DeviceEvent",

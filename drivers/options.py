@@ -101,7 +101,7 @@ SIMULATED_SUBJECT_OPTIONS: Mapping[str, tuple[Callable[[str], Any], str]] = {
     "affected_share_pct": (float, "mean % of body weight on the affected limb"),
 }
 
-#: The ``OPTIONS`` of the subject on a simulated four-cell board (``sim`` and ``sim-wbb``): standing or
+#: The ``OPTIONS`` of the subject on a simulated four-cell board (``sim``): standing or
 #: stepping in place (:class:`~drivers.sim.stepping.SteppingSubject`).
 SIMULATED_BOARD_SUBJECT_OPTIONS: Mapping[str, tuple[Callable[[str], Any], str]] = {
     **SIMULATED_SUBJECT_OPTIONS,

@@ -16,7 +16,7 @@ C3D is what Visual3D, Mokka, OpenSim pipelines, kineticstoolkit (``ktk.read_c3d`
 axes: +x+y, −x+y, −x−y, +x−y, z = 0 on the surface; the plate frame is the lab frame), ``ORIGIN`` (mm,
 ``(0, 0, z)`` of ``DeviceInfo.origin_offset_mm``: a horizontal offset of the moments' origin, as in
 imported recordings, is moved into the moments before writing), ``CHANNEL`` = 1..6, ``ZERO = (1, 0)``
-(no baseline subtraction). The INT parameters are written as INT (ecosystem-ui-formats.md §3.3: ezc3d's
+(no baseline subtraction). The INT parameters are written as INT (docs/sources.md [ezc3d]: ezc3d's
 ``add_parameter`` makes FLOATs of Python ints and its force-platform reader then refuses ``USED``).
 
 C3D needs a uniform sampling rate. A recording on a device clock with no lost samples and intervals within
@@ -37,7 +37,7 @@ from pathlib import Path
 import numpy as np
 
 from analysis.cop import cop_from_cells
-from analysis.resample import swarii
+from analysis.resample import REGULAR_CLOCK_TOLERANCE, regular_rate_hz, swarii
 from drivers.model import ChannelLayout, ClockSource
 from recordings.reader import Recording
 
@@ -45,16 +45,17 @@ __all__ = ["PLATFORM_CHANNELS", "export_c3d", "is_uniform", "platform_signals"]
 
 PLATFORM_CHANNELS = ("Fx1", "Fy1", "Fz1", "Mx1", "My1", "Mz1")
 PLATFORM_UNITS = ("N", "N", "N", "Nmm", "Nmm", "Nmm")
-_UNIFORM_TOLERANCE = 0.01
 
 
 def is_uniform(rec: Recording) -> bool:
-    """True when samples are on a device clock, with no lost samples and intervals within 1 % of nominal."""
+    """True when samples are on a device clock, with no lost samples, and regular
+    (:func:`analysis.resample.regular_rate_hz`) at the nominal rate (within the same 1 %)."""
     if rec.device.clock != ClockSource.DEVICE or rec.n_samples < 2:
         return rec.device.clock == ClockSource.DEVICE
-    period = 1.0 / rec.device.nominal_rate_hz
+    rate = regular_rate_hz(rec.t_s)
     gaps = np.diff(rec.seq.astype(np.int64))
-    return bool(np.all(gaps == 1) and np.all(np.abs(np.diff(rec.t_s) - period) <= _UNIFORM_TOLERANCE * period))
+    return bool(np.all(gaps == 1) and rate is not None
+                and abs(rate / rec.device.nominal_rate_hz - 1.0) <= REGULAR_CLOCK_TOLERANCE)
 
 
 def platform_signals(rec: Recording, forces_n: np.ndarray) -> np.ndarray:

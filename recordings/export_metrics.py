@@ -1,6 +1,6 @@
 """Tidy per-trial metrics: one row per (subject, session, trial, metric) with its value and unit.
 
-Columns ``subject, session, trial, metric, value, unit`` (ecosystem-ui-formats.md §3.4): a cohort is the
+Columns ``subject, session, trial, metric, value, unit`` (docs/sources.md [tidy-data]): a cohort is the
 concatenation of such files, ready for ``pandas.read_csv`` + ``pivot`` or R's tidyverse. Metric names
 are the analysis result's field names with their group (``weight_bearing.affected_load_pct_bw``,
 ``sway.mean_velocity_mm_s``); the unit is read from the name's suffix, the project's naming convention.

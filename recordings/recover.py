@@ -12,7 +12,7 @@ opens with ``swmr=True``; :func:`recover` reads it that way and writes a new fil
 * is a normal HDF5 file (not SWMR, default ``libver``), readable by any HDF5 >= 1.8 tool.
 
 The original is never modified. The pure-Python copy is the alternative to ``h5clear -s`` (Debian
-``hdf5-tools``), which clears the flag in place (ecosystem-ui-formats.md §3.2).
+``hdf5-tools``), which clears the flag in place (docs/sources.md [hdf5-h5clear]).
 """
 
 from __future__ import annotations

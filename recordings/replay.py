@@ -2,7 +2,7 @@
 
 ``station assess standing --device replay:/path/trial.h5`` (or ``registry.create("replay:/path/trial.h5")``)
 opens a recording and yields its samples as a device would, so the GUI, the engine and the analysis can
-be demonstrated and tested on recorded data (BrainFlow's playback board, style-anchors.md §8 item 3).
+be demonstrated and tested on recorded data (BrainFlow's playback board, docs/sources.md [brainflow-playback]).
 
 * The original blocks are replayed as they were received (same ``t_s``, ``seq``, ``forces_n``, ``raw``, ``frames``,
   ``host_rx_s`` and events), so recording a replay gives a file whose data are bit-identical to the
@@ -30,7 +30,7 @@ import numpy as np
 from drivers.device import Device
 from drivers.errors import DeviceDisconnected, DeviceStateError
 from drivers.model import DeviceEvent, DeviceInfo, SampleBlock
-from drivers.sim.board import parse_bool
+from drivers.options import parse_bool
 from recordings.reader import Recording, open_recording
 
 __all__ = ["ReplayDevice", "ReplayFinished"]

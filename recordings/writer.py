@@ -67,7 +67,8 @@ def software_version() -> str:
 
 
 def utc_now_iso() -> str:
-    """Current UTC time as ISO-8601 with milliseconds, e.g. 2026-11-25T21:53:05.123Z."""
+    """Current UTC time as ISO-8601 with milliseconds, e.g. 2026-11-25T21:53:05.123Z: the stamp of every file and
+    every store row."""
     return _dt.datetime.now(_dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 

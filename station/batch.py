@@ -213,7 +213,7 @@ def dask_executor(scheduler: str, *, workers: int | None = None) -> Iterator[Exe
     """A :class:`concurrent.futures.Executor` on Dask distributed (the ``batch`` extra).
 
     ``scheduler="local"`` starts a ``LocalCluster`` of ``workers`` single-threaded worker processes bound to
-    127.0.0.1 with the dashboard off (ecosystem-ui-formats.md §4.4) and stops it afterwards; any other value
+    127.0.0.1 with the dashboard off (docs/sources.md [dask-futures]) and stops it afterwards; any other value
     is the address of an existing scheduler (``tcp://host:8786``) to join. The workers must be able to import
     this package.
     """

@@ -1,4 +1,4 @@
-"""Test-wide setup: Qt offscreen before any QApplication exists (ecosystem-ui-formats.md §1.7)."""
+"""Test-wide setup: Qt offscreen before any QApplication exists (docs/sources.md [qt-threads])."""
 
 import os
 

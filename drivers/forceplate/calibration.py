@@ -1,8 +1,8 @@
 """OFP-1 calibration block and the counts-to-newtons conversion (pure: no I/O).
 
-Byte layout: ``docs/ofp-1.md`` §5 (decision O10 of protocol-clarifications.md left it to us). The
+Byte layout: ``docs/ofp-1.md`` §5 (decision O10, ``docs/ofp-1.md`` §8, left it to us). The
 device stores the block; the host reads it at connect (GET_CALIBRATION) and stores it with every
-recording. Conversion (force-plates-and-mats.md §1.5)::
+recording. Conversion (docs/ofp-1.md §5)::
 
     F = C · (counts − offset − tare)
 
@@ -17,7 +17,7 @@ force F acting at (COPx, COPy, az) the moment is r × F, hence::
     Mx' = Mx + Fy·az,   My' = My − Fx·az,   COPx = −My'/Fz,   COPy = Mx'/Fz
 
 undefined (NaN) where ``Fz < fz_min_n`` (10 N default). The Tec Gihan SDK (``tecgihan/forceplate-python``
-README, force-plates-and-mats.md §1.5) writes ``Mx − Fy·az`` and ``My + Fx·az``: the same physics in a
+README; docs/sources.md [tecgihan-sdk]) writes ``Mx − Fy·az`` and ``My + Fx·az``: the same physics in a
 z-down frame (Kistler's convention, az0 < 0); ``docs/ofp-1.md`` §5.3 says why OFP-1 keeps z up. This
 lives here rather than in ``analysis/`` because az comes from the calibration block; the load-cell COP
 stays in :mod:`analysis.cop`.

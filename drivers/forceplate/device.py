@@ -3,7 +3,7 @@
 Open: find the plate by VID/PID (and serial, the device address), set the configuration, claim the
 vendor interface, read GET_INFO, the calibration block and the tare, anchor the device clock to the
 host clock with a bracketed GET_TIME. Read: large bulk reads (16 KiB, a multiple of wMaxPacketSize)
-with short timeouts (150 ms by default, force-plates-and-mats.md §3.3), fed to the
+with short timeouts (150 ms by default, docs/ofp-1.md §9), fed to the
 :class:`~drivers.forceplate.stream_parser.StreamParser`; :class:`~drivers.forceplate.timeline.PlateTimeline`
 turns what it parses into blocks on the host time base, raw counts always kept (``DeviceInfo.raw_counts``).
 The engine's reader thread is the one thread that reads: ``read()`` does the bulk transfers itself, so
@@ -58,7 +58,7 @@ from drivers.forceplate.usb_access import (
 from drivers.model import SIX_COMPONENT_CHANNELS, SIX_COMPONENT_UNITS, ChannelLayout, DeviceInfo, SampleBlock
 from drivers.sim.clock import SimClock
 
-__all__ = ["DEFAULT_PID", "DEFAULT_VID", "ForcePlate", "MonotonicClock", "real_backend"]
+__all__ = ["ForcePlate", "MonotonicClock"]
 
 READ_SIZE = 16384  # bytes per bulk read: a multiple of 64 and 512
 _CTRL_TIMEOUT_MS = 500

@@ -1,7 +1,7 @@
 """OFP-1 data frames, one at a time: layout constants, encode, strict decode, reference decoder (pure: no I/O).
 
-The byte layout is specified in ``docs/ofp-1.md`` §4 (force-plates-and-mats.md §1.5 with the binding
-decisions O1-O16 of protocol-clarifications.md). All multi-byte fields are little-endian; the frame
+The byte layout is specified in ``docs/ofp-1.md`` §4 (the draft with the binding
+decisions O1-O16 (§8 there)). All multi-byte fields are little-endian; the frame
 starts with the byte sequence ``A5 5A``; samples are sample-major int32; the frame ends with the
 CRC-32 (``zlib.crc32``) of bytes 0 … 27+L, stored little-endian.
 
@@ -13,7 +13,7 @@ Many frames from a byte stream: :class:`drivers.forceplate.stream_parser.StreamP
 
 References
 ----------
-``docs/ofp-1.md`` §4; protocol-clarifications.md O1-O16.
+``docs/ofp-1.md`` §4; docs/ofp-1.md §8 (O1-O16).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """OFP-1 EP0 vendor requests: codes and the byte layouts of their payloads (pure: no I/O).
 
-Layouts: ``docs/ofp-1.md`` §3 (O10: the notes gave no byte layout; these are ours). Little-endian.
+Layouts: ``docs/ofp-1.md`` §3 (O10: the draft gave no byte layout; these are ours). Little-endian.
 """
 
 from __future__ import annotations

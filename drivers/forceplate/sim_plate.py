@@ -13,7 +13,8 @@ from drivers.device import FoundDevice
 from drivers.forceplate.calibration import Layout
 from drivers.forceplate.device import ForcePlate
 from drivers.forceplate.pair import PlatePair
-from drivers.forceplate.usb_sim import LOAD_CELL_POSITIONS_MM, FaultPlan, SimulatedPlateBackend
+from drivers.forceplate.usb_faults import FaultPlan
+from drivers.forceplate.usb_sim import LOAD_CELL_POSITIONS_MM, SimulatedPlateBackend
 from drivers.options import SIMULATED_SUBJECT_OPTIONS, parse_bool
 from drivers.sim.clock import FastClock, RealTimeClock
 from drivers.sim.subject import StandingSubject

@@ -7,7 +7,7 @@ consecutive sample frames.
 
 References
 ----------
-``docs/ofp-1.md`` §6.1-6.2; protocol-clarifications.md O8, O9, O15.
+``docs/ofp-1.md`` §6.1-6.2; docs/ofp-1.md §8 (O8, O9, O15).
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ Plain records, no logic: :class:`ParsedChunk` (one :meth:`~drivers.forceplate.st
 
 References
 ----------
-``docs/ofp-1.md`` §6 (continuity accounting); protocol-clarifications.md O8, O9.
+``docs/ofp-1.md`` §6 (continuity accounting); docs/ofp-1.md §8 (O8, O9).
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ tare)``.
 
 References
 ----------
-``docs/ofp-1.md`` §6.2-6.3; protocol-clarifications.md O8, O9.
+``docs/ofp-1.md`` §6.2-6.3; docs/ofp-1.md §8 (O8, O9).
 """
 
 from __future__ import annotations

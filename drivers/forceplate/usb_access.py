@@ -8,7 +8,7 @@ EPIPE = STALL, EACCES = no permission (install the udev rules).
 
 References
 ----------
-``docs/ofp-1.md`` §2 (USB identity, endpoints), §6.3 (host behaviour); force-plates-and-mats.md §3.3 (pyusb).
+``docs/ofp-1.md`` §2 (USB identity, endpoints), §6.3 (host behaviour); docs/ofp-1.md §9 (pyusb).
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ transfer-level faults (stalls, silences, unplug) are applied by the backend
 
 References
 ----------
-``docs/ofp-1.md`` §6 (continuity accounting the faults exercise); protocol-clarifications.md O9.
+``docs/ofp-1.md`` §6 (continuity accounting the faults exercise); docs/ofp-1.md §8 (O9).
 """
 
 from __future__ import annotations

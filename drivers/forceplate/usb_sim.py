@@ -2,7 +2,7 @@
 
 Tests and the ``sim-plate`` driver pass :class:`SimulatedPlateBackend` to ``usb.core.find(backend=...)``,
 so the driver runs pyusb's real ``usb.core`` (descriptors, configuration, claiming, control and bulk
-transfers, error mapping) over a byte-exact device model (force-plates-and-mats.md §3.1):
+transfers, error mapping) over a byte-exact device model (docs/ofp-1.md §9):
 
 * real descriptors (:mod:`drivers.forceplate.usb_descriptors`): device (bcdUSB 2.10), one configuration,
   one vendor interface (class 0xFF) with bulk IN 0x81 and bulk OUT 0x01 (64 B), strings, a BOS with the
@@ -39,8 +39,6 @@ from drivers.forceplate.requests import REQUEST_OUT
 from drivers.forceplate.sim_firmware import (
     LOAD_CELL_POSITIONS_MM,
     PlateModel,
-    load_cell_calibration,
-    six_component_calibration,
 )
 from drivers.forceplate.usb_access import DEFAULT_PID, DEFAULT_VID
 from drivers.forceplate.usb_descriptors import (
@@ -57,16 +55,7 @@ from drivers.forceplate.usb_faults import FaultInjector, FaultLedger, FaultPlan
 from drivers.sim.clock import FastClock, SimClock
 from drivers.sim.subject import StandingSubject
 
-__all__ = [
-    "DEFAULT_PID",
-    "DEFAULT_VID",
-    "FaultLedger",
-    "FaultPlan",
-    "PlateModel",
-    "SimulatedPlateBackend",
-    "load_cell_calibration",
-    "six_component_calibration",
-]
+__all__ = ["SimulatedPlateBackend"]
 
 
 class _Handle:

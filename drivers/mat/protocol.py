@@ -2,7 +2,7 @@
 
 The implemented format is the one documented for the **DO-P4864** 48 × 64 resistive pressure mat
 (CH340 USB-UART at 1 000 000 baud 8N1; ``RGu0/feet-force-plate`` ``docs/modules/02-device-acquisition.md``
-and ``docs/hardware/device-specifications/do-p4864/README.md``; research note force-plates-and-mats.md §2.1).
+and ``docs/hardware/device-specifications/do-p4864/README.md``; docs/pressure-mat.md).
 One frame is 3079 bytes::
 
     offset  size  field

@@ -1,7 +1,10 @@
-"""Simulated subjects and simulated devices: everything runs without hardware."""
+"""Simulated subjects and their clocks: what the simulated devices carry (everything runs without hardware).
 
-from drivers.sim.board import SimulatedBoard
+The simulated Wii Balance Board (``sim``) is :class:`drivers.wii.sim_device.SimulatedWiiBalanceBoard`; the
+subjects here plug into it and into the other simulators.
+"""
+
 from drivers.sim.clock import FastClock, RealTimeClock, SimClock
 from drivers.sim.subject import StandingSubject, SubjectTruth
 
-__all__ = ["FastClock", "RealTimeClock", "SimClock", "SimulatedBoard", "StandingSubject", "SubjectTruth"]
+__all__ = ["FastClock", "RealTimeClock", "SimClock", "StandingSubject", "SubjectTruth"]

@@ -1,6 +1,6 @@
 """A seeded simulated person walking (or stepping in place) with an antalgic pattern, one force signal per foot.
 
-Model (units: N, s, %BW; analysis-formulas.md §6, analysis-methods.md §2.4):
+Model (units: N, s, %BW; docs/formulas.md §6, docs/methods.md §2.4):
 
 * Steps alternate: the left foot lands at ``t0 + k·T``, the right one at ``t0 + T/2 + k·T``, with the stride
   period ``T = 2 · 60 / cadence`` (cadence in steps per minute). Unless a cadence is given, T is chosen so
@@ -14,7 +14,7 @@ Model (units: N, s, %BW; analysis-formulas.md §6, analysis-methods.md §2.4):
   ``∫₀¹ g dτ = 2/π + 2β/(3π)``.
 * Antalgic pattern on the affected side: stance shorter by ``affected_stance_reduction_pct`` and both peaks
   lower by ``affected_peak_reduction_pct``; the mean valley keeps its %BW value on both sides (a flatter
-  double hump on the affected side, analysis-methods.md §2.6).
+  double hump on the affected side, docs/methods.md §2.6).
 * Step-to-step variability: each step's stance and peak are multiplied by ``1 + variability_pct/100 · z``,
   z standard normal clipped to ±4 (seeded); the valley scales with its step's peak.
 * Sensor noise: white Gaussian, ``noise_n`` RMS, on both channels.
@@ -31,13 +31,14 @@ from typing import Literal
 import numpy as np
 from scipy import optimize
 
+from physical import STANDARD_GRAVITY_M_S2
+
 __all__ = ["GAIT_MODES", "GaitSubject", "GaitTruth"]
 
-STANDARD_GRAVITY_M_S2 = 9.80665
 
 GAIT_MODES: dict[str, dict[str, float]] = {
     # self-selected walking: stance ~0.65 s, F1/F2 ≈ 1.1 BW, valley ≈ 0.75 BW (GaitRec healthy controls,
-    # analysis-methods.md §2.4); momentum balance then gives ~115-120 steps/min
+    # docs/methods.md §2.4); momentum balance then gives ~115-120 steps/min
     "walking": {"stance_s": 0.65, "peak_pct_bw": 110.0, "valley_pct_bw": 75.0},
     # stepping in place: longer stance, a shallow double hump (~70 steps/min)
     "stepping": {"stance_s": 0.95, "peak_pct_bw": 102.0, "valley_pct_bw": 85.0},

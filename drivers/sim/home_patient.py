@@ -6,10 +6,11 @@ steps up onto the board or marches on the spot, with a known number of complete 
 repetitions, a pause, and a spell off the board. Tests compare detected repetitions with this truth
 (:attr:`HomeSetSubject.rep_starts_s`).
 
-:class:`SimulatedHomeBoard` (driver ``sim-home``) is a :class:`~drivers.sim.board.SimulatedBoard` carrying
-such a subject; :meth:`SimulatedHomeBoard.prepare_set` switches exercise between sets (the guided session
-calls it). The patient over weeks (which days a session is done, how many repetitions, pain before/after/next
-day, a gradual improvement of the affected-limb share) is :class:`~drivers.sim.home_course.HomePatientCourse`.
+:class:`SimulatedHomeBoard` (driver ``sim-home``) is the byte-exact simulated Wii board
+(:class:`~drivers.wii.sim_device.SimulatedWiiBalanceBoard`, ``sim``) carrying such a subject;
+:meth:`SimulatedHomeBoard.prepare_set` switches exercise between sets (the guided session calls it). The
+patient over weeks (which days a session is done, how many repetitions, pain before/after/next day, a gradual
+improvement of the affected-limb share) is :class:`~drivers.sim.home_course.HomePatientCourse`.
 
 Movement model (units N, mm, s; affected share in % of the load on the board):
 
@@ -26,18 +27,17 @@ Movement model (units N, mm, s; affected share in % of the load on the board):
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, Literal
 
 import numpy as np
 
 from drivers.device import FoundDevice
-from drivers.options import SIMULATED_SUBJECT_OPTIONS, parse_bool
-from drivers.sim.board import SimulatedBoard
+from drivers.options import SIMULATED_BOARD_SUBJECT_OPTIONS, SIMULATED_SUBJECT_OPTIONS
 from drivers.sim.clock import SimClock
 from drivers.sim.scaled_clock import ScaledClock
 from drivers.sim.subject import StandingSubject, SubjectTruth
+from drivers.wii.sim_device import SimulatedWiiBalanceBoard
 
 __all__ = ["EXERCISE_MOTIONS", "HomeSetSubject", "SimulatedHomeBoard"]
 
@@ -239,14 +239,20 @@ class HomeSetSubject(StandingSubject):
         return SubjectTruth(t, fz, cop_x, base.cop_y_mm, left, right)
 
 
-class SimulatedHomeBoard(SimulatedBoard):
-    """Driver ``sim-home``: a simulated board with a :class:`HomeSetSubject` doing the current set.
+class SimulatedHomeBoard(SimulatedWiiBalanceBoard):
+    """Driver ``sim-home``: the byte-exact simulated Wii board (``sim``) with a :class:`HomeSetSubject` doing the set.
 
-    ``speed`` > 0 paces the samples at that many times real time (1 = real time; the console demo uses
-    it); 0 (default) generates them as fast as possible (:class:`~drivers.sim.clock.FastClock`).
+    Every ``open()`` tares the empty board (the patient steps off, as on a real board); the patient steps on
+    when the recording starts and performs the set from then on (``wait_for_subject_s`` is 0 by default: a
+    step-up begins off the board). ``speed`` > 0 paces the reports at that many times real time (1 = real time;
+    the console demo uses it); 0 (default) generates them as fast as possible
+    (:class:`~drivers.sim.clock.FastClock`).
     """
 
+    DRIVER: ClassVar[str] = "sim-home"
     OPTIONS: ClassVar[Mapping[str, tuple[Callable[[str], Any], str]]] = {
+        **{k: v for k, v in SimulatedWiiBalanceBoard.OPTIONS.items()
+           if k not in SIMULATED_BOARD_SUBJECT_OPTIONS and k != "step_on_s"},
         "exercise": (str, "library key of the exercise the simulated patient performs"),
         "reps": (int, "complete repetitions the patient performs in the set"),
         "hold_s": (float, "hold time of hold exercises, s"),
@@ -260,14 +266,13 @@ class SimulatedHomeBoard(SimulatedBoard):
         "pain_before": (float, "pain the simulated patient reports before the session, 0-10"),
         "pain_after": (float, "pain the simulated patient reports after the session, 0-10"),
         "noise": (float, "multiplier of sway and force fluctuation (1 = default)"),
-        "dropout": (float, "probability that a sample is lost, 0-1"),
         "seed": (int, "random seed"),
-        "realtime": (parse_bool, "pace samples by the wall clock"),
         "speed": (float, "pace samples at this many times real time (0 = as fast as possible)"),
     }
 
     def __init__(
         self,
+        address: str = "",
         *,
         exercise: str = "stance-eyes-open",
         reps: int = 5,
@@ -284,12 +289,12 @@ class SimulatedHomeBoard(SimulatedBoard):
         pain_before: float = 2.0,
         pain_after: float = 3.0,
         noise: float = 1.0,
-        dropout: float = 0.0,
         seed: int = 0,
         realtime: bool = False,
         speed: float = 0.0,
         clock: SimClock | None = None,
-        **subject_options: Any,
+        wait_for_subject_s: float = 0.0,
+        **options: Any,
     ) -> None:
         if not 0.0 <= compliance <= 1.0:
             raise ValueError(f"compliance is a fraction 0-1, got {compliance}")
@@ -307,14 +312,12 @@ class SimulatedHomeBoard(SimulatedBoard):
             clock = ScaledClock(speed)
         self._params: dict[str, Any] = dict(
             mass_kg=mass_kg, affected_side=affected_side, affected_share_pct=affected_share_pct,
-            reached_pct=reached_pct, noise=noise, **subject_options)
+            reached_pct=reached_pct, noise=noise)
         self.compliance = float(compliance)
         self._set = dict(exercise=exercise, reps=reps, hold_s=hold_s, half_reps=half_reps, set_index=set_index)
         self._base_seed = int(seed)
-        super().__init__(self._make_subject(), seed=seed, realtime=realtime or speed > 0, clock=clock,
-                         dropout=dropout)
-        self._info = dataclasses.replace(self._info, driver="sim-home",
-                                         model="Simulated home patient on a balance board (Wii geometry)")
+        super().__init__(address, subject=self._make_subject(), seed=seed, realtime=realtime or speed > 0,
+                         clock=clock, wait_for_subject_s=wait_for_subject_s, step_on_at_start=True, **options)
 
     def _make_subject(self) -> HomeSetSubject:
         s = self._set
@@ -337,13 +340,15 @@ class SimulatedHomeBoard(SimulatedBoard):
 
     @property
     def home_subject(self) -> HomeSetSubject:
-        assert isinstance(self.subject, HomeSetSubject)
-        return self.subject
+        subject = self.subject
+        assert isinstance(subject, HomeSetSubject)
+        return subject
 
     def _open(self) -> None:
-        self.subject = self._make_subject()  # a fresh subject: device time restarts at 0 on open
+        self.subject = self._make_subject()  # a fresh patient for the set: on the board when the recording starts
         super()._open()
 
     @classmethod
     def find(cls) -> list[FoundDevice]:
-        return [FoundDevice("sim-home", "", "simulated home patient doing the prescribed exercises (Wii geometry)")]
+        return [FoundDevice("sim-home", "", "simulated home patient doing the prescribed exercises "
+                                            "(byte-exact simulated Wii board)")]

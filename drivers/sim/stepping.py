@@ -10,7 +10,7 @@ stance width each foot stands over one pair of cells and the left/right cell pai
 exactly (apart from the cells' own noise).
 
 :meth:`sample` returns the same :class:`~drivers.sim.subject.SubjectTruth` a standing subject gives, so any
-board simulator built for a standing subject (``sim``, ``sim-wbb``) takes a stepping one as well.
+board simulator built for a standing subject (``sim``) takes a stepping one as well.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ Model (units: N, mm, s):
   Butterworth low-pass at ``sway_corner_hz``, scaled to the requested RMS (ML RMS = stance_width·RMS(δ)).
   For such a process the RMS velocity is 2π·corner·RMS, so the defaults (3.0 / 4.5 mm RMS, 0.35 Hz)
   give a mean COP speed near 10 mm/s and a 95 % ellipse near 250 mm², inside the healthy-to-patient
-  range of analysis-formulas.md §7.
+  range of docs/formulas.md §7.
 
 The process is generated on an internal 1 kHz grid in chunks (``scipy.signal.lfilter`` with carried
 state, so it streams forever) and sampled at whatever times the device asks for, by linear
@@ -26,10 +26,10 @@ from typing import Literal
 import numpy as np
 from scipy import signal
 
-__all__ = ["STANDARD_GRAVITY_M_S2", "StandingSubject", "SubjectTruth"]
+from physical import STANDARD_GRAVITY_M_S2
 
-#: Standard acceleration of gravity, m/s² (3rd CGPM, 1901).
-STANDARD_GRAVITY_M_S2 = 9.80665
+__all__ = ["StandingSubject", "SubjectTruth"]
+
 
 _GRID_HZ = 1000.0
 _CHUNK_S = 2.0

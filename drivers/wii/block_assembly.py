@@ -4,15 +4,15 @@ Samples are stamped with the host's monotonic arrival time (never allowed to ste
 ``seq`` (the board has none): every received 0x32/0x34 report takes a number, so a corrupted report
 leaves a gap in ``seq``. Counts become kg through the calibration (two segments, no clamping), the tare
 is subtracted in kg (W8), then kg → N. Each block carries the raw counts and its events: front-button
-presses and releases (``button``), one ``wbb.battery_temp`` event with the battery and temperature
-bytes of the block's last 0x34 report, ``wbb.status`` on every status report (after which the
-reporting mode is re-sent: the board resets it) and ``wbb.bad_reports`` when malformed reports arrived.
-Events with no sample in a read wait for the next block that has samples. Kernel evdev frames (already
-in 10 g units) take the same path without the calibration.
+presses and releases (``button``), a ``wbb.battery_temp`` event with the battery and temperature bytes of
+the block's last 0x34 report whenever they differ from the last ones reported (so the first block has one),
+``wbb.status`` on every status report (after which the reporting mode is re-sent: the board resets it) and
+``wbb.bad_reports`` when malformed reports arrived. Events with no sample in a read wait for the next block
+that has samples. Kernel evdev frames (already in 10 g units) take the same path without the calibration.
 
 References
 ----------
-wii-balance-board.md §1.3, §1.6, §1.8, §1.10; protocol-clarifications.md W1, W2, W8, W13.
+docs/wii-protocol.md §1.3, §1.6, §1.8, §1.10; docs/wii-protocol.md W1, W2, W8, W13.
 """
 
 from __future__ import annotations
@@ -141,11 +141,12 @@ class BlockAssembler:
             changes = np.flatnonzero(np.diff(np.concatenate([[self.button], buttons]).astype(np.int8)))
             for i in changes:
                 self._button_event(float(t[i]), bool(buttons[i]), keep, int(seq[i]))
-            has34 = dec.battery[valid] >= 0
-            if np.any(has34):
-                last = int(np.flatnonzero(has34)[-1])
-                self.last_battery = int(dec.battery[valid][last])
-                self.last_temperature = int(dec.temperature[valid][last])
+            has34 = np.flatnonzero(dec.battery[valid] >= 0)
+            reading = None if not has34.size else (int(dec.battery[valid][has34[-1]]),
+                                                   int(dec.temperature[valid][has34[-1]]))
+            if reading is not None and reading != (self.last_battery, self.last_temperature):
+                last = int(has34[-1])
+                self.last_battery, self.last_temperature = reading
                 ref = calibration.reference_temperature
                 self.pending_events.append(DeviceEvent(
                     float(t[last]), int(seq[last]), "wbb.battery_temp",

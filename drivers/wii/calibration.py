@@ -5,8 +5,8 @@ later (W7). The 24-byte read alone cannot be checked (``crc_status = unavailable
 
 References
 ----------
-wii-balance-board.md §1.5 (block layout, CRC as Dolphin and Wii Fit compute it);
-protocol-clarifications.md W6, W7; Dolphin ``WiimoteEmu/Extension/BalanceBoard.cpp``.
+docs/wii-protocol.md §1.5 (block layout, CRC as Dolphin and Wii Fit compute it);
+docs/wii-protocol.md W6, W7; Dolphin ``WiimoteEmu/Extension/BalanceBoard.cpp``.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ is *not* the conversion used for research data.
 
 References
 ----------
-wii-balance-board.md §1.6, §1.8; protocol-clarifications.md W7, W11; Linux
+docs/wii-protocol.md §1.6, §1.8; docs/wii-protocol.md W7, W11; Linux
 ``hid-wiimote-modules.c`` (``wiimod_bboard_in_ext``); the 2025 kernel RFC (temperature, battery bars).
 """
 
@@ -18,12 +18,10 @@ from __future__ import annotations
 import numpy as np
 
 from drivers.wii.calibration import Calibration
+from physical import STANDARD_GRAVITY_M_S2
 
-__all__ = ["STANDARD_GRAVITY_M_S2", "battery_bars", "kg_to_newtons", "raw_to_kernel_10g", "raw_to_kg",
+__all__ = ["battery_bars", "kg_to_newtons", "raw_to_kernel_10g", "raw_to_kg",
            "status_battery_pct", "wii_fit_temperature_correction"]
-
-#: Standard acceleration of gravity, m/s² (kg → N).
-STANDARD_GRAVITY_M_S2 = 9.80665
 
 
 def raw_to_kg(raw: np.ndarray, cal: Calibration) -> np.ndarray:
@@ -91,7 +89,7 @@ def raw_to_kernel_10g(raw: np.ndarray, cal: Calibration) -> np.ndarray:
 
 
 def wii_fit_temperature_correction(kg: np.ndarray, temperature: np.ndarray, reference_temperature: int) -> np.ndarray:
-    """Wii Fit's temperature and gravity correction, as quoted by the 2025 kernel RFC (notes §1.6).
+    """Wii Fit's temperature and gravity correction, as quoted by the 2025 kernel RFC (docs/wii-protocol.md §1.6).
 
     ``m' = 0.9990813732 · m · (1 − 0.0007 · (T − T_ref))`` with T the 0x34 E8 byte and T_ref the byte at
     0xA40060 (≈ −0.98 % per 14 units). Not applied by the driver (the bytes are recorded); offered for

@@ -1,6 +1,6 @@
 """What a Wii Balance Board tells a recording about itself: its orientation, geometry, info and settings.
 
-How the subject stands on the board (protocol-clarifications.md, orientation): ``standard`` = steps on
+How the subject stands on the board (docs/wii-protocol.md "Orientation"): ``standard`` = steps on
 from the power-button edge and faces away from it (power button behind the heels); ``reversed`` = faces
 the power button, which rotates the board frame by 180° (left and right swap, so do front and back).
 The sensor positions are given in the subject's frame (x to the right, y forward), so a reversed board
@@ -8,7 +8,7 @@ still puts each limb's load on the right side of the analysis.
 
 References
 ----------
-wii-balance-board.md §1.6 (conversion), §2.3 (evdev caveat); protocol-clarifications.md W8, orientation.
+docs/wii-protocol.md §1.6 (conversion), §2.3 (evdev caveat); docs/wii-protocol.md W8, "Orientation".
 """
 
 from __future__ import annotations
@@ -18,15 +18,22 @@ from typing import Any
 import numpy as np
 
 from drivers.model import ClockSource, DeviceInfo
-from drivers.sim.board import WBB_SENSOR_POSITIONS_MM
 from drivers.wii.calibration import Calibration
 from drivers.wii.discovery import EVDEV_CAVEAT
 from drivers.wii.reports import CHANNELS
 from drivers.wii.tare import TareResult
 from drivers.wii.transports.base import Transport
-from drivers.wii.transports.simulated import SimTransport
 
-__all__ = ["ORIENTATIONS", "board_info", "board_settings", "sensor_positions_mm"]
+__all__ = ["ORIENTATIONS", "WBB_SENSOR_POSITIONS_MM", "board_info", "board_settings", "sensor_positions_mm"]
+
+#: Sensor positions in the board frame, wire order TR, BR, TL, BL, mm: 433 mm × 238 mm spacing (Leach et al.
+#: 2014), origin at the centre of the four sensors (docs/wii-balance-board.md "Orientation").
+WBB_SENSOR_POSITIONS_MM: tuple[tuple[float, float], ...] = (
+    (216.5, 119.0),
+    (216.5, -119.0),
+    (-216.5, 119.0),
+    (-216.5, -119.0),
+)
 
 #: The two ways to stand on the board, and what each means.
 ORIENTATIONS = {
@@ -63,7 +70,7 @@ def board_info(driver: str, transport: Transport, report_mode: int, nominal_rate
         clock=ClockSource.HOST_ARRIVAL,
         firmware=f"{transport.name}; report {report_mode:#04x}" if not evdev else "evdev",
         raw_counts=not evdev,
-        simulated=isinstance(transport, SimTransport),
+        simulated=transport.simulated,
     )
 
 

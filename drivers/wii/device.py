@@ -3,7 +3,7 @@
 ``open()`` picks and opens a transport (:mod:`drivers.wii.discovery`), runs the initialisation
 (:mod:`drivers.wii.handshake`: status, LED1, extension init, 6-byte ID check, calibration with its CRC,
 reporting mode) and then tares (:mod:`drivers.wii.tare`): the mean of ``tare_s`` (≥ 2 s) of the
-**unloaded** board, in the kg domain (protocol-clarifications.md W8), is subtracted from every later
+**unloaded** board, in the kg domain (docs/wii-protocol.md W8), is subtracted from every later
 sample. ``start()`` lights LED1 and, after a tare, waits for the subject to step on (load above
 ``min_load_kg`` for ``settle_s``, within ``wait_for_subject_s``) before the first sample is delivered.
 
@@ -13,17 +13,17 @@ battery and bad-report events. After a link drop the device reconnects within ``
 a ``wbb.reconnected`` event; the gap is also a jump in ``seq`` estimated from the nominal rate
 (nothing received is lost).
 
-``sim-wbb`` is :class:`~drivers.wii.sim_device.SimulatedWiiBalanceBoard` (still importable from here).
+The simulated board (registry ``sim``) is :class:`~drivers.wii.sim_device.SimulatedWiiBalanceBoard`: this
+class over a :class:`~drivers.wii.transports.simulated.SimTransport`.
 
 References
 ----------
-wii-balance-board.md §1-2; protocol-clarifications.md W1-W13.
+docs/wii-protocol.md §1-2; docs/wii-protocol.md W1-W13.
 """
 
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
@@ -34,16 +34,12 @@ from drivers.options import choice, parse_bool
 from drivers.wii import protocol as p
 from drivers.wii.block_assembly import BlockAssembler
 from drivers.wii.description import ORIENTATIONS, board_info, board_settings, sensor_positions_mm
-from drivers.wii.discovery import EVDEV_CAVEAT, attached_boards, choose_transport
+from drivers.wii.discovery import attached_boards, choose_transport
 from drivers.wii.handshake import initialise
-from drivers.wii.reports import CHANNELS
-from drivers.wii.tare import MIN_TARE_S, TARE_MAX_LOAD_KG, TareResult, measure_tare, wait_for_subject
-from drivers.wii.transport import SimTransport, Transport, find_evdev_nodes, find_hidraw_nodes
+from drivers.wii.tare import MIN_TARE_S, TareResult, measure_tare, wait_for_subject
+from drivers.wii.transports import Transport, find_evdev_nodes, find_hidraw_nodes
 
-__all__ = [
-    "CHANNELS", "EVDEV_CAVEAT", "MIN_TARE_S", "NOMINAL_RATE_HZ", "ORIENTATIONS", "TARE_MAX_LOAD_KG", "TareResult",
-    "WiiBalanceBoard",
-]
+__all__ = ["NOMINAL_RATE_HZ", "WiiBalanceBoard"]
 
 log = logging.getLogger(__name__)
 
@@ -168,6 +164,10 @@ class WiiBalanceBoard(Device):
     def last_temperature(self) -> int | None:
         """E8 temperature byte of the latest 0x34 report kept, or None."""
         return self._blocks.last_temperature
+
+    def report_battery_again(self) -> None:
+        """Give the next block a ``wbb.battery_temp`` event even if battery and temperature did not change."""
+        self._blocks.last_battery = self._blocks.last_temperature = None
 
     @property
     def last_status(self) -> p.Status | None:
@@ -319,7 +319,7 @@ class WiiBalanceBoard(Device):
         last_error: Exception = cause
         while transport.now() < deadline:
             transport.close()
-            self._wait(0.5)
+            transport.wait(0.5)
             try:
                 transport.reopen()
                 if transport.kind == "reports":
@@ -347,18 +347,3 @@ class WiiBalanceBoard(Device):
             f"the Wii Balance Board disconnected and did not come back within {self.reconnect_s:g} s "
             f"({last_error}); check the batteries and the distance to the Bluetooth adapter"
         ) from cause
-
-    def _wait(self, seconds: float) -> None:
-        if isinstance(self._transport, SimTransport):
-            self._transport.wait(seconds)
-        else:
-            time.sleep(seconds)
-
-
-def __getattr__(name: str) -> Any:
-    # ``sim-wbb`` lives in drivers.wii.sim_device (it imports this module); keep the old import path working.
-    if name == "SimulatedWiiBalanceBoard":
-        from drivers.wii.sim_device import SimulatedWiiBalanceBoard
-
-        return SimulatedWiiBalanceBoard
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

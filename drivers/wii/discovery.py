@@ -7,7 +7,7 @@ the first hidraw board wins, then the first evdev node. The node finders are pas
 
 References
 ----------
-wii-balance-board.md §2.1 (detection), §2.4 (how user space finds the board), §2.6 (hidraw by VID/PID).
+docs/wii-protocol.md §2.1 (detection), §2.4 (how user space finds the board), §2.6 (hidraw by VID/PID).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from drivers.wii.transports.hidraw import HidrawTransport
 
 __all__ = ["EVDEV_CAVEAT", "attached_boards", "choose_transport", "not_found_message"]
 
-#: What the kernel's evdev path does to the data (wii-balance-board.md §2.3).
+#: What the kernel's evdev path does to the data (docs/wii-protocol.md §2.3).
 EVDEV_CAVEAT = "evdev: kernel-calibrated 10 g units, clamped at 0, fuzz-filtered; not fit for sway research"
 
 NodeFinder = Callable[[], list[tuple[str, str]]]

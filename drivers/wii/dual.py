@@ -179,6 +179,8 @@ class DualWiiBalanceBoard(DevicePair):
         if board.tare is not None and self.wait_for_subject_s > 0:
             wait_for_subject(self._read, board.transport.now, self.wait_for_subject_s, board.min_load_kg,
                              board.settle_s)
+            for side in (self.left, self.right):  # what the wait consumed: the recording gets it again
+                side.report_battery_again()
 
     def _read(self, timeout_s: float) -> SampleBlock | None:
         for block, stream in zip(self._read_sides(timeout_s), self._streams, strict=True):

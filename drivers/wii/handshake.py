@@ -9,7 +9,7 @@ counted through ``on_malformed``.
 
 References
 ----------
-wii-balance-board.md §1.4, §1.5; protocol-clarifications.md W6, W10, W13.
+docs/wii-protocol.md §1.4, §1.5; docs/wii-protocol.md W6, W10, W13.
 """
 
 from __future__ import annotations

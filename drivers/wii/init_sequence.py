@@ -4,7 +4,7 @@ Pure (no I/O): the device runs it over a transport (:mod:`drivers.wii.handshake`
 
 References
 ----------
-wii-balance-board.md §1.4 (the kernel's initialisation); protocol-clarifications.md W6.
+docs/wii-protocol.md §1.4 (the kernel's initialisation); docs/wii-protocol.md W6.
 """
 
 from __future__ import annotations

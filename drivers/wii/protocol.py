@@ -13,7 +13,7 @@ in one module per responsibility, all re-exported here:
 
 References
 ----------
-wii-balance-board.md §1; protocol-clarifications.md W1-W13; Linux ``drivers/hid/hid-wiimote-core.c``,
+docs/wii-protocol.md §1; docs/wii-protocol.md W1-W13; Linux ``drivers/hid/hid-wiimote-core.c``,
 ``hid-wiimote-modules.c``; Dolphin ``WiimoteEmu/Extension/BalanceBoard.cpp``; wiibrew.org/wiki/Wii_Balance_Board.
 """
 
@@ -25,7 +25,6 @@ from drivers.wii.calibration import CrcStatus as CrcStatus
 from drivers.wii.calibration import calibration_crc as calibration_crc
 from drivers.wii.calibration import parse_calibration as parse_calibration
 from drivers.wii.calibration import parse_calibration_block as parse_calibration_block
-from drivers.wii.conversion import STANDARD_GRAVITY_M_S2 as STANDARD_GRAVITY_M_S2
 from drivers.wii.conversion import battery_bars as battery_bars
 from drivers.wii.conversion import kg_to_newtons as kg_to_newtons
 from drivers.wii.conversion import raw_to_kernel_10g as raw_to_kernel_10g

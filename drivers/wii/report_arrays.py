@@ -5,7 +5,7 @@ data is never a sample), without a Python loop over reports: the hot path of the
 
 References
 ----------
-wii-balance-board.md §1.3 (report layouts); protocol-clarifications.md W1, W2.
+docs/wii-protocol.md §1.3 (report layouts); docs/wii-protocol.md W1, W2.
 """
 
 from __future__ import annotations

@@ -1,14 +1,14 @@
 """Wii Balance Board HID reports: identifiers, memory map, encoders and the one-report decoder. No I/O.
 
 Framing is hidraw/hidapi framing: byte 0 is the report ID, no 0xA1/0xA2 HIDP prefix
-(wii-balance-board.md §1.1). Sensor order is the wire order **TR, BR, TL, BL** everywhere.
+(docs/wii-protocol.md §1.1). Sensor order is the wire order **TR, BR, TL, BL** everywhere.
 
 Output reports (host → board, §1.2): 0x11 LEDs, 0x12 data-reporting mode, 0x15 status request,
 0x16 write memory, 0x17 read memory. Input reports (board → host, §1.3): 0x20 status, 0x21 read
 data, 0x22 acknowledge, 0x30 buttons only, 0x32 buttons + 8 extension bytes, 0x34 buttons + 19
 extension bytes (temperature and battery).
 
-Decisions from protocol-clarifications.md: report lengths are minimums (W1: shorter → reject, longer
+Decisions from docs/wii-protocol.md: report lengths are minimums (W1: shorter → reject, longer
 → decode the defined prefix); all-0xFF extension data is "extension not initialised" and never a
 sample (W2); a 0x21 chunk with any non-zero error nibble is a failed read (W10); a 0x22 with a
 non-zero error is a valid report that says the write failed (W10); 0x30 is never a sample (W13).

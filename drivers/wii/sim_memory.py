@@ -8,8 +8,8 @@ ignored). The ``init_never_finishes`` fault leaves the extension-init writes una
 
 References
 ----------
-wii-balance-board.md §1.2 (0x16, 0x17), §1.4 (extension init), §1.5 (register map), §1.12;
-protocol-clarifications.md W10.
+docs/wii-protocol.md §1.2 (0x16, 0x17), §1.4 (extension init), §1.5 (register map), §1.12;
+docs/wii-protocol.md W10.
 """
 
 from __future__ import annotations

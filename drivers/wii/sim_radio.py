@@ -7,7 +7,7 @@ W1, W2). The link can drop at a moment and come back a while later (or never).
 
 References
 ----------
-wii-balance-board.md §1.9 (report rate and jitter), §1.12; protocol-clarifications.md W1, W2.
+docs/wii-protocol.md §1.9 (report rate and jitter), §1.12; docs/wii-protocol.md W1, W2.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ force and centre of pressure are spread over the four corners by the bilinear ru
 
 References
 ----------
-wii-balance-board.md §1.5, §1.6, §1.12; Dolphin ``WiimoteEmu/Extension/BalanceBoard.cpp``.
+docs/wii-protocol.md §1.5, §1.6, §1.12; Dolphin ``WiimoteEmu/Extension/BalanceBoard.cpp``.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
-"""A byte-exact simulated Wii Balance Board at the HID report level (wii-balance-board.md §1.12).
+"""A byte-exact simulated Wii Balance Board at the HID report level (docs/wii-protocol.md §1.12).
 
 The board receives output reports (hidraw framing) with :meth:`SimulatedWiiBoard.handle_output` and
 produces input reports with :meth:`SimulatedWiiBoard.reports_until`, each stamped with the simulated
-time at which it would arrive. It behaves as the notes describe a real board:
+time at which it would arrive. It behaves as docs/wii-protocol.md describes a real board (§1.12):
 
 * register memory 0xA40000..0xA400FF with a calibration block and a correct CRC: the real board's
   block from §1.5 (Carl Kenner's dump, CRC 0x5E40E9B6, reference temperature 0x1A) or the "nice"
@@ -34,7 +34,7 @@ from __future__ import annotations
 import numpy as np
 
 from drivers.sim.stepping import SteppingSubject
-from drivers.sim.subject import STANDARD_GRAVITY_M_S2, StandingSubject
+from drivers.sim.subject import StandingSubject, SubjectTruth
 from drivers.wii import protocol as p
 from drivers.wii.sim_memory import WRITE_ERROR, BoardMemory
 from drivers.wii.sim_radio import LinkSchedule, corrupt_report, report_intervals
@@ -46,8 +46,9 @@ from drivers.wii.sim_sensors import (
     corner_loads_kg,
     kg_to_counts,
 )
+from physical import STANDARD_GRAVITY_M_S2
 
-__all__ = ["NICE_CALIBRATION_BLOCK", "REAL_CALIBRATION_BLOCK", "REAL_REF_TEMP", "SimulatedWiiBoard"]
+__all__ = ["SimulatedWiiBoard"]
 
 _HALF_WIDTH_MM = 216.5
 _HALF_DEPTH_MM = 119.0
@@ -63,7 +64,8 @@ class SimulatedWiiBoard:
     subject : StandingSubject, SteppingSubject or None
         The person who steps on; None leaves the board empty.
     step_on_s : float
-        Simulated time at which the subject steps on, s.
+        Simulated time at which the subject steps on, s; the subject's own time (its sway, its exercise) runs
+        from then on: ``subject.sample(t − step_on_s + subject_time_at_step_on_s)``.
     calibration : {"real", "nice"}
         Which calibration block is in register memory.
     seed : int
@@ -137,6 +139,9 @@ class SimulatedWiiBoard:
         self.foot = foot
         self.reversed_subject = bool(reversed_subject)
         self.step_on_s = float(step_on_s)
+        #: The subject's own time when it steps on, s: 0 for a fresh subject; where it left off after a step off.
+        self.subject_time_at_step_on_s = 0.0
+        self.subject_time_s = 0.0  #: the latest of the subject's own times sampled, s
         self.mean_interval_s = mean_interval_ms / 1000.0
         self.zero_offset_kg = np.asarray(zero_offset_kg, dtype=np.float64)
         self.noise_counts = float(noise_counts)
@@ -156,6 +161,8 @@ class SimulatedWiiBoard:
         self._link = LinkSchedule(disconnect_at_s, None if disconnect_at_s is None or reconnect_after_s is None
                            else disconnect_at_s + reconnect_after_s)
         self.transcript: list[tuple[str, float, bytes]] = []  #: ("out"/"in", t_s, report), data reports excluded
+        #: When a list: (board times, the subject's truth there) of every data report generated (tests).
+        self.truth_log: list[tuple[np.ndarray, SubjectTruth]] | None = None
         self.data_reports_sent = 0
         self.data_reports_dropped = 0
         self.data_reports_corrupted = 0
@@ -341,7 +348,11 @@ class SimulatedWiiBoard:
         if self.subject is not None:
             on = t >= self.step_on_s
             if np.any(on):
-                truth = self.subject.sample(t[on])
+                own = t[on] - self.step_on_s + self.subject_time_at_step_on_s  # the subject's own time runs while on
+                truth = self.subject.sample(own)
+                self.subject_time_s = float(own[-1])
+                if self.truth_log is not None:
+                    self.truth_log.append((t[on], truth))
                 if self.foot is None:
                     fz, u = truth.fz_n, truth.cop_x_mm / _HALF_WIDTH_MM
                 else:  # one foot, centred medio-laterally on this board (two-board set-up)

@@ -1,7 +1,7 @@
 """The Wii Balance Board's tare and the wait for the subject to step on (device side, over received blocks).
 
 The tare is the mean of at least ``tare_s`` (≥ 2 s) of the **unloaded** board, per sensor, in the kg
-domain (protocol-clarifications.md W8); the device subtracts it from every later sample. After a tare
+domain (docs/wii-protocol.md W8); the device subtracts it from every later sample. After a tare
 the device waits for someone to step on (total load above ``min_load_kg`` for ``settle_s``, within
 ``wait_s``), after Nintendo's "step on within 10 s of the zero point" rule.
 
@@ -10,7 +10,7 @@ read, without keeping events) and watch the time with ``now()`` (the transport's
 
 References
 ----------
-protocol-clarifications.md W8 (tare in kg); wii-balance-board.md §1.6 (the 2 s zero point and the 10 s rule).
+docs/wii-protocol.md W8 (tare in kg); docs/wii-protocol.md §1.6 (the 2 s zero point and the 10 s rule).
 """
 
 from __future__ import annotations
@@ -22,8 +22,9 @@ import numpy as np
 from drivers.errors import DeviceError, DeviceTimeout
 from drivers.model import SampleBlock
 from drivers.wii.calibration import Calibration
-from drivers.wii.conversion import STANDARD_GRAVITY_M_S2, raw_to_kg
+from drivers.wii.conversion import raw_to_kg
 from drivers.wii.reports import CHANNELS
+from physical import STANDARD_GRAVITY_M_S2
 
 __all__ = ["MIN_TARE_S", "TARE_MAX_LOAD_KG", "TareResult", "measure_tare", "wait_for_subject"]
 
@@ -44,7 +45,7 @@ class TareResult:
         self.offset_kg = np.asarray(offset_kg, dtype=np.float64)
         self.duration_s = float(duration_s)
         self.n_samples = int(n_samples)
-        self.method = "kg-domain mean of the unloaded board (protocol-clarifications W8)"
+        self.method = "kg-domain mean of the unloaded board (docs/wii-protocol.md W8)"
 
     def label(self) -> str:
         values = " ".join(f"{n}={v:+.3f}" for n, v in zip(CHANNELS, self.offset_kg, strict=True))

@@ -21,7 +21,7 @@ The axes and signs, as checked on those files:
   has X forward (the ISB convention). This is read from the kinematics of the same laboratory frame; the
   force files alone do not show the AP sign. The COP X is a laboratory position (≈ 0.21 m), not centred.
 
-``GRFNET_*`` and ``COPNET_*`` (the force-weighted net COP; ``analysis-methods.md`` §2.1 reconstructs it to
+``GRFNET_*`` and ``COPNET_*`` (the force-weighted net COP; docs/methods.md §2.1 reconstructs it to
 < 0.01 mm) are not needed: the station rebuilds the net COP from the two plates. The free moments
 ``RFREEMOMENT_Y``/``LFREEMOMENT_Y`` are not imported (their unit is not stated in the files or in the sources
 read, and a two-plate recording stores vertical loads only).

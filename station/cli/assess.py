@@ -75,7 +75,7 @@ def _add_walking_parser(kinds: argparse._SubParsersAction) -> None:
         "--out", type=Path, metavar="FILE.h5",
         help="recording file to write (default station-data/<id>-walking-<UTC>.h5)",
     )
-    _add_output_and_device_options(walking, "e.g. seed=3, affected_peak_reduction_pct=10 for sim-gait, sim, sim-wbb")
+    _add_output_and_device_options(walking, "e.g. seed=3, affected_peak_reduction_pct=10 for sim-gait and sim")
     walking.set_defaults(run=run_walking_command)
 
 
@@ -99,18 +99,8 @@ def _default_path(subject_id: str, protocol: str = "standing") -> Path:
 
 def _device_for(args: argparse.Namespace, extra: dict[str, object] | None = None):
     """The device of ``--device``; a simulator's subject is the person being assessed (mass, side)."""
-    options: dict[str, object] = {}
-    name, _ = registry.parse_spec(args.device)
-    cls = registry.driver_class(name)
-    if "realtime" in cls.OPTIONS and args.realtime:
-        options["realtime"] = True
-    if "affected_side" in cls.OPTIONS:
-        options["affected_side"] = args.affected
-    if "mass_kg" in cls.OPTIONS and args.mass is not None:
-        options["mass_kg"] = args.mass
-    options.update({k: v for k, v in (extra or {}).items() if k in cls.OPTIONS})
-    options.update(dict(args.device_option))
-    return registry.create(args.device, options)
+    return registry.create_for(args.device, mass_kg=args.mass, affected_side=args.affected,
+                               realtime=args.realtime or None, extras=extra, options=dict(args.device_option))
 
 
 def _progress_printer(total_s: float):

@@ -168,7 +168,7 @@ def _demo_setup(store: Store) -> str:
 def _session(args: argparse.Namespace) -> int:
     if args.home_action is not None:  # pragma: no cover - argparse routes subcommands to their own run
         return args.run(args)
-    from drivers.registry import create
+    from drivers.registry import create_for
     from station.home.live import LiveStatus
     from station.home.prescription import current_prescription
     from station.home.session import SetOutcome, Step, run_home_session
@@ -192,13 +192,12 @@ def _session(args: argparse.Namespace) -> int:
             print(f"demo: patient {patient_id} and a short prescription in {args.store}")
         p = current_prescription(store, patient_id)
         patient = store.patient(patient_id)
+        # In a home session ``sim`` is the simulated board carrying the home patient (``sim-home``).
+        device = create_for("sim-home" if args.device == "sim" else args.device, mass_kg=patient.mass_kg or 70.0,
+                            affected_side=patient.affected_side, speed=speed)
         if simulated:
-            device = create("sim-home", {"mass_kg": patient.mass_kg or 70.0, "affected_side": patient.affected_side,
-                                         "speed": speed})
             print(f"device: simulated home patient (sim-home) at {speed:g}x real time" if speed > 0 else
                   "device: simulated home patient (sim-home), as fast as possible")
-        else:
-            device = create(args.device)
         pains = {"before": args.pain_before, "after": args.pain_after}
         simulated_pain = getattr(device, "simulated_pain", None)
         if callable(simulated_pain):  # the simulated patient answers for itself unless a flag says otherwise

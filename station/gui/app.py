@@ -45,15 +45,7 @@ _MODE_TITLES = {
 
 def create_device(spec: str, subject: Subject) -> Device:
     """Create the device ``spec``; simulators stream in real time with the subject's mass and side."""
-    cls = registry.driver_class(registry.parse_spec(spec)[0])
-    options: dict[str, object] = {}
-    if "realtime" in cls.OPTIONS:
-        options["realtime"] = True
-    if "mass_kg" in cls.OPTIONS and subject.mass_kg is not None:
-        options["mass_kg"] = subject.mass_kg
-    if "affected_side" in cls.OPTIONS and subject.affected_side is not None:
-        options["affected_side"] = subject.affected_side
-    return registry.create(spec, options)
+    return registry.create_for(spec, mass_kg=subject.mass_kg, affected_side=subject.affected_side, realtime=True)
 
 
 class SessionPanel(QtWidgets.QWidget):

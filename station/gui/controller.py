@@ -2,7 +2,7 @@
 its events for the recording, and hands a :class:`Frame` to the views.
 
 No widget is touched from another thread: the acquisition threads only fill the ring buffer and write
-the file; everything here runs in the GUI thread (ecosystem-ui-formats.md §1.2).
+the file; everything here runs in the GUI thread (docs/gui.md "How it works").
 """
 
 from __future__ import annotations

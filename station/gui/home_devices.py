@@ -20,21 +20,10 @@ def create_home_device(spec: str, subject: Subject, *, speed: float | None = Non
     """A factory of devices ``spec`` for each set; simulators stream in real time (or ``speed`` times faster when
     the driver has that option, e.g. ``sim-home`` for a demo), with the subject's mass and side, and (``sim-home``)
     perform the set's exercise."""
-    cls = registry.driver_class(registry.parse_spec(spec)[0])
 
     def factory(dose: ExerciseDose, set_index: int) -> Device:
-        options: dict[str, object] = {}
-        wanted = {
-            "realtime": True,
-            "mass_kg": subject.mass_kg,
-            "affected_side": subject.affected_side,
-            "exercise": dose.exercise,
-            "speed": speed,
-        }
-        for name, value in wanted.items():
-            if name in cls.OPTIONS and value is not None:
-                options[name] = value
-        device = registry.create(spec, options)
+        device = registry.create_for(spec, mass_kg=subject.mass_kg, affected_side=subject.affected_side,
+                                     realtime=True, speed=speed, extras={"exercise": dose.exercise})
         prepare_set(device, dose, set_index)
         return device
 

@@ -61,7 +61,7 @@ def pace_cue(kind: str, elapsed_s: float, reps: int) -> str:
 
     The set's timing is the plan's (:mod:`station.home.session`): a lead-in of ``SET_LEAD_IN_S``, then
     ``reps`` repetitions of ``MOVEMENT_REP_S[kind]`` each, the first half of each one phase and the second half
-    the other (patients move faster at home than they were shown; home-program-and-reports.md §2.4).
+    the other (patients move faster at home than they were shown; docs/home-evidence.md §2.4).
     """
     if kind not in PACE_PHASES:
         return ""

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from PyQt6 import QtCore, QtGui, QtWidgets
 
-from analysis._checks import STANDARD_GRAVITY_M_S2
+from physical import STANDARD_GRAVITY_M_S2
 from recordings.metadata import Subject
 from recordings.reader import open_recording
 from station.gui.controller import Frame, LiveController

@@ -1,6 +1,6 @@
 """Pain rating 0-10 with eleven big buttons, for the patient before and after a home session.
 
-The colours follow the NEMEX pain zones (Ageberg et al. 2010; home-program-and-reports.md §3.1):
+The colours follow the NEMEX pain zones (Ageberg et al. 2010; docs/home-evidence.md §3.1):
 0-2 safe (green), >2-5 acceptable (amber), >5 high risk (red). The zones are only a colour hint; the
 number the patient presses is what is stored.
 """

@@ -1,4 +1,4 @@
-"""Adherence from the sensor (home-program-and-reports.md §2.2): what the board measured, against the prescription.
+"""Adherence from the sensor (docs/home-evidence.md §2.2): what the board measured, against the prescription.
 
 * Sessions per week: home sessions stored per week counted from the prescription's start date (week k =
   days 7k..7k+6 after ``created``), against ``sessions_per_week``.
@@ -25,9 +25,10 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from recordings.writer import utc_now_iso
 from station.home.dose import ExerciseDoseDone
 from station.home.prescription import Prescription, current_prescription
-from station.store.store import Store, utc_now_iso
+from station.store.store import Store
 
 __all__ = ["DEFAULT_INACTIVITY_DAYS", "DEFAULT_PAIN_FLAG", "AdherenceFlag", "AdherenceSummary", "ExerciseAdherence",
            "HomeSessionRecord", "WeekAdherence", "adherence_flags", "adherence_summary", "home_sessions"]

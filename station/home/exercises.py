@@ -1,7 +1,7 @@
 """The library of board-measurable hip exercises a home prescription draws from.
 
 Each exercise says what the patient does (plain words, patient-facing) and what the board measures
-(home-program-and-reports.md §3.2). A repetition is either a *hold* (``counts_holds``: the target kept for
+(docs/home-evidence.md §3.2). A repetition is either a *hold* (``counts_holds``: the target kept for
 ``hold_s``) or a *movement* (a squat, a rise, a step), detected by :func:`analysis.repetitions.detect_repetitions`.
 """
 

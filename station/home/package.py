@@ -11,7 +11,7 @@ in ``.zip`` (one file to carry); import takes either::
                          per set the file, exercise and stored analysis result
       recordings/dayNNN_sM_<exercise>_setK.h5
 
-De-identification (home-program-and-reports.md §4.1, HIPAA Safe Harbor): no dates — a session is "day N" of its
+De-identification (docs/home-evidence.md §4.1, HIPAA Safe Harbor): no dates — a session is "day N" of its
 prescription version (days since that version's start date, which the clinic holds: the home device takes the
 clinic's versions as they are, ``station program import``) and each recording's
 ``created_utc`` becomes "day N"; device serial numbers and anything shaped like a Bluetooth MAC address are
@@ -43,10 +43,11 @@ from typing import Any
 
 import h5py
 
+from recordings.writer import utc_now_iso
 from station.home.adherence import home_sessions, insert_home_session
 from station.home.prescription import prescription_history
 from station.store.register import file_sha256, register_recording
-from station.store.store import Store, StoreError, utc_now_iso
+from station.store.store import Store, StoreError
 
 __all__ = ["FORMAT", "ImportResult", "PackageError", "export_package", "import_package"]
 

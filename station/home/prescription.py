@@ -1,6 +1,6 @@
 """A home exercise prescription: exercises with their dose and target, and the progression rule.
 
-Fields follow the prescription anchors of home-program-and-reports.md §2.1 (sets, repetitions, hold, rest,
+Fields follow the prescription anchors of docs/home-evidence.md §2.1 (sets, repetitions, hold, rest,
 sessions per week, a measurable target, a decision rule for progression — CERT items 7-8). Every edit is
 stored as a new version (MedBridge: "every edit to a HEP is treated as a new prescription"), so the history
 of what the patient was asked to do stays readable.
@@ -24,8 +24,9 @@ import math
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
+from recordings.writer import utc_now_iso
 from station.home.exercises import LIBRARY
-from station.store.store import Store, StoreError, utc_now_iso
+from station.store.store import Store, StoreError
 
 __all__ = [
     "ExerciseDose",

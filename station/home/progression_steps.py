@@ -1,7 +1,7 @@
 """Apply a progression suggestion: the next prescription version, one documented step per exercise kind.
 
-The step of each kind, and where it comes from (home-program-and-reports.md §3.1-§3.3; "design choice" where
-the notes give no number — the clinician can always edit the new version):
+The step of each kind, and where it comes from (docs/home-evidence.md §3.1-§3.3; "design choice" where
+the sources give no number — the clinician can always edit the new version):
 
 * **single-leg stance** — hold ladder 5 → 10 → 15 → 30 s. Otago/PreFIT: the one-leg stand is progressed by
   holding longer, "e.g. 30 s once 10 s is achieved"; the 15-s rung between them and the 5-s rung below are our
@@ -19,7 +19,7 @@ the notes give no number — the clinician can always edit the new version):
   edge 1.5 %BW outwards.
 * **weight shift** — the minimum affected-limb load of the shift rises by 5 %BW, up to 90 %BW; step back
   lowers it by 5 %BW, not below 55 %BW (still a shift onto the sore side). All three numbers are our design
-  choice (the notes give none for a shift-and-hold; NeuroCom's rhythmic weight shift progresses pace instead).
+  choice (the sources give none for a shift-and-hold; NeuroCom's rhythmic weight shift progresses pace instead).
 
 "hold" changes nothing. A step that changes no exercise (every exercise at the end of its ladder) creates no
 version either; both say so.

@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from analysis._checks import STANDARD_GRAVITY_M_S2
 from analysis.repetitions import RepetitionResult, detect_repetitions
 from analysis.weight_bearing import limb_loads_from_cell_pairs
 from drivers.device import Device
 from drivers.errors import DeviceError
+from physical import STANDARD_GRAVITY_M_S2
 from recordings.metadata import Subject
 from recordings.reader import Recording, open_recording
 from station.engine.acquisition import AcquisitionStats

@@ -4,7 +4,7 @@ The display and the training modes need, per sample: total vertical force, centr
 share of the load on the affected limb. This module only calls :func:`analysis.cop.cop_from_cells` and
 :func:`analysis.weight_bearing.limb_loads_from_cell_pairs`; it adds no formula of its own except the
 per-sample share ``100·affected/(left + right)`` — the "measured total" normalisation used for standing
-weight distribution (analysis-methods.md §2.1; :func:`analysis.weight_bearing.weight_bearing`).
+weight distribution (docs/methods.md §2.1; :func:`analysis.weight_bearing.weight_bearing`).
 
 Samples with less than ``min_fz_n`` on the device (nobody standing) are *unloaded*: their COP and
 share are NaN and ``loaded`` is False. The training modes treat them as outside every target.

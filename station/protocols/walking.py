@@ -17,13 +17,14 @@ from pathlib import Path
 
 import numpy as np
 
-from analysis._checks import STANDARD_GRAVITY_M_S2
 from analysis.gait import GaitResult, analyze_gait
 from analysis.gait_resampled import analyze_gait_resampled
+from analysis.resample import regular_rate_hz
 from analysis.stance import StanceSettings
 from analysis.weight_bearing import limb_loads_from_cell_pairs
 from drivers.device import Device
 from drivers.model import ChannelLayout
+from physical import STANDARD_GRAVITY_M_S2
 from recordings.metadata import Subject
 from recordings.reader import Recording
 from station.engine.acquisition import AcquisitionStats
@@ -74,8 +75,6 @@ class WalkingOutcome:
     stats: AcquisitionStats
 
 
-
-
 def analyze_walking_recording(rec: Recording, settings: StanceSettings | None = None) -> WalkingAnalysis:
     """Analyse a walking or stepping recording with the settings stored in it (or the ones given)."""
     if rec.protocol not in PROTOCOLS:
@@ -96,9 +95,8 @@ def analyze_walking_recording(rec: Recording, settings: StanceSettings | None = 
             raise ValueError(f"{rec.path}: nobody on the device (mean total load {body_weight:.1f} N)")
     settings = settings or analysis_settings_from_recording(rec, StanceSettings)
     dt = np.diff(rec.t_s)
-    mean_dt = float(dt.mean())
-    if mean_dt > 0 and np.max(np.abs(dt - mean_dt)) <= 0.01 * mean_dt:  # a regular clock: its own samples
-        fs = 1.0 / mean_dt
+    fs = regular_rate_hz(rec.t_s)
+    if fs is not None:  # a regular clock: its own samples
         result = analyze_gait(
             loads.left_n,
             loads.right_n,

@@ -46,7 +46,7 @@ DEFAULT_TARGET_BAND = Band(45.0, 55.0, "clinician's target")
 _MAC = re.compile(r"(?i)\b[0-9a-f]{2}(?:[:-][0-9a-f]{2}){5}\b")
 
 #: Published MDC95 of the sensor headline measures for this device class and protocol. The sources read
-#: (home-program-and-reports.md §1.4) give none in a usable form (Clark 2010: values not read; Midot and
+#: (docs/home-evidence.md §1.4) give none in a usable form (Clark 2010: values not read; Midot and
 #: Eng & Chu: ICCs only), so the patient's own variation decides alone and the page says so.
 SENSOR_MDC: dict[str, tuple[float, str]] = {}
 

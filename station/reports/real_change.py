@@ -1,6 +1,6 @@
 """Is a change between two sessions real? Both the published MDC and the patient's own variation must agree.
 
-Rules (home-program-and-reports.md §0.2, §1.4):
+Rules (docs/home-evidence.md §0.2, §1.4):
 
 - *published MDC*: |Δ| > MDC95 from a published reliability study of that measure, where one exists.
 - *patient's variation* (Pagnacco et al., Gait Posture 41:136, 2015: significant change is a property of the

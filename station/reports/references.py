@@ -1,7 +1,7 @@
 """Reference values shown beside a patient's numbers, each with its source.
 
-HBEDB / BDS healthy quiet standing (Santos & Duarte 2016, PeerJ 4:e2648; CC BY 4.0), values from the
-shared research notes (analysis-methods.md §1.7 (a)): median of 3 trials per subject, mean ± SD across
+HBEDB / BDS healthy quiet standing (Santos & Duarte 2016, PeerJ 4:e2648; CC BY 4.0), values from
+docs/methods.md §1.7 (a): median of 3 trials per subject, mean ± SD across
 subjects, 60 s, 100 Hz raw, authors' pipeline. Area = 95 % prediction ellipse in cm², velocity =
 resultant mean speed in cm/s, mfreq = spectral mean frequency in Hz.
 """

@@ -1,6 +1,6 @@
 """Clinical scores a clinician attaches to a session, with their units, ranges and published MDCs.
 
-MDC values are those in shared research notes (home-program-and-reports.md §1.4); where none was
+MDC values are the published ones of docs/home-evidence.md §1.4; where none was
 found for a score the report shows the raw change only and says so.
 """
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from recordings.writer import utc_now_iso
 from station.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from station.store.scores import INSTRUMENTS
 
@@ -32,11 +33,6 @@ class StoreError(ValueError):
 def new_patient_id() -> str:
     """A random pseudonymous id ``BS-XXXXXXXX`` (8 of 30 symbols, ~39 bits), never derived from the person."""
     return "BS-" + "".join(secrets.choice(_BASE32) for _ in range(8))
-
-
-def utc_now_iso() -> str:
-    """Now, UTC, ISO 8601 to the second: the stamp of every row the store writes."""
-    return _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,8 @@ from analysis import steps as steps_module
 from analysis.gait import analyze_gait
 from analysis.stance import StanceSettings
 from analysis.sway import sway_measures
-from analysis.sway_frequency import WelchSettings, sway_frequency, welch_psd
+from analysis.sway_frequency import sway_frequency
+from analysis.welch import WelchSettings, welch_psd
 
 PINNED = json.loads((Path(__file__).with_name("data") / "pinned_main_f026a30.json").read_text())
 REL = 1e-12

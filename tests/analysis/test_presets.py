@@ -52,7 +52,7 @@ def test_hbedb_mean_power_frequency_is_analytic():
 # --- hbedb against the BDS authors' code, reimplemented --------------------------------------------------
 
 def bds_reference(copx_cm, copy_cm, fs):
-    """BDSinfoCOP as described (analysis-methods.md §1.5, §1.7): raw cm, hyperellipsoid, path/(N/fs), psd2."""
+    """BDSinfoCOP as described (docs/methods.md §1.5, §1.7): raw cm, hyperellipsoid, path/(N/fs), psd2."""
     n = copx_cm.size
     cov = np.cov(np.vstack([copx_cm, copy_cm]))  # unbiased
     eig = np.linalg.eigvalsh(cov)

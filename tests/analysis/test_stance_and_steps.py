@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy import integrate
 
 from analysis.stance import StanceSettings, detect_contacts, effective_thresholds, hysteresis_state
 from analysis.steps import limb_steps
@@ -67,7 +68,7 @@ def test_measures_vs_straightforward_loops_on_random_stances():
         assert table.peak1_pct_bw[k] == pytest.approx(100 * w[i1] / BW, rel=1e-12)
         assert table.peak2_pct_bw[k] == pytest.approx(100 * w[i2] / BW, rel=1e-12)
         assert table.valley_pct_bw[k] == pytest.approx(100 * w[i1 : i2 + 1].min() / BW, rel=1e-12)
-        assert table.impulse_n_s[k] == pytest.approx(np.trapezoid(w, dx=1 / FS), rel=1e-12)
+        assert table.impulse_n_s[k] == pytest.approx(integrate.trapezoid(w, dx=1 / FS), rel=1e-12)
         x = np.linspace(0, w.size - 1, 101)
         assert table.curves_pct_bw[k] == pytest.approx(100 * np.interp(x, np.arange(w.size), w) / BW, rel=1e-9)
         # 20-80 % crossings by a plain scan with linear interpolation

@@ -4,21 +4,15 @@ import numpy as np
 import pytest
 
 from analysis.standing import analyze_standing
-from analysis.sway_frequency import WelchSettings, sway_frequency
-from drivers.model import concatenate_blocks
-from drivers.sim.board import SimulatedBoard
+from analysis.sway_frequency import sway_frequency
+from analysis.welch import WelchSettings
+from drivers.wii.sim_device import SimulatedWiiBalanceBoard
+from tests.devices import read_seconds
 
 
 def record(seconds, seed=1):
-    board = SimulatedBoard(seed=seed)
-    blocks = []
-    with board:
-        board.start()
-        while not blocks or blocks[-1].t_s[-1] < seconds:
-            block = board.read(0.5)
-            if block is not None:
-                blocks.append(block)
-    return concatenate_blocks(blocks), board.info.sensor_positions()
+    board = SimulatedWiiBalanceBoard(seed=seed)
+    return read_seconds(board, seconds), board.info.sensor_positions()
 
 
 def test_thirty_second_trial_has_frequency_measures():

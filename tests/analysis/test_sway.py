@@ -2,7 +2,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from analysis.sway import prediction_ellipse, sway_measures
+from analysis.ellipse import prediction_ellipse
+from analysis.sway import sway_measures
 
 
 def circle(radius=10.0, period_s=2.0, fs=100.0, seconds=20.0):
@@ -76,7 +77,7 @@ def test_ellipse_area_from_eigenvalues_equals_the_determinant_form_and_k_is_anal
     n = 500
     k = 2 * (n - 1) * (n + 1) / (n * (n - 2)) * stats.f.ppf(0.95, 2, n - 2)
     assert e.k == pytest.approx(k, rel=1e-12)
-    assert k == pytest.approx(6.0518, abs=1e-4)  # analysis-methods.md §1.4 table, n = 500
+    assert k == pytest.approx(6.0518, abs=1e-4)  # docs/methods.md §1.4 table, n = 500
     det = np.linalg.det(np.cov(ml, ap))
     assert e.area_mm2 == pytest.approx(np.pi * k * np.sqrt(det), rel=1e-10)
     assert e.area_mm2 == pytest.approx(np.pi * e.semi_major_mm * e.semi_minor_mm, rel=1e-10)
@@ -85,7 +86,7 @@ def test_ellipse_area_from_eigenvalues_equals_the_determinant_form_and_k_is_anal
 
 def test_prieto_and_prediction_variants_differ_by_the_known_factor():
     # Prieto: 2·F with 1/N moments. Prediction: 2(N−1)(N+1)/(N(N−2))·F with 1/(N−1) moments.
-    # Ratio prediction/Prieto = (N+1)/(N−2) (analysis-methods.md §1.4).
+    # Ratio prediction/Prieto = (N+1)/(N−2) (docs/methods.md §1.4).
     rng = np.random.default_rng(5)
     n = 1500
     s = sway_measures(rng.normal(0, 3, n), rng.normal(0, 5, n), fs_hz=25.0)

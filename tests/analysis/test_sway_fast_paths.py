@@ -10,8 +10,10 @@ import pytest
 from scipy import signal, stats
 
 from analysis import sway as sway_module
-from analysis.sway import f_quantile_2, sway_measures
-from analysis.sway_frequency import WelchSettings, _band_bins, _band_bins_of_grid, sway_frequency
+from analysis.ellipse import f_quantile_2
+from analysis.sway import sway_measures
+from analysis.sway_frequency import _band_bins, _band_bins_of_grid, sway_frequency
+from analysis.welch import WelchSettings
 
 
 def brute_force_diameter(x: np.ndarray, y: np.ndarray) -> float:
@@ -123,7 +125,7 @@ def test_diameter_without_a_useful_bound_falls_back_to_every_sample():
     ],
 )
 def test_both_welch_routes_equal_scipy_signal_welch(settings):
-    from analysis.sway_frequency import welch_psd
+    from analysis.welch import welch_psd
 
     fs = 25.0
     rng = np.random.default_rng(8)

@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from analysis.sway_frequency import WelchSettings, spectral_measures, sway_frequency
+from analysis.sway_frequency import spectral_measures, sway_frequency
+from analysis.welch import WelchSettings
 
 FS = 25.0
 
@@ -114,7 +115,7 @@ def test_bad_input():
 def test_batched_welch_equals_scipy_signal_welch(settings):
     from scipy import signal
 
-    from analysis.sway_frequency import welch_psd
+    from analysis.welch import welch_psd
 
     rng = np.random.default_rng(0)
     x = np.cumsum(rng.normal(size=(3001, 3)), axis=0)

@@ -1,6 +1,6 @@
 """Every time-domain sway field and the spectral moments against plain-Python reference code.
 
-The reference follows analysis-formulas.md §3-4 literally, one sample (or bin) at a time, so it shares
+The reference follows docs/formulas.md §3-4 literally, one sample (or bin) at a time, so it shares
 no code with the vectorised module: a cross-check of each definition (tolerance 1e-9 relative).
 """
 
@@ -11,7 +11,8 @@ import pytest
 from scipy import stats
 
 from analysis.sway import sway_measures
-from analysis.sway_frequency import spectral_measures, welch_psd
+from analysis.sway_frequency import spectral_measures
+from analysis.welch import welch_psd
 
 FS = 50.0
 

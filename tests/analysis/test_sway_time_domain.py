@@ -5,7 +5,9 @@ import pytest
 from scipy import stats
 from scipy.spatial.distance import pdist
 
-from analysis.sway import chi2_ellipse_area, prediction_ellipse, resultant_range, sway_measures
+from analysis.ellipse import chi2_ellipse_area, prediction_ellipse
+from analysis.sway import sway_measures
+from analysis.sway_range import resultant_range
 
 FS = 100.0
 
@@ -96,7 +98,7 @@ def test_ellipse_variants_eigenvalues_vs_determinant_and_their_ratios():
     assert e.area_mm2 == pytest.approx(np.pi * e.semi_major_mm * e.semi_minor_mm, rel=1e-10)
     k_expected = 2 * (n - 1) * (n + 1) / (n * (n - 2)) * stats.f.ppf(0.95, 2, n - 2)
     assert e.k == pytest.approx(k_expected, rel=1e-12)
-    assert e.k == pytest.approx(6.0115, abs=1e-4)  # analysis-methods.md §1.4 table, n = 1500
+    assert e.k == pytest.approx(6.0115, abs=1e-4)  # docs/methods.md §1.4 table, n = 1500
     # χ² variant: k = 5.9915; Prieto: smaller by (N−2)/(N+1)
     assert s.ellipse95_chi2_area_mm2 == pytest.approx(e.area_mm2 * stats.chi2.ppf(0.95, 2) / e.k, rel=1e-10)
     assert s.ellipse95_chi2_area_mm2 == pytest.approx(chi2_ellipse_area(xy[:, 0], xy[:, 1]), rel=1e-10)

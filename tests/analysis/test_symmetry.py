@@ -6,16 +6,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from analysis.symmetry import robinson_symmetry_index, symmetry, symmetry_angle, symmetry_ratio
-from analysis.weight_bearing import robinson_symmetry_index as wb_robinson
 
 
 def test_check_values_from_the_formula_sheet():
-    # analysis-formulas.md §5: X_a = 42, X_u = 58 -> SI = −32.0 %, SA = −10.1 %
+    # docs/formulas.md §5: X_a = 42, X_u = 58 -> SI = −32.0 %, SA = −10.1 %
     s = symmetry(42.0, 58.0)
     assert s.symmetry_index_pct == pytest.approx(-32.0, abs=0.05)
     assert s.symmetry_angle_pct == pytest.approx(-10.1, abs=0.05)
     assert s.symmetry_ratio == pytest.approx(42 / 58, rel=1e-12)
-    assert wb_robinson is robinson_symmetry_index
 
 
 def test_symmetric_and_sign_conventions():

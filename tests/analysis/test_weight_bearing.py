@@ -1,19 +1,14 @@
 import numpy as np
 import pytest
 
-from analysis.weight_bearing import (
-    LimbLoads,
-    limb_loads_from_cell_pairs,
-    limb_loads_lever_rule,
-    robinson_symmetry_index,
-    weight_bearing,
-)
+from analysis.symmetry import robinson_symmetry_index
+from analysis.weight_bearing import LimbLoads, limb_loads_from_cell_pairs, limb_loads_lever_rule, weight_bearing
 
 WBB = np.array([(216.5, 119.0), (216.5, -119.0), (-216.5, 119.0), (-216.5, -119.0)])
 
 
 def test_robinson_index_hand_values():
-    assert robinson_symmetry_index(42.0, 58.0) == pytest.approx(-32.0)  # analysis-formulas.md §5 check
+    assert robinson_symmetry_index(42.0, 58.0) == pytest.approx(-32.0)  # docs/formulas.md §5 check
     assert robinson_symmetry_index(50.0, 50.0) == 0.0
     assert robinson_symmetry_index(60.0, 40.0) == pytest.approx(40.0)
     np.testing.assert_allclose(robinson_symmetry_index(np.array([1.0, 3.0]), np.array([3.0, 1.0])), [-100.0, 100.0])

@@ -29,7 +29,7 @@ def assess(tmp_path, capsys, device: str, *extra: str) -> tuple[int, str, str]:
 
 
 def truth_report(t_first: float, t_last: float):
-    """The simulator's own steps on a regular 1 kHz clock (the same seed gives the same steps)."""
+    """The simulator's own steps on a regular 1 kHz clock (the same seed gives the same steps), subject time."""
     subject = GaitSubject(mass_kg=MASS, affected_side="left", mode="stepping", noise_n=0.0,
                           **CONFIG)  # fmt: skip
     t = np.arange(int(np.ceil(t_first * 1000)), int(np.floor(t_last * 1000)) + 1) / 1000
@@ -48,8 +48,9 @@ def test_stepping_on_one_board_recovers_the_configured_asymmetry(tmp_path, capsy
     assert rs["longest_gap_s"] < rs["max_gap_s"] == 0.2
     with h5py.File(out, "r") as f:
         t = f["acquisition/t_s"][:]
+        step_on_s = float(f["settings"].attrs["sim.step_on_s"])  # the subject's own time starts then
     assert report["n_samples"] == t.size and np.ptp(np.diff(t)) > 0.01  # the device's own irregular times
-    truth = truth_report(float(t[0]), float(t[-1]))
+    truth = truth_report(float(t[0]) - step_on_s, float(t[-1]) - step_on_s)
     a, u = report["steps"]["affected"], report["steps"]["unaffected"]
     assert a["side"] == "left" and a["n_steps"] == truth.affected.n_steps >= 13
     # against the 1 kHz truth of the same steps: the tolerances of tests/analysis/test_gait_resampled.py

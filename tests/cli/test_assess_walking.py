@@ -116,7 +116,7 @@ def test_walking_with_a_stored_patient_registers_the_trial(tmp_path, capsys, mon
         (("--device-option", "colour=red"), "has no option 'colour'"),
         (("--seconds", "0.4"), "foot is never loaded"),
         (("--device", "sim", "--seconds", "3"), "one board is too short to walk on"),
-        (("--device", "sim", "--stepping", "--seconds", "3", "--device-option", "mean_interval_ms=300"),
+        (("--device", "sim", "--stepping", "--seconds", "3", "--device-option", "mean_interval_ms=100"),
          "resampling cannot recover the steps in it"),
     ],
 )

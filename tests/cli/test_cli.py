@@ -20,7 +20,8 @@ def test_standing_assessment_json_recovers_the_simulated_patient(tmp_path):
     r = station(
         "assess", "standing", "--device", "sim", "--seconds", "30", "--affected", "right", "--mass", "81",
         "--subject", "P001", "--out", str(out), "--json",
-        "--device-option", "affected_share_pct=40", "--device-option", "dropout=0.02", "--device-option", "seed=7",
+        "--device-option", "affected_share_pct=40", "--device-option", "bad_report_rate=0.02",
+        "--device-option", "seed=7",
     )
     assert r.returncode == 0, r.stderr
     report = json.loads(r.stdout)
@@ -81,7 +82,7 @@ def test_devices_lists_the_simulator():
         (("assess", "standing", "--device", "nope"), "unknown device 'nope'"),
         (("assess", "standing", "--seconds", "-3"), "must be a positive number, got -3"),
         (("assess", "standing", "--seconds", "abc"), "expected a number"),
-        (("assess", "standing", "--device-option", "empty=true"), "nobody on the board"),
+        (("assess", "standing", "--device-option", "empty=true"), "nobody stepped on the board"),
         (("assess", "standing", "--device-option", "colour=red"), "has no option 'colour'"),
         (("assess", "standing", "--affected", "both"), "invalid choice"),
         (("analyze", "/nonexistent/x.h5"), "no such recording"),

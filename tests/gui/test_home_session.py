@@ -180,7 +180,7 @@ def test_the_default_device_factory_makes_a_paced_sim_home_patient_doing_the_set
     subject = board.home_subject
     assert subject.exercise == "mini-squat" and subject.reps == 6
     assert subject.mass_kg == 64.0 and subject.affected_side == "right"
-    assert board._clock.__class__.__name__ == "RealTimeClock"
+    assert board.realtime and board._make_transport().clock.__class__.__name__ == "RealTimeClock"
     plain = create_home_device("sim", Subject("P1", 64.0, "right"))(ExerciseDose("mini-squat", 1, 6, 0.0, 30.0,
                                                                                  Target(40.0, 60.0)), 0)
     assert plain.info.driver == "sim" and plain.subject.mass_kg == 64.0  # a standing subject: no exercise option

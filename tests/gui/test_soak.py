@@ -3,8 +3,8 @@
 The simulated board runs on a :class:`~drivers.sim.scaled_clock.ScaledClock`: it streams continuously,
 paced by the wall clock, but SPEED times faster than real time, so 600 s of device time take
 600 / SPEED s while the GUI timer pulls, runs the training logic and redraws every 16 ms. Every
-sample the board produced must be in the recording (contiguous counter from 0 to the last sample
-within 600 s) and must have passed through the training logic exactly once.
+report the simulated Wii board sent from the first recorded one on must be in the recording (contiguous
+counter, up to the last report within 600 s) and must have passed through the training logic exactly once.
 """
 
 import time
@@ -12,8 +12,8 @@ import time
 import numpy as np
 
 import recordings
-from drivers.sim.board import SimulatedBoard
 from drivers.sim.scaled_clock import ScaledClock
+from drivers.wii.sim_device import SimulatedWiiBalanceBoard
 from station.gui.app import MainWindow
 
 SESSION_S = 600.0
@@ -24,8 +24,8 @@ def test_ten_minute_session_drops_nothing_while_drawing(qtbot, tmp_path, screens
     boards = []
 
     def fast_board(spec, subject):
-        board = SimulatedBoard(seed=11, mass_kg=subject.mass_kg, affected_side=subject.affected_side,
-                               clock=ScaledClock(SPEED))
+        board = SimulatedWiiBalanceBoard(seed=11, mass_kg=subject.mass_kg, affected_side=subject.affected_side,
+                                         clock=ScaledClock(SPEED), tare_s=0.0, keep_truth=True)
         boards.append(board)
         return board
 
@@ -45,11 +45,13 @@ def test_ten_minute_session_drops_nothing_while_drawing(qtbot, tmp_path, screens
     wall = time.monotonic() - t0
     rec = recordings.open(path)
     board = boards[0]
-    produced_in_session = int(np.count_nonzero(np.concatenate([tr.t_s for tr in board.truth]) <= SESSION_S))
-    assert board.dropped_samples == 0
-    assert rec.status == "complete" and SESSION_S - 0.1 < rec.t_s[-1] <= SESSION_S
-    assert rec.n_samples == produced_in_session > 55_000  # ~95 Hz × 600 s
-    np.testing.assert_array_equal(rec.seq, np.arange(rec.n_samples, dtype=np.uint64))
+    sent = np.concatenate([times for times, _ in board.board.truth_log])  # every data report the board made
+    t0 = rec.t_s[0]
+    produced_in_session = int(np.count_nonzero((sent >= t0 - 1e-6) & (sent <= t0 + SESSION_S + 1e-6)))
+    assert board.board.data_reports_dropped == 0 and board.board.data_reports_corrupted == 0
+    assert rec.status == "complete" and SESSION_S - 0.1 < rec.t_s[-1] - t0 <= SESSION_S
+    assert rec.n_samples == produced_in_session > 45_000  # ~83 Hz × 600 s
+    np.testing.assert_array_equal(np.diff(rec.seq.astype(np.int64)), np.ones(rec.n_samples - 1))
     assert rec.lost_samples == 0
     assert win.controller.samples_processed == rec.n_samples  # the training logic saw every sample once
     assert win.controller.session.ring.overruns == 0

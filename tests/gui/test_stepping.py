@@ -5,33 +5,38 @@ import re
 import numpy as np
 
 import recordings
-from drivers.sim.board import SimulatedBoard
 from drivers.sim.scaled_clock import ScaledClock
 from drivers.sim.subject import SubjectTruth
+from drivers.wii.sim_device import SimulatedWiiBalanceBoard
+from physical import STANDARD_GRAVITY_M_S2
 from station.gui.app import MainWindow
 
-G = 9.80665
 MASS_KG = 70.0
 
 
-class SteppingBoard(SimulatedBoard):
+class Stepper:
     """Stepping in place, 1-s cycle: the left (affected) foot loads 0-0.4 s up to 80 %BW, the right foot
-    0.5-0.95 s up to 110 %BW; each foot's load is split over its two cells."""
+    0.5-0.95 s up to 110 %BW, each foot over its pair of cells (x = ∓216.5 mm); a subject for the simulated board."""
 
-    def _cells(self, t):
-        bw = MASS_KG * G
+    mass_kg = MASS_KG
+
+    def sample(self, t):
+        bw = MASS_KG * STANDARD_GRAVITY_M_S2
         phase = t % 1.0
         left = np.where(phase < 0.4, 0.8 * bw * np.sin(np.pi * phase / 0.4), 0.0)
         right = np.where((phase >= 0.5) & (phase < 0.95), 1.1 * bw * np.sin(np.pi * (phase - 0.5) / 0.45), 0.0)
-        kg = np.column_stack([right / 2, right / 2, left / 2, left / 2]) / G
-        counts = np.rint(10000 + kg * 100).astype(np.int32)
-        nan = np.full_like(t, np.nan)
-        return counts, SubjectTruth(t, left + right, nan, nan, left, right)
+        fz = left + right
+        cop_x = 216.5 * (right - left) / np.where(fz > 0, fz, 1.0)
+        return SubjectTruth(t, fz, cop_x, np.zeros_like(t), left, right)
+
+
+def stepping_board(spec, subject):
+    # no tare: the subject steps on, at its phase 0, as the recording starts
+    return SimulatedWiiBalanceBoard(subject=Stepper(), seed=2, mean_interval_ms=5.0, clock=ScaledClock(3.0), tare_s=0.0)
 
 
 def test_stepping_mode_shows_and_records_each_step(qtbot, tmp_path, screenshot):
-    win = MainWindow(device_factory=lambda spec, subject: SteppingBoard(seed=2, mean_interval_ms=5.0,
-                                                                        clock=ScaledClock(3.0)))
+    win = MainWindow(device_factory=stepping_board)
     qtbot.addWidget(win)
     win.resize(1500, 900)
     win.panel.out_dir.setText(str(tmp_path))
@@ -44,7 +49,7 @@ def test_stepping_mode_shows_and_records_each_step(qtbot, tmp_path, screenshot):
     assert win.clinician.centre.currentWidget() is win.clinician.steps
     qtbot.waitUntil(lambda: win.controller.mode.summary("affected")[0] >= 5, timeout=10000)
     heights = win.clinician.steps.affected.opts["height"]
-    assert len(heights) >= 5 and np.allclose(heights, 100 * (0.8 * MASS_KG * G) / (MASS_KG * G), atol=1.5)
+    assert len(heights) >= 5 and np.allclose(heights, 100 * 0.8, atol=1.5)
     assert re.search(r"affected 0\.3\d s", win.clinician.steps.getPlotItem().titleLabel.text)
     screenshot(win.clinician, "clinician_view_stepping", docs=False)
     win.tabs.setCurrentWidget(win.patient)

@@ -11,8 +11,8 @@ from pathlib import Path
 import h5py
 import pytest
 
-from drivers.sim.board import SimulatedBoard
 from drivers.sim.home_course import HomePatientCourse
+from drivers.wii.sim_device import SimulatedWiiBalanceBoard
 from recordings.metadata import Subject
 from station.home import ExerciseDose, Prescription, Target, save_prescription
 from station.home.adherence import adherence_summary
@@ -44,7 +44,7 @@ def loop(tmp_path_factory):
     save_prescription(clinic, _prescription(patient.id))
     # a clinic baseline assessment (standing) so the report has its clinic part
     rec_path = tmp / "clinic_standing.h5"
-    record_trial(SimulatedBoard(mass_kg=72.0, affected_side="left", seed=3), rec_path,
+    record_trial(SimulatedWiiBalanceBoard(mass_kg=72.0, affected_side="left", seed=3), rec_path,
                  Subject(patient.id, 72.0, "left"), protocol="standing", seconds=10.0, settings={},
                  condition="eyes-open")
     register_recording(clinic, patient.id, rec_path, session_id=clinic.add_session(patient.id, START).id)

@@ -68,9 +68,9 @@ def test_compliance_means_fewer_reps(tmp_path, compliance, key):
 
 @pytest.mark.parametrize("key", ["weight-shift", "mini-squat", "stepping-in-place"])
 def test_lost_samples_do_not_change_the_count(tmp_path, key):
-    """5 % of the board's reports lost (the Wii board drops reports): the count stays exact."""
+    """5 % of the board's reports corrupted and dropped by the decoder (gaps in its counter): the count stays exact."""
     dose = DOSES[key]
-    device = create("sim-home", {"affected_share_pct": "40", "seed": "4", "dropout": "0.05"})
+    device = create("sim-home", {"affected_share_pct": "40", "seed": "4", "bad_report_rate": "0.05"})
     outcome = record_set(device, tmp_path / "lossy.h5", Subject("BS-AAAAAAAA", 70.0, "left"), dose, 0)
     assert open_recording(tmp_path / "lossy.h5").lost_samples > 0
     assert outcome.result.n_complete == dose.reps and outcome.result.n_incomplete == 0

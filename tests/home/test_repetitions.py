@@ -8,7 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import signal
 
-from analysis.repetitions import KINDS, detect_repetitions, squat_displacement_mm
+from analysis.repetition_segments import squat_displacement_mm
+from analysis.repetitions import KINDS, detect_repetitions
 from analysis.stance import detect_contacts
 from drivers.sim.home_patient import HomeSetSubject
 

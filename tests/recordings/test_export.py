@@ -14,7 +14,7 @@ from _fixtures import lab_plate_info, make_block
 import recordings
 from analysis.cop import cop_from_cells
 from drivers.model import SIX_COMPONENT_CHANNELS, SIX_COMPONENT_UNITS, ChannelLayout, DeviceInfo, SampleBlock
-from drivers.sim.board import SimulatedBoard
+from drivers.wii.sim_device import SimulatedWiiBalanceBoard
 from recordings.export_c3d import is_uniform
 from recordings.metadata import Subject
 from recordings.writer import RecordingWriter
@@ -37,7 +37,7 @@ def plate_file(tmp_path: Path) -> Path:
 @pytest.fixture(scope="module")
 def board_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("export") / "board.h5"
-    run_standing(SimulatedBoard(seed=5, dropout=0.01), path, SUBJECT, seconds=6.0)
+    run_standing(SimulatedWiiBalanceBoard(seed=5, dropout=0.01), path, SUBJECT, seconds=6.0)
     return path
 
 

@@ -4,13 +4,13 @@ import pytest
 
 import recordings
 from drivers.model import DeviceEvent, SampleBlock
-from drivers.sim.board import SimulatedBoard
+from drivers.wii.sim_device import SimulatedWiiBalanceBoard
 from recordings import RecordingStatus, RecordingWriter, Subject
 from recordings.errors import NotARecordingError, TruncatedRecordingError, UnsupportedSchemaError
 
 
 def blocks_from_sim(n_reads=40, **options):
-    board = SimulatedBoard(**options)
+    board = SimulatedWiiBalanceBoard(**options)
     out = []
     with board:
         board.start()
@@ -32,7 +32,7 @@ def write(path, info, blocks, **kw):
 
 
 def test_round_trip_is_bit_identical(tmp_path):
-    info, blocks = blocks_from_sim(dropout=0.02, seed=3)
+    info, blocks = blocks_from_sim(bad_report_rate=0.02, seed=3)  # a corrupted report leaves a gap in seq
     path = tmp_path / "trial.h5"
     write(path, info, blocks)
     rec = recordings.open(path)
@@ -48,7 +48,8 @@ def test_round_trip_is_bit_identical(tmp_path):
     assert rec.settings == {"duration_s": 30.0, "analysis.lowpass_hz": 10.0, "note": "first trial"}
     assert rec.setting_units == {"duration_s": "s", "analysis.lowpass_hz": "Hz", "note": ""}
     assert rec.status == "complete" and rec.protocol == "standing" and rec.condition == "eyes open"
-    assert rec.events == [DeviceEvent(1.5, 150, "marker", "start")]
+    board_events = [e for b in blocks for e in b.events]  # the board's own (battery and temperature, bad reports)
+    assert board_events and rec.events == [*board_events, DeviceEvent(1.5, 150, "marker", "start")]
     assert rec.lost_samples == int(np.sum(np.diff(rec.seq.astype(np.int64)) - 1)) > 0
     assert rec.created_utc.endswith("Z") and len(rec.created_utc) == len("2026-11-25T21:53:05.123Z")
 

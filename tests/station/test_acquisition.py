@@ -5,13 +5,13 @@ import pytest
 
 import recordings
 from drivers.errors import DeviceDisconnected
-from drivers.sim.board import SimulatedBoard
+from drivers.wii.sim_device import SimulatedWiiBalanceBoard
 from recordings import RecordingWriter, Subject
 from station.engine.acquisition import Acquisition
 from station.protocols.standing import run_standing
 
 
-class UnpluggedBoard(SimulatedBoard):
+class UnpluggedBoard(SimulatedWiiBalanceBoard):
     """A simulated board that goes away after a number of reads."""
 
     def __init__(self, reads_before_unplug, **kw):
@@ -30,7 +30,7 @@ class UnpluggedBoard(SimulatedBoard):
 
 
 def test_duration_is_cut_exactly_and_everything_reaches_the_sink():
-    board = SimulatedBoard(seed=1, dropout=0.02)
+    board = SimulatedWiiBalanceBoard(seed=1, dropout=0.02)
     seen = []
     with board:
         acq = Acquisition(board, seen.append, duration_s=5.0)
@@ -46,7 +46,7 @@ def test_duration_is_cut_exactly_and_everything_reaches_the_sink():
 
 
 def test_stop_ends_an_open_ended_run():
-    board = SimulatedBoard(seed=2, realtime=True)
+    board = SimulatedWiiBalanceBoard(seed=2, realtime=True)
     with board:
         acq = Acquisition(board)
         acq.start()
@@ -67,7 +67,7 @@ def test_unplug_mid_recording_keeps_every_received_sample_and_marks_the_file(tmp
 
 
 def test_a_failing_sink_stops_acquisition_and_is_reported(tmp_path):
-    board = SimulatedBoard(seed=4)
+    board = SimulatedWiiBalanceBoard(seed=4)
     calls = []
 
     def sink(block):
@@ -83,7 +83,7 @@ def test_a_failing_sink_stops_acquisition_and_is_reported(tmp_path):
 
 
 def test_run_standing_writes_and_analyses_the_same_file(tmp_path):
-    board = SimulatedBoard(seed=5, affected_side="right", affected_share_pct=45.0)
+    board = SimulatedWiiBalanceBoard(seed=5, affected_side="right", affected_share_pct=45.0)
     outcome = run_standing(board, tmp_path / "s.h5", Subject(id="P1", mass_kg=70.0, affected_side="right"), seconds=10)
     assert outcome.recording.status == "complete"
     assert outcome.result.weight_bearing.affected_load_pct_bw == pytest.approx(45.0, abs=0.7)
@@ -94,10 +94,10 @@ def test_run_standing_writes_and_analyses_the_same_file(tmp_path):
 
 def test_run_standing_refuses_bad_requests(tmp_path):
     with pytest.raises(ValueError, match="duration must be > 0"):
-        run_standing(SimulatedBoard(), tmp_path / "a.h5", Subject(affected_side="left"), seconds=0)
+        run_standing(SimulatedWiiBalanceBoard(), tmp_path / "a.h5", Subject(affected_side="left"), seconds=0)
     with pytest.raises(ValueError, match="which side is affected"):
-        run_standing(SimulatedBoard(), tmp_path / "b.h5", Subject(), seconds=5)
-    with RecordingWriter(tmp_path / "c.h5", SimulatedBoard().info, Subject()):
+        run_standing(SimulatedWiiBalanceBoard(), tmp_path / "b.h5", Subject(), seconds=5)
+    with RecordingWriter(tmp_path / "c.h5", SimulatedWiiBalanceBoard().info, Subject()):
         pass
     with pytest.raises(FileExistsError):
-        run_standing(SimulatedBoard(), tmp_path / "c.h5", Subject(affected_side="left"), seconds=5)
+        run_standing(SimulatedWiiBalanceBoard(), tmp_path / "c.h5", Subject(affected_side="left"), seconds=5)

@@ -6,7 +6,7 @@ clock in ns on arrival (the board has no clock of its own).
 
 References
 ----------
-wii-balance-board.md §2 (Linux hidraw, hidapi, evdev paths).
+docs/wii-protocol.md §2 (Linux hidraw, hidapi, evdev paths).
 """
 
 from __future__ import annotations
@@ -30,6 +30,8 @@ class Transport(ABC):
 
     kind = "reports"
     name = "transport"
+    #: True for a simulated board (recorded in the device information as ``simulated``).
+    simulated = False
 
     @property
     @abstractmethod
@@ -59,6 +61,10 @@ class Transport(ABC):
     def now(self) -> float:
         """Current time on the clock the arrival stamps use, s."""
         return time.monotonic()
+
+    def wait(self, seconds: float) -> None:
+        """Let ``seconds`` pass on this transport's clock (between reconnect attempts); real boards sleep."""
+        time.sleep(seconds)
 
     def reopen(self) -> None:
         """Connect again after a link drop (by default: ``open()`` at the same address)."""

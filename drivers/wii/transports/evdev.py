@@ -5,7 +5,7 @@ and feedback, not for sway research. The ``evdev`` package is imported only when
 
 References
 ----------
-wii-balance-board.md §2.2-2.3; Linux ``hid-wiimote-modules.c``.
+docs/wii-protocol.md §2.2-2.3; Linux ``hid-wiimote-modules.c``.
 """
 
 from __future__ import annotations

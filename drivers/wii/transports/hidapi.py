@@ -4,7 +4,7 @@ The package is the ``[hid]`` extra and is imported only when this transport is u
 
 References
 ----------
-wii-balance-board.md §2; the ``hidapi`` Python binding (``hid.device``).
+docs/wii-protocol.md §2; the ``hidapi`` Python binding (``hid.device``).
 """
 
 from __future__ import annotations

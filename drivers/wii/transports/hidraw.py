@@ -5,7 +5,7 @@ followed to its new node by its Bluetooth address (HID_UNIQ).
 
 References
 ----------
-wii-balance-board.md §2.6; Linux ``Documentation/hid/hidraw.rst``.
+docs/wii-protocol.md §2.6; Linux ``Documentation/hid/hidraw.rst``.
 """
 
 from __future__ import annotations

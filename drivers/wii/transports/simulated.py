@@ -2,7 +2,7 @@
 
 References
 ----------
-wii-balance-board.md §1.12; :mod:`drivers.wii.simulator`.
+docs/wii-protocol.md §1.12; :mod:`drivers.wii.simulator`.
 """
 
 from __future__ import annotations
@@ -25,9 +25,12 @@ class SimTransport(Transport):
     """
 
     name = "sim"
+    simulated = True
 
-    def __init__(self, board: Any, clock: SimClock, block_s: float = 0.05, start_clock: bool = True) -> None:
+    def __init__(self, board: Any, clock: SimClock, block_s: float = 0.05, start_clock: bool = True,
+                 uniq: str = "") -> None:
         self.board = board
+        self.uniq = uniq  # what a real board's Bluetooth address is to the device information: its serial
         self.clock = clock
         self.block_s = float(block_s)
         self._open = False

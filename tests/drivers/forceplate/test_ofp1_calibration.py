@@ -25,7 +25,7 @@ from drivers.forceplate.requests import (
     encode_info,
     encode_status,
 )
-from drivers.forceplate.usb_sim import load_cell_calibration, six_component_calibration
+from drivers.forceplate.sim_firmware import load_cell_calibration, six_component_calibration
 
 
 def test_calibration_block_layout_and_crc() -> None:

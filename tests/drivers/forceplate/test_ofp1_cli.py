@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from drivers.forceplate.usb_sim import load_cell_calibration
+from drivers.forceplate.sim_firmware import load_cell_calibration
 from recordings.reader import open_recording
 
 ROOT = Path(__file__).resolve().parents[3]

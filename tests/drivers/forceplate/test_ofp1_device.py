@@ -11,7 +11,8 @@ from drivers.forceplate import device as device_module
 from drivers.forceplate.calibration import Layout, cop_six_component
 from drivers.forceplate.device import ForcePlate
 from drivers.forceplate.sim_plate import SimulatedForcePlate
-from drivers.forceplate.usb_sim import FaultPlan, SimulatedPlateBackend
+from drivers.forceplate.usb_faults import FaultPlan
+from drivers.forceplate.usb_sim import SimulatedPlateBackend
 from drivers.model import ChannelLayout, concatenate_blocks
 from drivers.sim.subject import StandingSubject
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 
 from drivers.forceplate.device import ForcePlate
-from drivers.forceplate.usb_sim import FaultPlan, SimulatedPlateBackend
+from drivers.forceplate.usb_faults import FaultPlan
+from drivers.forceplate.usb_sim import SimulatedPlateBackend
 from drivers.model import concatenate_blocks
 from station.engine.acquisition import Acquisition
 

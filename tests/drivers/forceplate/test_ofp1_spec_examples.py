@@ -11,7 +11,8 @@ import numpy as np
 from drivers.forceplate.calibration import encode_calibration
 from drivers.forceplate.protocol import encode_frame
 from drivers.forceplate.requests import encode_info
-from drivers.forceplate.usb_sim import PlateModel, SimulatedPlateBackend, load_cell_calibration
+from drivers.forceplate.sim_firmware import PlateModel, load_cell_calibration
+from drivers.forceplate.usb_sim import SimulatedPlateBackend
 
 SPEC = (Path(__file__).resolve().parents[3] / "docs" / "ofp-1.md").read_text(encoding="utf-8")
 

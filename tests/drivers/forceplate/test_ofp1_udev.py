@@ -6,7 +6,7 @@ import re
 import tomllib
 from pathlib import Path
 
-from drivers.forceplate.device import DEFAULT_PID, DEFAULT_VID
+from drivers.forceplate.usb_access import DEFAULT_PID, DEFAULT_VID
 
 ROOT = Path(__file__).resolve().parents[3]
 UDEV = ROOT / "station" / "udev"

@@ -13,7 +13,9 @@ import usb.util
 from drivers.forceplate.calibration import decode_calibration
 from drivers.forceplate.protocol import StreamParser
 from drivers.forceplate.requests import REQUEST_IN, REQUEST_OUT, Request, decode_info, decode_status, decode_time
-from drivers.forceplate.usb_sim import DEFAULT_PID, DEFAULT_VID, FaultPlan, SimulatedPlateBackend
+from drivers.forceplate.usb_access import DEFAULT_PID, DEFAULT_VID
+from drivers.forceplate.usb_faults import FaultPlan
+from drivers.forceplate.usb_sim import SimulatedPlateBackend
 
 
 def _open(backend: SimulatedPlateBackend) -> usb.core.Device:

@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from drivers.sim.subject import STANDARD_GRAVITY_M_S2, StandingSubject
+from drivers.sim.subject import StandingSubject
+from physical import STANDARD_GRAVITY_M_S2
 
 
 def long_sample(subject, seconds=600.0, rate=100.0, pieces=7):
@@ -23,7 +24,7 @@ def test_long_run_statistics_match_the_configuration():
     assert s["cop_y_mm"].std() == pytest.approx(5.0, rel=0.12)
     # Net COP follows the feet: x = stance·(right share − ½).
     np.testing.assert_allclose(s["cop_x_mm"], 433.0 * (s["right_n"] / s["fz_n"] - 0.5), atol=1e-9)
-    # Mean speed is in the healthy-to-patient range (analysis-formulas.md §7).
+    # Mean speed is in the healthy-to-patient range (docs/formulas.md §7).
     speed = np.hypot(np.diff(s["cop_x_mm"]), np.diff(s["cop_y_mm"])).sum() / 600.0
     assert 5.0 < speed < 20.0
 

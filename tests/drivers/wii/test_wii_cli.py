@@ -26,7 +26,7 @@ def test_assess_standing_with_the_simulated_wii_board(tmp_path: Path) -> None:
                     "--mass", "80", "--json", "--out", str(out), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
-    assert report["device"]["driver"] == "sim-wbb"
+    assert report["device"]["driver"] == "sim"  # sim-wbb is another name of the simulated board, sim
     # The simulated subject: 80 kg, 42 % of body weight on the affected (right) limb, old-board zero offsets
     # that only the tare removes.
     assert report["body_mass_kg"] == pytest.approx(80.0, abs=0.5)

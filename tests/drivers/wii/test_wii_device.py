@@ -8,10 +8,11 @@ import pytest
 from drivers import registry
 from drivers.errors import DeviceDisconnected, DeviceError, DeviceNotFound, DeviceTimeout
 from drivers.model import ClockSource, concatenate_blocks
-from drivers.sim.subject import STANDARD_GRAVITY_M_S2
-from drivers.wii import transport as wt
-from drivers.wii.device import SimulatedWiiBalanceBoard, WiiBalanceBoard
+from drivers.wii import transports as wt
+from drivers.wii.device import WiiBalanceBoard
+from drivers.wii.sim_device import SimulatedWiiBalanceBoard
 from drivers.wii.transports import hidraw as wt_hidraw
+from physical import STANDARD_GRAVITY_M_S2
 
 
 def _record(device, seconds: float):
@@ -34,8 +35,11 @@ def _record(device, seconds: float):
 
 def test_registry_names_and_sim_find() -> None:
     assert registry.driver_class("wbb") is WiiBalanceBoard
-    assert registry.driver_class("sim-wbb") is SimulatedWiiBalanceBoard
-    assert [d.spec for d in SimulatedWiiBalanceBoard.find()] == ["sim-wbb"]
+    assert registry.driver_class("sim") is SimulatedWiiBalanceBoard
+    assert registry.driver_class("sim-wbb") is SimulatedWiiBalanceBoard  # another name of the same board
+    assert [d.spec for d in SimulatedWiiBalanceBoard.find()] == ["sim"]
+    assert [d.spec for d in registry.find_devices()].count("sim") == 1
+    assert "sim-wbb" not in [d.spec for d in registry.find_devices()]
     device = registry.create("sim-wbb", {"mass_kg": "65", "zero_offset_kg": "1,1,1,1", "seed": "4"})
     assert device.subject.mass_kg == 65.0 and device.board.zero_offset_kg.tolist() == [1, 1, 1, 1]
 
@@ -45,7 +49,7 @@ def test_end_to_end_recovers_mass_split_and_records_raw_counts() -> None:
                                       zero_offset_kg=(1.0, -0.8, 0.9, 1.2))
     block = _record(device, 20.0)
     info = device.info
-    assert info.driver == "sim-wbb" and info.clock == ClockSource.HOST_ARRIVAL and info.raw_counts and info.simulated
+    assert info.driver == "sim" and info.clock == ClockSource.HOST_ARRIVAL and info.raw_counts and info.simulated
     assert info.channel_names == ("TR", "BR", "TL", "BL")
     # Tare: the kg-domain mean of >= 2 s of the empty board equals the configured zero offsets.
     assert device.tare is not None and device.tare.duration_s >= 2.0

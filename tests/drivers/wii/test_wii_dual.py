@@ -8,8 +8,8 @@ import pytest
 from drivers import registry
 from drivers.errors import DeviceNotFound
 from drivers.model import concatenate_blocks
-from drivers.sim.subject import STANDARD_GRAVITY_M_S2
 from drivers.wii.dual import DualWiiBalanceBoard, SimulatedDualWiiBalanceBoard
+from physical import STANDARD_GRAVITY_M_S2
 
 
 def _record(device, seconds: float):

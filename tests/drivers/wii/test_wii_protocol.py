@@ -1,4 +1,4 @@
-"""The Wii Balance Board protocol, byte for byte against the published layouts (wii-balance-board.md §1)."""
+"""The Wii Balance Board protocol, byte for byte against the published layouts (docs/wii-protocol.md §1)."""
 
 from __future__ import annotations
 
@@ -152,7 +152,7 @@ def test_real_calibration_vector_and_crc() -> None:
     assert cal.crc_status == p.CrcStatus.OK
     assert cal.stored_crc == cal.computed_crc == 0x5E40E9B6
     assert cal.reference_temperature == 0x1A
-    # Independent computation of the checksum straight from the notes' formula.
+    # Independent computation of the checksum straight from the formula of docs/wii-protocol.md §1.5.
     expected = zlib.crc32(REAL_REF, zlib.crc32(REAL_BLOCK[0:2], zlib.crc32(REAL_BLOCK[4:28])))
     assert p.calibration_crc(REAL_BLOCK, REAL_REF) == expected == 0x5E40E9B6
     assert cal.to_bytes() == REAL_BLOCK[4:28]
@@ -179,7 +179,7 @@ def test_calibration_length_is_checked() -> None:
 
 
 def _scalar_kg(v: float, c0: float, c17: float, c34: float) -> float:
-    """The notes' formula written out independently, one value at a time."""
+    """The formula of docs/wii-protocol.md §1.6 written out independently, one value at a time."""
     if v < c17:
         return 17.0 * (v - c0) / (c17 - c0)
     return 17.0 + 17.0 * (v - c17) / (c34 - c17)

@@ -1,4 +1,4 @@
-"""Transcript tests of the byte-exact simulated board (wii-balance-board.md §1.12)."""
+"""Transcript tests of the byte-exact simulated board (docs/wii-protocol.md §1.12)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import pytest
 
 from drivers.sim.subject import StandingSubject
 from drivers.wii import protocol as p
-from drivers.wii.simulator import NICE_CALIBRATION_BLOCK, NICE_REF_TEMP, REAL_CALIBRATION_BLOCK, SimulatedWiiBoard
+from drivers.wii.sim_sensors import NICE_CALIBRATION_BLOCK, REAL_CALIBRATION_BLOCK
+from drivers.wii.simulator import NICE_REF_TEMP, SimulatedWiiBoard
 
 
 def _exchange(board: SimulatedWiiBoard, report: bytes, t: float) -> list[bytes]:

@@ -11,10 +11,12 @@ import numpy as np
 import pytest
 
 from drivers.errors import DeviceDisconnected
-from drivers.sim.subject import STANDARD_GRAVITY_M_S2, StandingSubject
-from drivers.wii.device import EVDEV_CAVEAT, WiiBalanceBoard
+from drivers.sim.subject import StandingSubject
+from drivers.wii.device import WiiBalanceBoard
+from drivers.wii.discovery import EVDEV_CAVEAT
 from drivers.wii.simulator import SimulatedWiiBoard
-from drivers.wii.transport import EvdevFrame, HidrawTransport, Transport
+from drivers.wii.transports import EvdevFrame, HidrawTransport, Transport
+from physical import STANDARD_GRAVITY_M_S2
 
 
 class _BoardOnASocket:
