@@ -1,6 +1,6 @@
 """Biofeedback training logic: targets, hold timers, success counts and scores (no Qt).
 
-Each mode takes blocks of :class:`~station.protocols.live.LiveSamples` in time order
+Each mode takes blocks of :class:`~station.engine.live.LiveSamples` in time order
 (:meth:`TrainingMode.update`) and returns :class:`TrainingEvent` objects — targets shown, targets hit
 or missed, holds, repetitions, steps — which the session records in the HDF5 file as events. The GUI
 only draws :meth:`TrainingMode.status`.

@@ -1,7 +1,11 @@
-"""Live measures for biofeedback, computed with :mod:`analysis` on samples taken from the ring buffer.
+"""Live measures for biofeedback, computed with :mod:`analysis` once per block as it arrives.
 
-The display and the training modes need, per sample: total vertical force, centre of pressure and the
-share of the load on the affected limb. This module only calls :func:`analysis.cop.cop_from_cells` and
+The display, the training modes and the live repetition count need, per sample: total vertical force,
+centre of pressure and the load under each limb. The session (:mod:`station.engine.session`) derives them
+once per block with a :class:`LiveDeriver` and hands them to every subscriber with the block; the ring
+buffer keeps them beside the forces, so the display never converts a sample again.
+
+This module only calls :func:`analysis.cop.cop_from_cells` and
 :func:`analysis.weight_bearing.limb_loads_from_cell_pairs`; it adds no formula of its own except the
 per-sample share ``100·affected/(left + right)`` — the "measured total" normalisation used for standing
 weight distribution (analysis-methods.md §2.1; :func:`analysis.weight_bearing.weight_bearing`).
@@ -19,8 +23,9 @@ import numpy as np
 
 from analysis.cop import DEFAULT_MIN_FZ_N, cop_from_cells
 from analysis.weight_bearing import limb_loads_from_cell_pairs
+from drivers.model import ChannelLayout, DeviceInfo, SampleBlock
 
-__all__ = ["LiveSamples", "live_samples", "recent_affected_pct"]
+__all__ = ["LIVE_FIELDS", "LiveDeriver", "LiveSamples", "live_samples", "recent_affected_pct"]
 
 Side = Literal["left", "right"]
 
@@ -111,3 +116,39 @@ def recent_affected_pct(s: LiveSamples, seconds: float) -> float:
     recent = s.since(float(s.t_s[-1]) - seconds)
     shares = recent.affected_pct[recent.loaded]
     return float(shares.mean()) if shares.size else float("nan")
+
+
+#: The per-sample fields of :class:`LiveSamples` after ``t_s`` (what the ring buffer keeps beside the forces).
+LIVE_FIELDS = ("fz_n", "cop_x_mm", "cop_y_mm", "affected_n", "unaffected_n", "affected_pct", "loaded")
+
+
+class LiveDeriver:
+    """Turns each block of a load-cell device into :class:`LiveSamples` (:func:`live_samples`), once.
+
+    Parameters
+    ----------
+    positions_mm : array_like, shape (k, 2)
+        The device's cell positions, mm.
+    affected_side : {"left", "right"}
+    min_fz_n : float
+        Below this total force (N) a sample is unloaded.
+    """
+
+    def __init__(self, positions_mm: np.ndarray, affected_side: Side, *, min_fz_n: float = DEFAULT_MIN_FZ_N) -> None:
+        if affected_side not in ("left", "right"):
+            raise ValueError(f"affected_side must be 'left' or 'right', got {affected_side!r}")
+        self.positions_mm = np.asarray(positions_mm, dtype=np.float64)
+        self.affected_side: Side = affected_side
+        self.min_fz_n = float(min_fz_n)
+
+    @classmethod
+    def for_device(cls, info: DeviceInfo, affected_side: str | None) -> LiveDeriver | None:
+        """A deriver for a load-cell device with sensor positions and a known affected side; None otherwise."""
+        if info.layout != ChannelLayout.LOAD_CELLS or info.sensor_positions_mm is None:
+            return None
+        if affected_side not in ("left", "right"):
+            return None
+        return cls(info.sensor_positions(), affected_side)  # type: ignore[arg-type]
+
+    def __call__(self, block: SampleBlock) -> LiveSamples:
+        return live_samples(block.t_s, block.forces_n, self.positions_mm, self.affected_side, min_fz_n=self.min_fz_n)
