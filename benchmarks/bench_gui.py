@@ -19,12 +19,14 @@ drawn. Ratios are printed against it; the issue's targets are >= 55 frames/s and
 Per-tick cost, before / after (issue 19), measured first in the same run on the same ring contents (no Qt):
 
 * before: what a tick did until the session converted each block once — drain the new samples and convert
-  them (Fz, COP, limb loads) for the training mode, peek the display window and convert all of it again;
+  them (Fz, COP, limb loads, with ``cop_from_cells`` and ``limb_loads_from_cell_pairs`` as then) for the
+  training mode, peek the display window and convert all of it again;
 * after: peek the window with the live measures the reader thread stored, convert nothing.
 
-The after column adds, for honesty, the reader thread's share of one tick interval: converting the blocks
-that arrive in 1/60 s once each (at 1 kHz in one-sample blocks, the per-call overhead dominates, so the total
-work is about the same; what moves off the GUI thread is the conversion of the whole window every tick).
+A second line adds, for honesty, the reader thread's share of one tick interval: converting the blocks that
+arrive in 1/60 s once each (``analysis.cop.CellGeometry``: the cell positions checked once, one matrix
+product per block) and writing them with their live measures into the ring. Both are printed for the
+simulated 1 kHz board and for a Wii-board rate of 100 Hz.
 """
 
 from __future__ import annotations
@@ -40,11 +42,13 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import numpy as np
 from PyQt6 import QtCore, QtWidgets
 
+from analysis.cop import cop_from_cells
+from analysis.weight_bearing import limb_loads_from_cell_pairs
 from drivers.model import SampleBlock, concatenate_blocks
 from drivers.sim.board import SimulatedBoard
 from drivers.sim.clock import RealTimeClock
 from recordings import Subject
-from station.engine.live import LiveDeriver, live_samples, recent_affected_pct
+from station.engine.live import LiveDeriver, LiveSamples, recent_affected_pct
 from station.engine.ring_buffer import RingBuffer
 from station.engine.session import Session
 from station.gui.clinician_view import ClinicianView
@@ -122,6 +126,17 @@ def run(seconds: float, draw: bool, record: bool, out_dir: Path, tag: str) -> di
     }
 
 
+def _before_live_samples(t_s: np.ndarray, forces_n: np.ndarray, positions_mm: np.ndarray) -> LiveSamples:
+    """The conversion a tick made before issue 19: the two analysis functions, with their checks, per call."""
+    cop = cop_from_cells(forces_n, positions_mm)
+    limbs = limb_loads_from_cell_pairs(forces_n, positions_mm)
+    total = limbs.left_n + limbs.right_n
+    share = np.full(total.shape[0], np.nan)
+    np.divide(100.0 * limbs.left_n, total, out=share, where=cop.loaded & (total > 0))
+    return LiveSamples(np.asarray(t_s, dtype=np.float64), cop.fz_n, cop.cop_x_mm, cop.cop_y_mm, limbs.left_n,
+                       limbs.right_n, share, cop.loaded & (total > 0))
+
+
 def tick_costs(rate_hz: float = 1000.0, fps: float = 60.0, window_s: float = 5.0, ticks: int = 600) -> dict[str, float]:
     """Per-tick work before and after the session derived live measures once per block (module docstring), µs."""
     board = SimulatedBoard(seed=7, mean_interval_ms=1000.0 / rate_hz)
@@ -156,9 +171,9 @@ def tick_costs(rate_hz: float = 1000.0, fps: float = 60.0, window_s: float = 5.0
             old_ring.write(one[i])
         t0 = time.perf_counter()
         new = old_ring.drain()
-        live_samples(new.t_s, new.forces_n, positions, "left")  # the training mode's conversion
+        _before_live_samples(new.t_s, new.forces_n, positions)  # the training mode's conversion
         shown = old_ring.latest(window_n)
-        recent_affected_pct(live_samples(shown.t_s, shown.forces_n, positions, "left"), BAR_WINDOW_S)
+        recent_affected_pct(_before_live_samples(shown.t_s, shown.forces_n, positions), BAR_WINDOW_S)
         before += time.perf_counter() - t0
         t0 = time.perf_counter()
         for i in chunk:  # the reader thread: each block converted once as it arrives
@@ -179,14 +194,15 @@ def main() -> None:
     parser.add_argument("--ticks-only", action="store_true", help="only the per-tick cost, before / after")
     args = parser.parse_args()
     record = not args.no_record
-    c = tick_costs()
-    print(f"per-tick cost, 1 kHz board in one-sample blocks, {c['per_tick']:.0f} new samples per tick, "
-          f"a window of {c['window_n']:.0f} samples:")
-    print(f"  GUI thread before {c['before_us']:8.1f} µs   after {c['after_us']:8.1f} µs   "
-          f"ratio before/after {c['before_us'] / c['after_us']:6.1f}x")
-    total = c["after_us"] + c["reader_us"]
-    print(f"  with the reader's conversion of the tick's blocks: after {total:8.1f} µs   "
-          f"ratio before/after {c['before_us'] / total:6.2f}x")
+    for rate_hz, what in ((1000.0, "the simulated 1 kHz board"), (100.0, "a Wii-board rate of 100 Hz")):
+        c = tick_costs(rate_hz=rate_hz)
+        print(f"per-tick cost, {what} in one-sample blocks, {c['per_tick']:.0f} new samples per tick, a window of "
+              f"{c['window_n']:.0f} samples:")
+        print(f"  GUI thread before {c['before_us']:8.1f} µs   after {c['after_us']:8.1f} µs   "
+              f"ratio before/after {c['before_us'] / c['after_us']:6.1f}x")
+        total = c["after_us"] + c["reader_us"]
+        print(f"  with the reader's conversion of the tick's blocks: after {total:8.1f} µs   "
+              f"ratio before/after {c['before_us'] / total:6.2f}x")
     if args.ticks_only:
         return
     with tempfile.TemporaryDirectory() as tmp:

@@ -5,10 +5,11 @@ centre of pressure and the load under each limb. The session (:mod:`station.engi
 once per block with a :class:`LiveDeriver` and hands them to every subscriber with the block; the ring
 buffer keeps them beside the forces, so the display never converts a sample again.
 
-This module only calls :func:`analysis.cop.cop_from_cells` and
-:func:`analysis.weight_bearing.limb_loads_from_cell_pairs`; it adds no formula of its own except the
-per-sample share ``100·affected/(left + right)`` — the "measured total" normalisation used for standing
-weight distribution (analysis-methods.md §2.1; :func:`analysis.weight_bearing.weight_bearing`).
+The sums come from :class:`analysis.cop.CellGeometry` (the definitions of :func:`analysis.cop.cop_from_cells`
+and :func:`analysis.weight_bearing.limb_loads_from_cell_pairs`, with the cell positions checked once); this
+module adds no formula of its own except the per-sample share ``100·affected/(left + right)`` — the
+"measured total" normalisation used for standing weight distribution (analysis-methods.md §2.1;
+:func:`analysis.weight_bearing.weight_bearing`).
 
 Samples with less than ``min_fz_n`` on the device (nobody standing) are *unloaded*: their COP and
 share are NaN and ``loaded`` is False. The training modes treat them as outside every target.
@@ -21,8 +22,7 @@ from typing import Literal
 
 import numpy as np
 
-from analysis.cop import DEFAULT_MIN_FZ_N, cop_from_cells
-from analysis.weight_bearing import limb_loads_from_cell_pairs
+from analysis.cop import DEFAULT_MIN_FZ_N, CellGeometry
 from drivers.model import ChannelLayout, DeviceInfo, SampleBlock
 
 __all__ = ["LIVE_FIELDS", "LiveDeriver", "LiveSamples", "live_samples", "recent_affected_pct"]
@@ -85,22 +85,7 @@ def live_samples(
     min_fz_n : float
         Below this total force (N) a sample is unloaded.
     """
-    if affected_side not in ("left", "right"):
-        raise ValueError(f"affected_side must be 'left' or 'right', got {affected_side!r}")
-    t = np.asarray(t_s, dtype=np.float64)
-    forces = np.asarray(forces_n, dtype=np.float64)
-    if forces.ndim != 2 or forces.shape[0] != t.shape[0]:
-        raise ValueError(f"forces_n must have shape ({t.shape[0]}, k), got {forces.shape}")
-    if t.shape[0] == 0:
-        empty = np.zeros(0)
-        return LiveSamples(empty, empty, empty, empty, empty, empty, empty, np.zeros(0, dtype=bool))
-    cop = cop_from_cells(forces, positions_mm, min_fz_n=min_fz_n)
-    limbs = limb_loads_from_cell_pairs(forces, positions_mm)
-    affected, unaffected = (limbs.left_n, limbs.right_n) if affected_side == "left" else (limbs.right_n, limbs.left_n)
-    total = affected + unaffected
-    share = np.full(t.shape[0], np.nan)
-    np.divide(100.0 * affected, total, out=share, where=cop.loaded & (total > 0))
-    return LiveSamples(t, cop.fz_n, cop.cop_x_mm, cop.cop_y_mm, affected, unaffected, share, cop.loaded & (total > 0))
+    return LiveDeriver(positions_mm, affected_side, min_fz_n=min_fz_n).samples(t_s, forces_n)
 
 
 def recent_affected_pct(s: LiveSamples, seconds: float) -> float:
@@ -123,7 +108,7 @@ LIVE_FIELDS = ("fz_n", "cop_x_mm", "cop_y_mm", "affected_n", "unaffected_n", "af
 
 
 class LiveDeriver:
-    """Turns each block of a load-cell device into :class:`LiveSamples` (:func:`live_samples`), once.
+    """Turns each block of a load-cell device into :class:`LiveSamples`, once (:func:`live_samples`).
 
     Parameters
     ----------
@@ -137,9 +122,8 @@ class LiveDeriver:
     def __init__(self, positions_mm: np.ndarray, affected_side: Side, *, min_fz_n: float = DEFAULT_MIN_FZ_N) -> None:
         if affected_side not in ("left", "right"):
             raise ValueError(f"affected_side must be 'left' or 'right', got {affected_side!r}")
-        self.positions_mm = np.asarray(positions_mm, dtype=np.float64)
+        self.geometry = CellGeometry(positions_mm, min_fz_n=min_fz_n)
         self.affected_side: Side = affected_side
-        self.min_fz_n = float(min_fz_n)
 
     @classmethod
     def for_device(cls, info: DeviceInfo, affected_side: str | None) -> LiveDeriver | None:
@@ -150,5 +134,22 @@ class LiveDeriver:
             return None
         return cls(info.sensor_positions(), affected_side)  # type: ignore[arg-type]
 
+    def samples(self, t_s: np.ndarray, forces_n: np.ndarray) -> LiveSamples:
+        """The live measures of samples at ``t_s`` (s) with cell forces ``forces_n`` (N)."""
+        t = np.asarray(t_s, dtype=np.float64)
+        forces = np.asarray(forces_n)
+        if forces.ndim != 2 or forces.shape[0] != t.shape[0]:
+            raise ValueError(f"forces_n must have shape ({t.shape[0]}, k), got {forces.shape}")
+        if t.shape[0] == 0:
+            empty = np.zeros(0)
+            return LiveSamples(empty, empty, empty, empty, empty, empty, empty, np.zeros(0, dtype=bool))
+        c = self.geometry.loads(forces)
+        affected, unaffected = (c.left_n, c.right_n) if self.affected_side == "left" else (c.right_n, c.left_n)
+        total = affected + unaffected
+        ok = c.loaded & (total > 0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            share = np.where(ok, 100.0 * affected / total, np.nan)
+        return LiveSamples(t, c.fz_n, c.cop_x_mm, c.cop_y_mm, affected, unaffected, share, ok)
+
     def __call__(self, block: SampleBlock) -> LiveSamples:
-        return live_samples(block.t_s, block.forces_n, self.positions_mm, self.affected_side, min_fz_n=self.min_fz_n)
+        return self.samples(block.t_s, block.forces_n)

@@ -4,11 +4,12 @@ import numpy as np
 import pytest
 
 import recordings
+from analysis.cop import cop_from_cells
+from analysis.weight_bearing import limb_loads_from_cell_pairs
 from drivers.errors import DeviceDisconnected
 from drivers.sim.board import SimulatedBoard
 from recordings import Subject
 from station.engine import OutletSubscriber, Session, Subscriber
-from station.engine.live import live_samples
 from station.protocols.training import LoadBand, SymmetricStanceTraining
 from station.protocols.training.feed import TrainingFeed, event_at
 
@@ -54,12 +55,14 @@ def test_every_block_reaches_every_subscriber_once_with_its_live_measures_and_th
     for sub in (a, b):
         np.testing.assert_array_equal(np.concatenate([blk.seq for blk in sub.blocks]), rec.seq)  # each once, in order
         assert len(sub.blocks) == result.stats.n_blocks == len(rec.block_first_sample)
-    # the live measures handed over are the block's, by the analysis definitions (independent recomputation)
+    # the live measures handed over are the block's, by the analysis definitions (recomputed here with them)
     positions = board.info.sensor_positions()
-    for blk, live in zip(a.blocks, a.lives, strict=True):
-        expect = live_samples(blk.t_s, blk.forces_n, positions, "left")
-        np.testing.assert_array_equal(live.affected_pct, expect.affected_pct)
-        assert live is b.lives[a.blocks.index(blk)]  # derived once, the same object for both
+    for k, (blk, live) in enumerate(zip(a.blocks, a.lives, strict=True)):
+        cop = cop_from_cells(blk.forces_n, positions)
+        limbs = limb_loads_from_cell_pairs(blk.forces_n, positions)
+        np.testing.assert_allclose(live.cop_x_mm, cop.cop_x_mm, rtol=1e-9, equal_nan=True)
+        np.testing.assert_allclose(live.affected_pct, 100 * limbs.left_n / (limbs.left_n + limbs.right_n), rtol=1e-9)
+        assert live is b.lives[k]  # derived once, the same object for both
     codes = [e.code for e in rec.events]
     assert codes.count("a_mark") == len(a.blocks) // 10 and codes[-2:] == ["a_end", "b_end"]
     assert "a_mark" in b.events and "a_mark" not in a.events  # the others hear an event, not its source
