@@ -155,15 +155,19 @@ class Acquisition:
         """
         self.start()
         try:
-            while not self._done.wait(poll_s):
-                if progress is not None:
-                    progress(self.stats())
+            self.watch(progress, poll_s)
         except KeyboardInterrupt:
             self.stop()
             raise
         finally:
             self.join()
         return self.stats()
+
+    def watch(self, progress: Callable[[AcquisitionStats], None] | None = None, poll_s: float = 0.1) -> None:
+        """Wait for the end (duration reached, stop() or a fault), calling ``progress`` every ``poll_s`` s."""
+        while not self._done.wait(poll_s):
+            if progress is not None:
+                progress(self.stats())
 
     @property
     def finished(self) -> bool:

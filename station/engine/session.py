@@ -177,9 +177,7 @@ class Session:
         """
         self.start()
         try:
-            while not self.acquisition.wait(poll_s):
-                if progress is not None:
-                    progress(self.stats())
+            self.acquisition.watch(progress, poll_s)
         except BaseException:
             self.stop(status=RecordingStatus.INTERRUPTED)
             raise

@@ -137,9 +137,8 @@ class AdherenceSummary:
 def home_sessions(store: Store, patient_id: str) -> list[HomeSessionRecord]:
     """The patient's home sessions with their pain ratings and measured dose, oldest first."""
     store.patient(patient_id)
-    return [HomeSessionRecord(r.session_id, r.date, r.prescription_version, r.pain_before, r.pain_after,
-                              r.pain_next_day, tuple(ExerciseDoseDone.from_dict(d) for d in json.loads(r.summary_json)),
-                              r.uid) for r in home_session_rows(store, patient_id)]
+    return [HomeSessionRecord(*row[:6], tuple(ExerciseDoseDone.from_dict(d) for d in json.loads(row[6])), row[7])
+            for row in home_session_rows(store, patient_id)]
 
 
 def _streak(weeks: list[WeekAdherence]) -> int:

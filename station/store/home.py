@@ -8,12 +8,12 @@ so a caller that wraps several of them in its own ``with store.transaction():`` 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import Any
 
 from station.store.store import Store, utc_now_iso
 
 __all__ = [
-    "HomeSessionRow",
+    "HOME_SESSION_COLUMNS",
     "add_home_import",
     "add_home_session",
     "add_prescription",
@@ -27,18 +27,9 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class HomeSessionRow:
-    """A stored home session as the table holds it (the dose summary still JSON)."""
-
-    session_id: int
-    date: str
-    prescription_version: int
-    pain_before: float | None
-    pain_after: float | None
-    pain_next_day: float | None
-    summary_json: str
-    uid: str
+#: The columns of each row :func:`home_session_rows` returns, in order.
+HOME_SESSION_COLUMNS = ("session_id", "date", "prescription_version", "pain_before", "pain_after", "pain_next_day",
+                        "summary_json", "uid")
 
 
 # -- prescriptions --------------------------------------------------------------------------------------
@@ -77,13 +68,13 @@ def add_home_session(store: Store, session_id: int, *, uid: str, prescription_ve
         )
 
 
-def home_session_rows(store: Store, patient_id: str) -> list[HomeSessionRow]:
-    """The patient's home sessions, oldest first."""
+def home_session_rows(store: Store, patient_id: str) -> list[tuple[Any, ...]]:
+    """The patient's home sessions, oldest first (:data:`HOME_SESSION_COLUMNS`; the dose summary as JSON)."""
     rows = store.db.execute(
         "SELECT s.id, s.date, h.prescription_version, h.pain_before, h.pain_after, h.pain_next_day,"
         " h.summary_json, h.uid FROM sessions s JOIN home_sessions h ON h.session_id = s.id"
         " WHERE s.patient_id = ? ORDER BY s.date, s.id", (patient_id,)).fetchall()
-    return [HomeSessionRow(*tuple(r)) for r in rows]
+    return [tuple(r) for r in rows]
 
 
 def last_home_session_id(store: Store, patient_id: str) -> int | None:
