@@ -173,10 +173,6 @@ class Acquisition:
     def finished(self) -> bool:
         return self._done.is_set()
 
-    def wait(self, timeout_s: float | None = None) -> bool:
-        """Wait until acquisition has ended (duration, stop or a fault); True if it has."""
-        return self._done.wait(timeout_s)
-
     def stats(self) -> AcquisitionStats:
         return AcquisitionStats(
             n_samples=self._n_samples,

@@ -67,11 +67,6 @@ class RingBuffer(Subscriber):
         self._lock = threading.Lock()
 
     @property
-    def keeps_live(self) -> bool:
-        """Whether the buffer keeps live measures."""
-        return self._live is not None
-
-    @property
     def total_written(self) -> int:
         """Samples written since creation."""
         return self._written

@@ -302,17 +302,6 @@ def _check_outcomes(store: Store, patient_id: str, p: Prescription, outcomes: Se
         seen.add(sha)
 
 
-def record_next_day_pain(store: Store, patient_id: str, value: float) -> int:
-    """Store the rating of the 24 h after the patient's last home session; that session's id."""
-    v = check_pain("pain the day after", value)
-    assert v is not None
-    last = last_home_session_id(store, patient_id)
-    if last is None:
-        raise StoreError(f"patient {patient_id} has no home session to rate the day after")
-    set_pain_next_day(store, last, v)
-    return last
-
-
 def run_home_session(
     device: Device,
     prescription: Prescription,
