@@ -25,7 +25,7 @@ import numpy as np
 from analysis.cop import DEFAULT_MIN_FZ_N, CellGeometry
 from drivers.model import ChannelLayout, DeviceInfo, SampleBlock
 
-__all__ = ["LIVE_FIELDS", "LiveDeriver", "LiveSamples", "live_samples", "recent_affected_pct"]
+__all__ = ["LIVE_FIELDS", "LiveDeriver", "LiveSamples", "concatenate_live", "live_samples", "recent_affected_pct"]
 
 Side = Literal["left", "right"]
 
@@ -61,6 +61,14 @@ class LiveSamples:
         """The samples with time >= ``t_s``."""
         i = int(np.searchsorted(self.t_s, t_s, side="left"))
         return LiveSamples(*(getattr(self, name)[i:] for name in self.__dataclass_fields__))
+
+
+def concatenate_live(parts: list[LiveSamples]) -> LiveSamples:
+    """Consecutive live samples as one (in the order given)."""
+    if len(parts) == 1:
+        return parts[0]
+    names = LiveSamples.__dataclass_fields__
+    return LiveSamples(*(np.concatenate([getattr(p, name) for p in parts]) for name in names))
 
 
 def live_samples(
