@@ -20,7 +20,8 @@ from typing import Any
 
 #: Public name -> the module of this package that defines it.
 _HOMES: dict[str, str] = {
-    "CopResult": "cop", "DEFAULT_MIN_FZ_N": "cop", "cop_from_cells": "cop", "cop_from_six_component": "cop",
+    "CellGeometry": "cop", "CellLoads": "cop", "CopResult": "cop", "DEFAULT_MIN_FZ_N": "cop",
+    "cop_from_cells": "cop", "cop_from_six_component": "cop",
     "ELLIPSE_METHOD": "ellipse", "Ellipse": "ellipse", "chi2_ellipse_area": "ellipse",
     "ellipse_from_covariance": "ellipse", "f_quantile_2": "ellipse", "prediction_ellipse": "ellipse",
     "butterworth_lowpass_zero_lag": "filters",
@@ -42,8 +43,11 @@ _HOMES: dict[str, str] = {
     "squat_displacement_mm": "repetition_segments", "squat_segments": "repetition_segments",
     "true_runs": "repetition_segments",
     "RepetitionSettings": "repetition_settings",
-    "HOLD_KINDS": "repetitions", "KINDS": "repetitions", "Repetition": "repetitions",
-    "RepetitionResult": "repetitions", "detect_repetitions": "repetitions",
+    "BODY_WEIGHT_KINDS": "repetition_signals", "HOLD_KINDS": "repetition_signals", "KINDS": "repetition_signals",
+    "MOVEMENT_KINDS": "repetition_signals", "SetSignals": "repetition_signals", "set_signals": "repetition_signals",
+    "RepetitionTracker": "repetition_tracker", "SQUAT_SETTLE_S": "repetition_tracker",
+    "Repetition": "repetitions", "RepetitionResult": "repetitions", "detect_repetitions": "repetitions",
+    "repetitions_from_signals": "repetitions",
     "REGULAR_CLOCK_TOLERANCE": "resample", "Resampled": "resample", "regular_rate_hz": "resample",
     "swarii": "resample",
     "ROMBERG_MEASURES": "romberg", "RombergRatios": "romberg", "romberg_ratios": "romberg",

@@ -17,7 +17,7 @@ import numpy as np
 
 from analysis._checks import as_float_array, check_positive
 
-__all__ = ["DEFAULT_MIN_FZ_N", "CopResult", "cop_from_cells", "cop_from_six_component"]
+__all__ = ["DEFAULT_MIN_FZ_N", "CellGeometry", "CellLoads", "CopResult", "cop_from_cells", "cop_from_six_component"]
 
 #: Default loaded threshold, N (about 1 kg): below it the COP is undefined.
 DEFAULT_MIN_FZ_N = 10.0
@@ -85,6 +85,63 @@ def cop_from_cells(forces_n: np.ndarray, positions_mm: np.ndarray, *, min_fz_n: 
     with np.errstate(divide="ignore", invalid="ignore"):
         cop = np.where(loaded[:, None], moments / fz[:, None], np.nan)
     return CopResult(fz_n=fz, cop_x_mm=cop[:, 0], cop_y_mm=cop[:, 1], loaded=loaded, min_fz_n=float(min_fz_n))
+
+
+@dataclass(frozen=True)
+class CellLoads:
+    """Per sample (all shape (n,)): Fz (N), COP (mm, NaN where not loaded), the load of the cells left and right
+    of the midline (N), and ``loaded`` (``fz_n >= min_fz_n``)."""
+
+    fz_n: np.ndarray
+    cop_x_mm: np.ndarray
+    cop_y_mm: np.ndarray
+    left_n: np.ndarray
+    right_n: np.ndarray
+    loaded: np.ndarray
+
+
+class CellGeometry:
+    """The cells of one device, checked once, for converting many small blocks as they arrive (a live display).
+
+    :meth:`loads` gives, per sample, what :func:`cop_from_cells` and
+    :func:`analysis.weight_bearing.limb_loads_from_cell_pairs` give — Fz = Σ F_i, COP = Σ F_i (x_i, y_i) / Fz,
+    left/right = Σ F_i over the cells left/right of the midline — as one product with a (k, 5) matrix built
+    here, so a one-sample block costs a few µs instead of the checks of both functions on every call.
+
+    Parameters
+    ----------
+    positions_mm : array_like, shape (k, 2)
+        (x, y) of each cell, mm; cells with x < ``midline_x_mm`` are left, x > right.
+    min_fz_n : float
+        COP only where the total force is at least this many N.
+    midline_x_mm : float
+        x of the midline, mm (a cell exactly on it is an error).
+    """
+
+    def __init__(self, positions_mm: np.ndarray, *, min_fz_n: float = DEFAULT_MIN_FZ_N,
+                 midline_x_mm: float = 0.0) -> None:
+        positions = as_float_array("positions_mm", positions_mm, 2)
+        if positions.shape[1] != 2:
+            raise ValueError(f"positions_mm must have shape (k, 2), got {positions.shape}")
+        self.min_fz_n = check_positive("min_fz_n", min_fz_n)
+        x = positions[:, 0]
+        left, right = x < midline_x_mm, x > midline_x_mm
+        if not left.any() or not right.any() or (left | right).sum() != x.size:
+            raise ValueError(f"need cells strictly left and right of x = {midline_x_mm} mm, got x = {x.tolist()}")
+        self.n_cells = int(x.size)
+        self._matrix = np.column_stack([np.ones(x.size), positions, left, right]).astype(np.float64)
+
+    def loads(self, forces_n: np.ndarray) -> CellLoads:
+        """Fz, COP and left/right loads of each sample of ``forces_n`` (n, k), N."""
+        forces = as_float_array("forces_n", forces_n, 2)
+        if forces.shape[1] != self.n_cells:
+            raise ValueError(f"forces_n must have {self.n_cells} columns, got shape {forces.shape}")
+        sums = forces @ self._matrix
+        fz = sums[:, 0]
+        loaded = fz >= self.min_fz_n
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cop = np.where(loaded[:, None], sums[:, 1:3] / fz[:, None], np.nan)
+        return CellLoads(fz, cop[:, 0], cop[:, 1], sums[:, 3], sums[:, 4], loaded)
 
 
 def cop_from_six_component(

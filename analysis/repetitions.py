@@ -47,30 +47,23 @@ ground reaction force); Audiffren & Contal 2016, SWARII (resampling, analysis/re
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
 
-from analysis._checks import as_float_array, check_positive, check_same_length
 from analysis.repetition_segments import (
     hold_segments,
     longest_true_s,
     movement_segments,
     run_end_s,
-    sample_durations_s,
     squat_segments,
     true_runs,
 )
-from analysis.repetition_settings import RepetitionSettings
+from analysis.repetition_signals import HOLD_KINDS, SetSignals, set_signals
 
-__all__ = ["HOLD_KINDS", "KINDS", "Repetition", "RepetitionResult", "detect_repetitions"]
+__all__ = ["Repetition", "RepetitionResult", "detect_repetitions", "repetitions_from_signals"]
 
-HOLD_KINDS = ("symmetric-stance", "weight-shift", "single-leg-stance")
-MOVEMENT_KINDS = ("mini-squat", "sit-to-stand", "step-up", "stepping-in-place")
-KINDS = HOLD_KINDS + MOVEMENT_KINDS
-_BODY_WEIGHT_NORMALISED = ("sit-to-stand", "step-up", "stepping-in-place")
 _NO_OFF_BOARD = ("sit-to-stand", "step-up")
 OFF_BOARD = "stepped off the board"
 
@@ -193,64 +186,28 @@ def detect_repetitions(
         Unknown kind or setting, NaN, mismatched lengths, decreasing times, an impossible target, a hold
         kind without ``hold_s`` or without a target.
     """
-    if kind not in KINDS:
-        raise ValueError(f"unknown exercise kind {kind!r}; known: {', '.join(KINDS)}")
-    known = {f.name for f in fields(RepetitionSettings)}
-    unknown = sorted(set(settings) - known)
-    if unknown:
-        raise ValueError(f"unknown repetition setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
-    s = RepetitionSettings(**settings)
-    bw = check_positive("body_weight_n", body_weight_n)
-    t = as_float_array("t_s", t_s, 1)
-    aff = as_float_array("affected_n", affected_n, 1)
-    unaff = as_float_array("unaffected_n", unaffected_n, 1)
-    check_same_length(t_s=t, affected_n=aff, unaffected_n=unaff)
     del cop_x_mm, cop_y_mm
-    if t.size > 1 and np.any(np.diff(t) <= 0):
-        raise ValueError(f"t_s must be strictly increasing (first bad step at index {int(np.argmax(np.diff(t) <= 0))})")
-    lo = 0.0 if target_min_pct_bw is None else float(target_min_pct_bw)
-    hi = math.inf if target_max_pct_bw is None else float(target_max_pct_bw)
-    share_kind = kind not in _BODY_WEIGHT_NORMALISED
-    if not (math.isfinite(lo) and 0.0 <= lo < hi) or math.isnan(hi) or (
-        share_kind and target_max_pct_bw is not None and hi > 100.0
-    ) or (share_kind and lo >= 100.0):
-        raise ValueError(f"impossible target band {target_min_pct_bw}-{target_max_pct_bw} %BW for {kind}")
-    if kind in HOLD_KINDS:
-        if hold_s is None or not (math.isfinite(hold_s) and hold_s > 0):
-            raise ValueError(f"a {kind} repetition is a hold: hold_s must be > 0 s, got {hold_s}")
-        if target_min_pct_bw is None and target_max_pct_bw is None:
-            raise ValueError(f"a {kind} hold needs a target band (target_min_pct_bw and/or target_max_pct_bw)")
-    normalisation = "body-weight" if kind in _BODY_WEIGHT_NORMALISED else "measured-load"
-    out_settings: dict[str, tuple[Any, str]] = {
-        "kind": (kind, ""),
-        "target_min_pct_bw": (target_min_pct_bw, "%BW"),
-        "target_max_pct_bw": (target_max_pct_bw, "%BW"),
-        "hold_s": (hold_s, "s"),
-        "body_weight_n": (bw, "N"),
-        "normalisation": (normalisation, ""),
-        **s.with_units(),
-    }
+    return repetitions_from_signals(set_signals(
+        kind, t_s, affected_n, unaffected_n, body_weight_n=body_weight_n, target_min_pct_bw=target_min_pct_bw,
+        target_max_pct_bw=target_max_pct_bw, hold_s=hold_s, **settings))
+
+
+def repetitions_from_signals(sig: SetSignals) -> RepetitionResult:
+    """The repetitions of a set whose signals :func:`set_signals` computed (the rules: module docstring)."""
+    kind, s, t = sig.kind, sig.settings, sig.t_s
+    out_settings = sig.result_settings
     if t.size == 0:
         return RepetitionResult((), 0, 0, 0.0, out_settings)
-
-    total = aff + unaff
-    total_pct = total / bw * 100.0
-    loaded = total_pct >= s.off_board_pct_bw
-    if normalisation == "body-weight":
-        aff_pct = aff / bw * 100.0
-    else:
-        with np.errstate(invalid="ignore", divide="ignore"):
-            aff_pct = np.where(loaded, aff / np.where(total > 0, total, 1.0) * 100.0, 0.0)
-    unaff_pct = unaff / bw * 100.0
-    inside = loaded & (aff_pct >= lo) & (aff_pct <= hi)
-    dt = sample_durations_s(t)
+    lo, hi, bw, normalisation = sig.low_pct_bw, sig.high_pct_bw, sig.body_weight_n, sig.normalisation
+    total_pct, loaded, aff_pct, unaff_pct, inside, dt = (sig.total_pct_bw, sig.loaded, sig.affected_pct,
+                                                         sig.unaffected_pct_bw, sig.inside, sig.dt_s)
     time_in_band = float(np.sum(dt[inside]))
 
     if kind in HOLD_KINDS:
-        assert hold_s is not None
-        segments = hold_segments(kind, t, inside, float(hold_s), s)
+        assert sig.hold_s is not None
+        segments = hold_segments(kind, t, inside, sig.hold_s, s)
     elif kind == "mini-squat":
-        segments = squat_segments(t, total, loaded, bw, s)
+        segments = squat_segments(t, sig.affected_n + sig.unaffected_n, loaded, bw, s)
     else:
         segments = movement_segments(kind, t, unaff_pct, total_pct, s)
 

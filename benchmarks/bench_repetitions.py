@@ -2,11 +2,14 @@
 
 Run: python benchmarks/bench_repetitions.py [--seconds 60]
 
-The GUI and the console call :func:`analysis.repetitions.detect_repetitions` on the samples so far, a few times
-per second. This script simulates a weight-shift set and a mini-squat set (~100 Hz, jittered) and:
+The GUI and the console count repetitions live, a few times per second. This script simulates a weight-shift
+set and a mini-squat set (~100 Hz, jittered) and:
 
-1. times the live pattern: one call every 0.25 s of set time on the growing buffer, and prints the compute
-   time as a fraction of the set's duration (the share of one core the live count costs);
+1. times the live pattern both ways, in the same run: the former one (:func:`analysis.repetitions.
+   detect_repetitions` on the growing buffer every 0.25 s of set time: quadratic in the set's length) and the
+   :class:`analysis.repetition_tracker.RepetitionTracker` (each block appended, the open tail analysed every
+   0.25 s), for a set of ``--seconds`` and one 10x longer; prints the compute time as a fraction of the set's
+   duration, the ratio, and whether both counted the same;
 2. times one whole-set call of the hold rule (on a set 10x longer) against a straightforward per-sample
    Python state machine (same band, bridge and hold rules) and checks both count the same repetitions.
 
@@ -20,6 +23,7 @@ import time
 
 import numpy as np
 
+from analysis.repetition_tracker import RepetitionTracker
 from analysis.repetitions import detect_repetitions
 from drivers.sim.home_patient import HomeSetSubject
 
@@ -62,18 +66,29 @@ def main() -> None:
     args = parser.parse_args()
     for exercise, kw in (("weight-shift", {"target_min_pct_bw": 60.0, "hold_s": 5.0}),
                          ("mini-squat", {"target_min_pct_bw": 30.0, "target_max_pct_bw": 60.0})):
-        t, left, right, bw = signals(exercise, args.seconds)
-        kind = exercise
-        t0 = time.perf_counter()
-        calls = 0
-        for end in np.arange(0.25, t[-1], 0.25):
-            n = int(np.searchsorted(t, end))
-            r = detect_repetitions(kind, t[:n], left[:n], right[:n], body_weight_n=bw, **kw)
-            calls += 1
-        live = time.perf_counter() - t0
-        print(f"{exercise}: {calls} live calls over a {t[-1]:.0f}-s set ({t.size} samples): {live * 1e3:.0f} ms "
-              f"in all, {live / calls * 1e3:.2f} ms per call, {live / t[-1]:.3%} of the set's duration; "
-              f"{r.n_complete} repetitions")
+        for seconds in (args.seconds, 10 * args.seconds):
+            t, left, right, bw = signals(exercise, seconds)
+            ends = np.searchsorted(t, np.arange(0.25, t[-1], 0.25))
+            t0 = time.perf_counter()
+            for n in ends:
+                growing = detect_repetitions(exercise, t[:n], left[:n], right[:n], body_weight_n=bw, **kw)
+            old = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            tracker = RepetitionTracker(exercise, body_weight_n=bw, **kw)
+            start = 0
+            for n in ends:
+                tracker.append(t[start:n], left[start:n], right[start:n])
+                tracker.update()
+                start = n
+            tracker.append(t[start:], left[start:], right[start:])
+            tracked = tracker.finish()
+            new = time.perf_counter() - t0
+            whole = detect_repetitions(exercise, t, left, right, body_weight_n=bw, **kw)
+            same = "same count" if tracked.n_complete == whole.n_complete else "<-- COUNTS DIFFER"
+            print(f"{exercise}, {t[-1]:.0f}-s set ({t.size} samples), {ends.size} live counts: growing buffer "
+                  f"{old * 1e3:.0f} ms ({old / t[-1]:.3%} of the set), tracker {new * 1e3:.0f} ms "
+                  f"({new / t[-1]:.3%}); ratio {old / new:.1f}x; {tracked.n_complete} repetitions "
+                  f"(growing buffer's last call {growing.n_complete}, whole set {whole.n_complete}): {same}")
     t, left, right, bw = signals("weight-shift", 10 * args.seconds)  # a long set: the loop's cost per sample shows
     t0 = time.perf_counter()
     vec = detect_repetitions("weight-shift", t, left, right, body_weight_n=bw, target_min_pct_bw=60.0, hold_s=5.0)

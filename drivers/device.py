@@ -90,6 +90,11 @@ class Device(ABC):
             kwargs["address"] = address
         return cls(**kwargs)
 
+    @property
+    def battery_pct(self) -> float | None:
+        """Battery charge, %, as the device last reported it; None when it reports none (mains, or not yet)."""
+        return None
+
     def recording_settings(self) -> dict[str, tuple[Any, str]]:
         """Settings of the opened device to store with a recording: name -> (value, unit).
 

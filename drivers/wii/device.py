@@ -171,8 +171,14 @@ class WiiBalanceBoard(Device):
 
     @property
     def last_status(self) -> p.Status | None:
-        """The latest status report, or None."""
+        """The latest status report (the one of the initialisation, then any the board sends), or None."""
         return self._blocks.last_status
+
+    @property
+    def battery_pct(self) -> float | None:
+        """Battery charge from the latest 0x20 status report, % (``status_battery_pct``); None before one."""
+        status = self._blocks.last_status
+        return None if status is None else float(p.status_battery_pct(status.battery_raw))
 
     # -- discovery ------------------------------------------------------------------------------------
 
@@ -269,13 +275,16 @@ class WiiBalanceBoard(Device):
     def _initialise(self) -> None:
         self.calibration = initialise(
             self.transport, report_mode=self.report_mode, check_crc=self.check_crc, timeout_s=self.init_timeout_s,
-            on_malformed=self._count_malformed,
+            on_malformed=self._count_malformed, on_status=self._note_status,
         )
         if self.calibration.crc_status == p.CrcStatus.MISMATCH:
             log.warning("Wii Balance Board calibration CRC mismatch; calibration used anyway")
 
     def _count_malformed(self) -> None:
         self._blocks.bad_reports += 1
+
+    def _note_status(self, status: p.Status) -> None:
+        self._blocks.last_status = status
 
     def _read_block(self, timeout_s: float) -> SampleBlock | None:
         """One transport read, decoded without keeping its events (tare, waiting)."""

@@ -156,6 +156,12 @@ class DualWiiBalanceBoard(DevicePair):
             simulated=left.simulated and right.simulated,
         )
 
+    @property
+    def battery_pct(self) -> float | None:
+        """The lower of the two boards' battery charges, % (the one to replace first); None before either knows."""
+        known = [b.battery_pct for b in (self.left, self.right) if b.battery_pct is not None]
+        return min(known) if known else None
+
     def recording_settings(self) -> dict[str, tuple[Any, str]]:
         """Both boards' settings (prefixed ``left.`` / ``right.``) and the alignment method."""
         out: dict[str, tuple[Any, str]] = {

@@ -27,9 +27,12 @@ __all__ = ["initialise"]
 
 
 def initialise(
-    transport: Transport, *, report_mode: int, check_crc: bool, timeout_s: float, on_malformed: Callable[[], None]
+    transport: Transport, *, report_mode: int, check_crc: bool, timeout_s: float, on_malformed: Callable[[], None],
+    on_status: Callable[[r.Status], None] | None = None,
 ) -> Calibration:
     """Initialise the board behind ``transport`` and return its calibration (CRC checked when read).
+
+    ``on_status`` sees the status report the first step asks for (its battery byte).
 
     Raises
     ------
@@ -38,14 +41,16 @@ def initialise(
     DeviceError
         Not a balance board, not ready, or a step was refused.
     """
-    return _Handshake(transport, timeout_s, on_malformed).run(report_mode, check_crc)
+    return _Handshake(transport, timeout_s, on_malformed, on_status).run(report_mode, check_crc)
 
 
 class _Handshake:
-    def __init__(self, transport: Transport, timeout_s: float, on_malformed: Callable[[], None]) -> None:
+    def __init__(self, transport: Transport, timeout_s: float, on_malformed: Callable[[], None],
+                 on_status: Callable[[r.Status], None] | None = None) -> None:
         self.transport = transport
         self.timeout_s = timeout_s
         self.on_malformed = on_malformed
+        self.on_status = on_status
         self.inbox: list[tuple[int, Any]] = []
 
     def run(self, report_mode: int, check_crc: bool) -> Calibration:
@@ -55,6 +60,8 @@ class _Handshake:
             if step.expect == "status":
                 status = self._await(step.name, lambda rep: isinstance(rep, r.Status))
                 assert isinstance(status, r.Status)
+                if self.on_status is not None:
+                    self.on_status(status)
                 if not status.extension_connected:
                     raise DeviceError(
                         "the board reports no extension: this is a Wii Remote, or the board is not ready "

@@ -1,7 +1,8 @@
 """``station analyze FILE``: re-analyse a recording with the settings stored in it.
 
-Dispatches on the recording's protocol: walking and stepping trials get the per-step report, everything
-else the standing report. ``--preset NAME`` instead runs a named sway pipeline (:mod:`analysis.presets`) on
+Dispatches on the recording's protocol through the protocol table (:mod:`station.protocols.table`):
+walking and stepping trials get the per-step report, standing trials (and files without a protocol) the
+standing report. ``--preset NAME`` instead runs a named sway pipeline (:mod:`analysis.presets`) on
 any force-plate or board recording; single-plate recordings (imports, one six-component plate) have no
 per-limb loads and get the ``default`` preset when no preset is named.
 """
@@ -16,11 +17,7 @@ from analysis.presets import PRESETS
 from drivers.model import ChannelLayout
 from recordings.reader import open_recording
 from station.protocols.presets import preset_recording_report
-from station.protocols.standing import analyze_standing_recording
-from station.protocols.walking import PROTOCOLS as WALKING_PROTOCOLS
-from station.protocols.walking import analyze_walking_recording
-from station.reports.standing import format_standing_table, standing_report
-from station.reports.walking import format_walking_table, walking_report
+from station.protocols.table import protocol_spec
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -41,13 +38,9 @@ def run(args: argparse.Namespace) -> int:
         report = preset_recording_report(recording, preset)
         print(json.dumps(report) if args.json else format_preset_table(report))
         return 0
-    if recording.protocol in WALKING_PROTOCOLS:
-        report = walking_report(analyze_walking_recording(recording), recording)
-        print(json.dumps(report) if args.json else format_walking_table(report))
-        return 0
-    result = analyze_standing_recording(recording)
-    report = standing_report(result, recording)
-    print(json.dumps(report) if args.json else format_standing_table(report))
+    spec = protocol_spec(recording.protocol)
+    report = spec.analysed_report(recording)
+    print(json.dumps(report) if args.json or spec.format_table is None else spec.format_table(report))
     return 0
 
 

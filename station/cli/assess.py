@@ -162,11 +162,7 @@ def run_walking_command(args: argparse.Namespace) -> int:
         print(file=sys.stderr)
     report = walking_report(outcome.analysis, outcome.recording)
     if args.patient:
-        stored = dict(report, steps={name: dict(limb) for name, limb in report["steps"].items()})
-        for name in ("affected", "unaffected"):  # what `station patients register` stores: the curve SD too
-            limb = getattr(outcome.analysis.result, name)
-            stored["steps"][name]["sd_curve_pct_bw"] = [float(v) for v in limb.sd_curve_pct_bw]
-        print(register_outcome(args, outcome.path, stored), file=sys.stderr)
+        print(register_outcome(args, outcome.path, report), file=sys.stderr)
     if args.json:
         print(json.dumps(report))
     else:

@@ -1,9 +1,13 @@
-"""Run a device: a reader thread fills the ring buffer and the writer queue; a writer thread records.
+"""Run a device: a reader thread pushes each block once to its subscribers and the writer queue; a writer
+thread records.
 
-DESIGN.md §4: the reader reads blocks (never one sample per wake-up) and pushes each block to
-(a) a :class:`RingBuffer` the display peeks and (b) a queue that one writer thread drains into the
-recording. Nothing received is lost on a device fault: the reader stops, the writer drains what is
-queued, and the fault is reported.
+DESIGN.md §4: the reader reads blocks (never one sample per wake-up), derives the block's live measures
+once (:class:`~station.engine.live.LiveDeriver`), and pushes the block to (a) its subscribers in order —
+first the :class:`RingBuffer` the display peeks, then the live count, the training mode, a stream outlet
+(:mod:`station.engine.subscriber`) — and (b) a queue that one writer thread drains into the recording,
+together with the events the subscribers return and those posted from other threads (:meth:`post_event`).
+Nothing received is lost on a device fault: the reader stops, the writer drains what is queued, and the
+fault is reported.
 """
 
 from __future__ import annotations
@@ -11,19 +15,22 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from drivers.device import Device
 from drivers.errors import DeviceError
-from drivers.model import SampleBlock
+from drivers.model import DeviceEvent, SampleBlock
+from station.engine.live import LiveDeriver
 from station.engine.ring_buffer import RingBuffer
+from station.engine.subscriber import BlockSubscriber
 
-__all__ = ["Acquisition", "AcquisitionStats", "BlockSink"]
+__all__ = ["Acquisition", "AcquisitionStats", "BlockSink", "EventSink"]
 
 BlockSink = Callable[[SampleBlock], None]
+EventSink = Callable[[DeviceEvent], None]
 _STOP = object()
 
 
@@ -54,11 +61,19 @@ class Acquisition:
         An open (not yet streaming) device.
     sink : callable, optional
         Called with every block, in order, from the writer thread (e.g. ``RecordingWriter.append``).
+    event_sink : callable, optional
+        Called from the writer thread with every event recorded (posted or returned by a subscriber), after
+        the block it followed (e.g. ``RecordingWriter.add_event``).
+    subscribers : sequence of subscribers
+        Called from the reader thread with every block once (:mod:`station.engine.subscriber`), after
+        the ring buffer.
+    derive : LiveDeriver, optional
+        Derives each block's live measures once for the ring buffer and the subscribers.
     duration_s : float, optional
         Stop once this much device time has been acquired; the block that crosses the limit is cut
         so that exactly the samples with ``t − t_first <= duration_s`` are kept.
-    ring_seconds : float
-        How much history the ring buffer keeps, s.
+    ring_seconds : float or None
+        How much history the ring buffer keeps, s (None: no ring buffer).
     read_timeout_s : float
         Timeout of each ``device.read``.
     """
@@ -68,25 +83,35 @@ class Acquisition:
         device: Device,
         sink: BlockSink | None = None,
         *,
+        event_sink: EventSink | None = None,
+        subscribers: Sequence[BlockSubscriber] = (),
+        derive: LiveDeriver | None = None,
         duration_s: float | None = None,
-        ring_seconds: float = 60.0,
+        ring_seconds: float | None = 60.0,
         read_timeout_s: float = 0.2,
     ) -> None:
         if duration_s is not None and not duration_s > 0:
             raise ValueError(f"duration_s must be > 0, got {duration_s}")
         self.device = device
         self.sink = sink
+        self.event_sink = event_sink
+        self.derive = derive
         self.duration_s = duration_s
         self.read_timeout_s = read_timeout_s
         info = device.info
-        self.ring = RingBuffer(max(int(ring_seconds * info.nominal_rate_hz), 16), info.n_channels)
+        self.ring = None if ring_seconds is None else RingBuffer(
+            max(int(ring_seconds * info.nominal_rate_hz), 16), info.n_channels, live=derive is not None)
+        self.subscribers: list[BlockSubscriber] = ([self.ring] if self.ring is not None else []) + list(subscribers)
         self._queue: queue.Queue[object] = queue.Queue()
+        self._posted: queue.SimpleQueue[DeviceEvent] = queue.SimpleQueue()
         self._stop_requested = threading.Event()
         self._done = threading.Event()
         self._reader: threading.Thread | None = None
         self._writer: threading.Thread | None = None
         self.device_fault: DeviceError | None = None
         self.sink_fault: Exception | None = None
+        self.subscriber_fault: Exception | None = None
+        self.n_events = 0
         self._n_samples = 0
         self._n_blocks = 0
         self._lost = 0
@@ -130,15 +155,19 @@ class Acquisition:
         """
         self.start()
         try:
-            while not self._done.wait(poll_s):
-                if progress is not None:
-                    progress(self.stats())
+            self.watch(progress, poll_s)
         except KeyboardInterrupt:
             self.stop()
             raise
         finally:
             self.join()
         return self.stats()
+
+    def watch(self, progress: Callable[[AcquisitionStats], None] | None = None, poll_s: float = 0.1) -> None:
+        """Wait for the end (duration reached, stop() or a fault), calling ``progress`` every ``poll_s`` s."""
+        while not self._done.wait(poll_s):
+            if progress is not None:
+                progress(self.stats())
 
     @property
     def finished(self) -> bool:
@@ -178,6 +207,43 @@ class Acquisition:
         )
         return cut, True
 
+    def post_event(self, event: DeviceEvent) -> None:
+        """Record ``event`` after the block being read now; safe from any thread."""
+        self._posted.put(event)
+
+    def _record(self, event: DeviceEvent, source: object = None, *, direct: bool = False) -> None:
+        """Pass an event to every subscriber but its source and to the writer (queued, or at once when the
+        threads have ended)."""
+        for sub in self.subscribers:
+            if sub is not source:
+                sub.on_event(event)
+        if direct:
+            if self.event_sink is not None and self.sink_fault is None:
+                try:
+                    self.event_sink(event)
+                except Exception as exc:  # recorded and re-raised by the session
+                    self.sink_fault = exc
+        else:
+            self._queue.put(event)
+        self.n_events += 1
+
+    def _record_posted(self, *, direct: bool = False) -> None:
+        while True:
+            try:
+                event = self._posted.get_nowait()
+            except queue.Empty:
+                return
+            self._record(event, direct=direct)
+
+    def _deliver(self, block: SampleBlock) -> None:
+        """The block, once, to the writer (first: a failing subscriber loses nothing) and to every subscriber
+        with its live measures; then the events they returned."""
+        self._queue.put(block)
+        live = self.derive(block) if self.derive is not None else None
+        produced = [(sub, event) for sub in self.subscribers for event in sub.on_block(block, live)]
+        for sub, event in produced:
+            self._record(event, sub)
+
     def _read_loop(self) -> None:
         try:
             while not self._stop_requested.is_set() and self.sink_fault is None:
@@ -190,14 +256,22 @@ class Acquisition:
                     self.device_fault = DeviceError(f"the device driver failed: {exc!r}")
                     self.device_fault.__cause__ = exc
                     break
-                if block is None or block.n_samples == 0:
-                    continue
-                block, reached = self._cut_to_duration(block)
-                if block is not None:
-                    self._account(block)
-                    self.ring.write(block)
-                    self._queue.put(block)
-                    self._max_depth = max(self._max_depth, self._queue.qsize())
+                reached = False
+                if block is not None and block.n_samples > 0:
+                    block, reached = self._cut_to_duration(block)
+                    if block is not None:
+                        self._account(block)
+                        try:
+                            self._deliver(block)
+                        except Exception as exc:  # a subscriber's bug: stop; the session raises it
+                            self.subscriber_fault = exc
+                            break
+                        self._max_depth = max(self._max_depth, self._queue.qsize())
+                try:
+                    self._record_posted()
+                except Exception as exc:
+                    self.subscriber_fault = exc
+                    break
                 if reached:
                     break
         finally:
@@ -206,6 +280,17 @@ class Acquisition:
             except DeviceError as exc:
                 self.device_fault = self.device_fault or exc
             self._queue.put(_STOP)
+
+    def finish(self) -> None:
+        """After ``join``: record what was posted since the last block and the subscribers' final events
+        (``on_finish``), from the calling thread. Runs once."""
+        if self._reader is None or self._reader.is_alive() or (self._writer is not None and self._writer.is_alive()):
+            raise RuntimeError("finish() runs after the acquisition threads have ended (join)")
+        self._record_posted(direct=True)
+        if self.subscriber_fault is None:
+            for sub in self.subscribers:
+                for event in sub.on_finish(self._last_t):
+                    self._record(event, sub, direct=True)
 
     def _account(self, block: SampleBlock) -> None:
         seq = block.seq.astype(np.int64)
@@ -225,11 +310,16 @@ class Acquisition:
                 item = self._queue.get()
                 if item is _STOP:
                     break
-                if self.sink is not None and self.sink_fault is None:
-                    try:
-                        self.sink(item)  # type: ignore[arg-type]
-                    except Exception as exc:  # recorded and re-raised by the protocol
-                        self.sink_fault = exc
-                        self._stop_requested.set()
+                if self.sink_fault is not None:
+                    continue
+                try:
+                    if isinstance(item, SampleBlock):
+                        if self.sink is not None:
+                            self.sink(item)
+                    elif self.event_sink is not None:
+                        self.event_sink(item)  # type: ignore[arg-type]
+                except Exception as exc:  # recorded and re-raised by the session
+                    self.sink_fault = exc
+                    self._stop_requested.set()
         finally:
             self._done.set()

@@ -1,7 +1,7 @@
 """The PyQt6 + pyqtgraph live station (install the ``gui`` extra). Only this package imports Qt.
 
-Acquisition owns the data; the GUI pulls from the ring buffer on a 60 Hz timer and draws
-(docs/gui.md "How it works"). Measures come from :mod:`station.protocols.live` (which calls
-:mod:`analysis`), training logic from :mod:`station.protocols.training`, recording from
-:mod:`station.protocols.session` (which calls :mod:`recordings`).
+The engine owns the data: a :class:`station.engine.session.Session` converts each block once
+(:mod:`station.engine.live`, which calls :mod:`analysis`), pushes it to the ring buffer and the training
+mode (:mod:`station.protocols.training`) and records it (:mod:`recordings`); the GUI peeks the ring buffer
+on a 60 Hz timer and draws (docs/gui.md "How it works").
 """

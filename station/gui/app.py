@@ -16,10 +16,11 @@ import recordings
 from drivers import registry
 from drivers.device import Device
 from recordings.metadata import Subject
+from station.engine.session import Session, SessionResult
 from station.gui.clinician_view import ClinicianView
 from station.gui.controller import LiveController
 from station.gui.patient_view import PatientView
-from station.protocols.session import LiveSession, SessionResult, summarize_recording
+from station.protocols.summary import summarize_recording
 from station.protocols.training import (
     MODES,
     CopTarget,
@@ -178,8 +179,8 @@ class MainWindow(QtWidgets.QMainWindow):
             path = self.recording_path(subject, name)
             duration = self.panel.duration.value() or None
             settings = {"display_fps": (1000.0 / self.controller.timer.interval(), "1/s"), **mode.settings()}
-            session = LiveSession(device, path, subject, protocol=f"training.{name}", settings=settings,
-                                  duration_s=duration)
+            session = Session(device, path, subject, protocol=f"training.{name}", settings=settings,
+                              duration_s=duration)
             self.controller.start(session, mode, subject.affected_side or "left", cue)
         except (ValueError, OSError, LookupError) as exc:
             QtWidgets.QMessageBox.warning(self, "Cannot start", str(exc))

@@ -1,13 +1,15 @@
-"""The live loop: a 60 Hz QTimer pulls new samples from the ring buffer, feeds the training mode, queues
-its events for the recording, and hands a :class:`Frame` to the views.
+"""The live loop: a 60 Hz QTimer peeks the newest window of the ring buffer, takes the training mode's new
+events, and hands a :class:`Frame` to the views.
 
-No widget is touched from another thread: the acquisition threads only fill the ring buffer and write
-the file; everything here runs in the GUI thread (docs/gui.md "How it works").
+The session's reader thread converts each block once (Fz, COP, limb loads) and pushes it to the ring buffer
+and to the training mode (:class:`~station.protocols.training.feed.TrainingFeed`), which records its events
+in the file. A tick only copies the window the views show (live measures included) and reads the mode's
+status under its lock: no sample is converted here. No widget is touched from another thread; everything
+here runs in the GUI thread (docs/gui.md "How it works").
 """
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -17,9 +19,10 @@ from PyQt6 import QtCore
 
 from drivers.model import ChannelLayout
 from station.engine.acquisition import AcquisitionStats
-from station.protocols.live import LiveSamples, live_samples, recent_affected_pct
-from station.protocols.session import LiveSession, SessionResult, event_at
+from station.engine.live import LiveSamples, recent_affected_pct
+from station.engine.session import Session, SessionResult
 from station.protocols.training import TrainingEvent, TrainingMode, UnderloadCue
+from station.protocols.training.feed import Cue, TrainingFeed
 
 __all__ = ["Frame", "LiveController"]
 
@@ -53,7 +56,8 @@ class Frame:
 
 
 class LiveController(QtCore.QObject):
-    """Runs a :class:`LiveSession` with an optional training mode and emits one :class:`Frame` per tick.
+    """Runs a :class:`~station.engine.session.Session` with an optional training mode and emits one
+    :class:`Frame` per tick.
 
     Signals
     -------
@@ -82,12 +86,11 @@ class LiveController(QtCore.QObject):
         self.timer.setTimerType(QtCore.Qt.TimerType.PreciseTimer)
         self.timer.setInterval(max(round(1000.0 / fps), 1))
         self.timer.timeout.connect(self._tick)
-        self.session: LiveSession | None = None
+        self.session: Session | None = None
         self.mode: TrainingMode | None = None
-        self.underload_cue: UnderloadCue | None = None
+        self.feed: TrainingFeed | None = None
         self.affected_side = "left"
         self.frames = 0
-        self.samples_processed = 0
         self.events: list[TrainingEvent] = []
         self.last_frame: Frame | None = None
         self.result: SessionResult | None = None
@@ -97,83 +100,85 @@ class LiveController(QtCore.QObject):
     def running(self) -> bool:
         return self.session is not None and self.result is None
 
+    @property
+    def samples_processed(self) -> int:
+        """Samples that went through the training logic (each once)."""
+        return self.feed.samples_processed if self.feed is not None else 0
+
     def start(
         self,
-        session: LiveSession,
+        session: Session,
         mode: TrainingMode | None,
         affected_side: str,
         underload_cue: UnderloadCue | None = None,
     ) -> None:
-        """Start acquiring and drawing. ``session`` is created but not started."""
+        """Start acquiring and drawing. ``session`` is created but not started; its subject's affected side
+        is ``affected_side``."""
         if self.running:
             raise RuntimeError("a session is already running; stop it first")
-        info = session.device.info
-        if info.layout != ChannelLayout.LOAD_CELLS or info.sensor_positions_mm is None:
+        info = session.info
+        if info.layout != ChannelLayout.LOAD_CELLS or info.sensor_positions_mm is None or session.live_side is None:
             refused = session.stop()  # nothing was acquired: the empty file is removed
             refused.path.unlink(missing_ok=True)
-            raise ValueError(
-                f"the live view needs a load-cell device with sensor positions; {info.model} is {info.layout}"
-            )
-        self.session, self.mode, self.underload_cue = session, mode, underload_cue
+            if info.layout != ChannelLayout.LOAD_CELLS or info.sensor_positions_mm is None:
+                raise ValueError(
+                    f"the live view needs a load-cell device with sensor positions; {info.model} is {info.layout}"
+                )
+            raise ValueError("the live view needs the subject's affected side (left or right)")
+        if session.live_side != affected_side:
+            session.stop().path.unlink(missing_ok=True)
+            raise ValueError(f"the session's subject is affected on the {session.live_side}, not the {affected_side}")
+        self.session, self.mode = session, mode
+        self.feed = TrainingFeed(mode, underload_cue)
+        session.subscribe(self.feed)
         self.affected_side = affected_side
-        self._positions = info.sensor_positions()
         self._channels = info.channel_names
         self._window_n = max(int(self.window_s * info.nominal_rate_hz * 1.5), 64)
-        self.frames = self.samples_processed = 0
+        self.frames = 0
         self.events, self.result, self.last_frame = [], None, None
         self._t_started = time.monotonic()
         session.start()
         self.timer.start()
 
-    def _process_new(self) -> list[TrainingEvent]:
-        """Every sample not seen yet goes through the training mode and the cue, exactly once."""
-        assert self.session is not None
-        new = self.session.ring.drain()
-        self.samples_processed += new.n_samples
-        if new.n_samples == 0:
-            return []
-        live = live_samples(new.t_s, new.forces_n, self._positions, self.affected_side)  # type: ignore[arg-type]
-        events = self.mode.update(live) if self.mode is not None else []
-        for e in events:
-            self._record(e, (new.t_s, new.seq))
-        if self.underload_cue is not None:
-            for t in self.underload_cue.update(live):
-                self.cue.emit(t)
+    def _take_events(self) -> list[TrainingEvent]:
+        """The training events and cues since the last tick (recorded already by the session)."""
+        assert self.feed is not None
+        events = []
+        for item in self.feed.take():
+            if isinstance(item, Cue):
+                self.cue.emit(float(item))
+            else:
+                events.append(item)
+                self.events.append(item)
+                self.training_event.emit(item)
         return events
-
-    def _record(self, e: TrainingEvent, seq_of: tuple[np.ndarray, np.ndarray]) -> None:
-        assert self.session is not None
-        self.session.post_event(event_at(e.t_s, seq_of, e.code, e.label))
-        self.events.append(e)
-        self.training_event.emit(e)
 
     def _tick(self) -> None:
         session = self.session
-        if session is None or self.result is not None:
+        if session is None or self.result is not None or self.feed is None:
             return
-        done = session.finished  # read first: after it is set nothing new reaches the ring
-        events = self._process_new()
+        done = session.finished
+        events = self._take_events()
         shown = session.ring.latest(self._window_n)
-        if shown.n_samples:
-            live = live_samples(shown.t_s, shown.forces_n, self._positions, self.affected_side)  # type: ignore[arg-type]
+        if shown.n_samples and shown.live is not None:
             frame = Frame(
                 t_s=shown.t_s,
                 forces_n=shown.forces_n,
                 channel_names=self._channels,
-                live=live,
+                live=shown.live,
                 affected_side=self.affected_side,
-                affected_pct=recent_affected_pct(live, BAR_WINDOW_S),
-                status=self.mode.status() if self.mode is not None else {},
+                affected_pct=recent_affected_pct(shown.live, BAR_WINDOW_S),
+                status=self.feed.status(),
                 stats=session.stats(),
                 events=tuple(events),
-                battery_pct=getattr(session.device, "battery_pct", None),
+                battery_pct=session.device.battery_pct,
                 recording=str(session.path),
             )
             self.last_frame = frame
             self.frame_ready.emit(frame)
             self.frames += 1
             self.frame_drawn.emit(float(shown.t_s[-1]))
-        if done or (self.mode is not None and self.mode.finished):
+        if done or self.feed.finished:
             self.stop()
 
     def stop(self) -> SessionResult:
@@ -183,18 +188,11 @@ class LiveController(QtCore.QObject):
         if self.session is None:
             raise RuntimeError("no session was started")
         self.timer.stop()
-        session = self.session
-        session.acquisition.stop()
-        session.acquisition.join()  # the writer drains what is queued: nothing received is lost
-        self._process_new()  # the samples that arrived since the last tick
-        if self.mode is not None:
-            last_t = session.stats().last_t_s
-            t_end = last_t if last_t is not None else 0.0
-            seen = session.ring.latest(1)
-            if seen.n_samples and not math.isnan(t_end):
-                for e in self.mode.finish(t_end):
-                    self._record(e, (seen.t_s, seen.seq))
-        self.result = session.stop()
+        try:
+            self.result = self.session.stop()  # the training's final events are recorded before the file closes
+        finally:
+            if self.feed is not None:
+                self._take_events()
         self.finished.emit(self.result)
         return self.result
 

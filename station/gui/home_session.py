@@ -2,9 +2,10 @@
 :func:`station.home.session.session_plan` one at a time — pain before, the instruction, a countdown
 before each set, the set with live feedback, rest, pain after, a short summary.
 
-Each set is a :class:`~station.protocols.session.LiveSession` (the same recording path as the live
-station: HDF5, protocol "home", condition = the exercise key) driven by the
-:class:`~station.gui.controller.LiveController` with a :class:`~station.gui.home_live.RepetitionCounter`.
+Each set is a :class:`~station.engine.session.Session` (the same recording path as the live station and the
+console: HDF5, protocol "home", condition = the exercise key) driven by the
+:class:`~station.gui.controller.LiveController` with a :class:`~station.home.live.RepetitionCounter` (the
+console's live count too).
 When a set ends, :func:`station.home.session.analyze_set` analyses the finished file; after the last
 pain rating :func:`station.home.session.finish_session` stores every set as a trial with the pain
 ratings. The console command ``station home`` walks the same plan (CORE's ``run_home_session``).
@@ -22,16 +23,16 @@ from PyQt6 import QtCore, QtGui, QtWidgets
 from physical import STANDARD_GRAVITY_M_S2
 from recordings.metadata import Subject
 from recordings.reader import open_recording
+from station.engine.session import Session, SessionResult
 from station.gui.controller import Frame, LiveController
 from station.gui.home_devices import HomeDeviceFactory
-from station.gui.home_live import RepetitionCounter, pace_cue
 from station.gui.home_pages import CountdownPage, InstructionPage, RestPage, SetPage, SummaryPage
-from station.gui.home_text import NEXT_DAY_QUESTION, dose_text, summary_lines, target_text
+from station.gui.home_text import NEXT_DAY_QUESTION, dose_text, pace_cue, summary_lines, target_text
 from station.gui.pain_rating import PainRating
 from station.home import LIBRARY, ExerciseDose, Prescription, SetOutcome, Step, analyze_set, finish_session
 from station.home.adherence import home_sessions
+from station.home.live import RepetitionCounter
 from station.home.session import session_plan, set_settings
-from station.protocols.session import LiveSession, SessionResult
 from station.store import Store
 
 __all__ = ["HomeSessionView"]
@@ -258,9 +259,9 @@ class HomeSessionView(QtWidgets.QWidget):
         try:
             device = self.device_factory(dose, step.set_index)
             settings = {**set_settings(dose, step.set_index, self.body_weight_n), **self.counter.settings()}
-            session = LiveSession(device, self.set_path(dose, step.set_index), self.subject, protocol="home",
-                                  condition=dose.exercise, settings=settings, duration_s=step.seconds,
-                                  ring_seconds=step.seconds + 10.0)
+            session = Session(device, self.set_path(dose, step.set_index), self.subject, protocol="home",
+                              condition=dose.exercise, settings=settings, duration_s=step.seconds,
+                              ring_seconds=step.seconds + 10.0)
             self.controller.start(session, self.counter, self.prescription.affected_side)
         except (ValueError, OSError, LookupError) as exc:
             self._fail(f"the set could not start: {exc}")

@@ -1,11 +1,12 @@
-"""The words of the guided home session: the dose, the target in the patient's words, the questions, and the
-summary at the end."""
+"""The words of the guided home session: the dose, the target in the patient's words, the questions, the
+pace cues of a movement, and the summary at the end."""
 
 from __future__ import annotations
 
 from station.home import LIBRARY, ExerciseDose, Prescription, SetOutcome
+from station.home.session import MOVEMENT_REP_S, SET_LEAD_IN_S
 
-__all__ = ["NEXT_DAY_QUESTION", "dose_text", "summary_lines", "target_text"]
+__all__ = ["NEXT_DAY_QUESTION", "PACE_PHASES", "dose_text", "pace_cue", "summary_lines", "target_text"]
 
 #: Asked first when the patient has done a home session before; stored on that session (the 24-h pain rule of
 #: station/home/progression.py).
@@ -41,3 +42,32 @@ def summary_lines(outcomes: list[SetOutcome], prescription: Prescription, pain_b
     if pain_before is not None and pain_after is not None:
         lines.append(f"Pain: {pain_before} before, {pain_after} after")
     return lines
+
+
+#: What to do in the first and the second half of each repetition of a movement, by exercise kind.
+PACE_PHASES = {
+    "mini-squat": ("Bend your knees slowly", "Stand up tall"),
+    "sit-to-stand": ("Stand up", "Sit down slowly"),
+    "step-up": ("Step up, sore leg first", "Step down"),
+    "stepping-in-place": ("Stand on your sore leg", "Stand on your other leg"),
+}
+
+
+def pace_cue(kind: str, elapsed_s: float, reps: int) -> str:
+    """The pace cue of a movement exercise ``elapsed_s`` (s) after its set started; "" for a hold exercise.
+
+    The set's timing is the plan's (:mod:`station.home.session`): a lead-in of ``SET_LEAD_IN_S``, then
+    ``reps`` repetitions of ``MOVEMENT_REP_S[kind]`` each, the first half of each one phase and the second half
+    the other (patients move faster at home than they were shown; docs/home-evidence.md §2.4).
+    """
+    if kind not in PACE_PHASES:
+        return ""
+    if elapsed_s < SET_LEAD_IN_S:
+        return "Get ready"
+    rep_s = MOVEMENT_REP_S[kind]
+    into = elapsed_s - SET_LEAD_IN_S
+    if into >= reps * rep_s:
+        return "Done — relax"
+    first, second = PACE_PHASES[kind]
+    return first if (into % rep_s) < rep_s / 2 else second
+

@@ -5,6 +5,7 @@ See docs/home-program.md.
 
 from station.home.adherence import AdherenceSummary, adherence_summary
 from station.home.exercises import LIBRARY, Exercise, ExerciseKind, exercise
+from station.home.live import LiveStatus, RepetitionCounter
 from station.home.package import ImportResult, PackageError, export_package, import_package
 from station.home.prescription import (
     ExerciseDose,
@@ -39,11 +40,13 @@ __all__ = [
     "ExerciseKind",
     "HomeSessionSummary",
     "ImportResult",
+    "LiveStatus",
     "PackageError",
     "Prescription",
     "PrescriptionError",
     "ProgressionDecision",
     "ProgressionRule",
+    "RepetitionCounter",
     "SetOutcome",
     "Step",
     "Target",

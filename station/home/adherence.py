@@ -25,9 +25,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from recordings.writer import utc_now_iso
 from station.home.dose import ExerciseDoseDone
 from station.home.prescription import Prescription, current_prescription
+from station.store.home import home_session_rows
 from station.store.store import Store
 
 __all__ = ["DEFAULT_INACTIVITY_DAYS", "DEFAULT_PAIN_FLAG", "AdherenceFlag", "AdherenceSummary", "ExerciseAdherence",
@@ -137,24 +137,8 @@ class AdherenceSummary:
 def home_sessions(store: Store, patient_id: str) -> list[HomeSessionRecord]:
     """The patient's home sessions with their pain ratings and measured dose, oldest first."""
     store.patient(patient_id)
-    with store.transaction() as db:
-        rows = db.execute(
-            "SELECT s.id, s.date, h.prescription_version, h.pain_before, h.pain_after, h.pain_next_day,"
-            " h.summary_json, h.uid FROM sessions s JOIN home_sessions h ON h.session_id = s.id"
-            " WHERE s.patient_id = ? ORDER BY s.date, s.id", (patient_id,)).fetchall()
-    return [HomeSessionRecord(r[0], r[1], r[2], r[3], r[4], r[5],
-                              tuple(ExerciseDoseDone.from_dict(d) for d in json.loads(r[6])), r[7]) for r in rows]
-
-
-def insert_home_session(db: Any, session_id: int, uid: str, prescription_version: int, pain_before: float | None,
-                        pain_after: float | None, pain_next_day: float | None, summary_json: str) -> None:
-    """Write the home-session row of a stored session (``db``: a connection inside a store transaction)."""
-    db.execute(
-        "INSERT INTO home_sessions (session_id, uid, prescription_version, pain_before, pain_after,"
-        " pain_next_day, summary_json, created_utc) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (session_id, uid, prescription_version, pain_before, pain_after, pain_next_day, summary_json,
-         utc_now_iso()),
-    )
+    return [HomeSessionRecord(*row[:6], tuple(ExerciseDoseDone.from_dict(d) for d in json.loads(row[6])), row[7])
+            for row in home_session_rows(store, patient_id)]
 
 
 def _streak(weeks: list[WeekAdherence]) -> int:

@@ -43,9 +43,9 @@ from typing import Any
 
 import h5py
 
-from recordings.writer import utc_now_iso
-from station.home.adherence import home_sessions, insert_home_session
+from station.home.adherence import home_sessions
 from station.home.prescription import prescription_history
+from station.store.home import add_home_import, add_home_session, home_import_date, known_home_uids
 from station.store.register import file_sha256, register_recording
 from station.store.store import Store, StoreError
 
@@ -206,16 +206,6 @@ def _read_checked(root: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     return manifest, summary
 
 
-def _undo(store: Store, session_ids: list[int]) -> None:
-    if not session_ids:
-        return
-    marks = ",".join("?" * len(session_ids))
-    with store.transaction() as db:
-        db.execute(f"DELETE FROM home_sessions WHERE session_id IN ({marks})", session_ids)
-        db.execute(f"DELETE FROM trials WHERE session_id IN ({marks})", session_ids)
-        db.execute(f"DELETE FROM sessions WHERE id IN ({marks})", session_ids)
-
-
 def import_package(store: Store, package: str | os.PathLike[str], *, patient_id: str | None = None,
                    recordings_dir: str | os.PathLike[str] | None = None) -> ImportResult:
     """Check and import a home package (directory or .zip) into the clinic's store (all checks before any write)."""
@@ -260,16 +250,13 @@ def _import_checked(store: Store, root: Path, patient_id: str | None,
     except StoreError:
         raise PackageError(f"{root} is for patient {pid!r}, who is not in this store; not imported") from None
     package_id = str(manifest["package_id"])
-    with store.transaction() as db:
-        row = db.execute("SELECT imported_utc FROM home_imports WHERE package_id = ?", (package_id,)).fetchone()
-    if row is not None:
-        raise PackageError(f"{root} (package {package_id[:12]}) was already imported on {row[0]}; nothing changed")
+    imported = home_import_date(store, package_id)
+    if imported is not None:
+        raise PackageError(f"{root} (package {package_id[:12]}) was already imported on {imported}; nothing changed")
     uids = [str(s.get("uid", "")) for s in summary["sessions"]]
     if any(not u for u in uids) or len(set(uids)) != len(uids):
         raise PackageError(f"{root}: summary.json has sessions without a unique uid; not imported")
-    with store.transaction() as db:
-        marks = ",".join("?" * len(uids))
-        have = {r[0] for r in db.execute(f"SELECT uid FROM home_sessions WHERE uid IN ({marks})", uids)}
+    have = known_home_uids(store, uids)
     new_sessions = [s for s in summary["sessions"] if s["uid"] not in have]
     if not new_sessions:
         raise PackageError(f"{root}: all {len(uids)} sessions are already stored (imported from an earlier "
@@ -290,27 +277,24 @@ def _import_checked(store: Store, root: Path, patient_id: str | None,
     copied: list[Path] = []
     n_trials = 0
     try:
-        for s in new_sessions:
-            start = starts[int(s["prescription_version"])]
-            date = (start + _dt.timedelta(days=int(s["day"]))).isoformat()
-            session = store.add_session(pid, date, place="home")
-            session_ids.append(session.id)
-            for trial in s["trials"]:
-                target = dest / Path(trial["file"]).name
-                shutil.copyfile(root / trial["file"], target)
-                copied.append(target)
-                register_recording(store, pid, target, session_id=session.id, result=trial["result"])
-                n_trials += 1
-            with store.transaction() as db:
-                insert_home_session(db, session.id, s["uid"], s["prescription_version"], s["pain_before"],
-                                    s["pain_after"], s["pain_next_day"], json.dumps(s["dose"]))
-        with store.transaction() as db:
-            db.execute("INSERT INTO home_imports (package_id, patient_id, manifest_sha256, n_sessions, imported_utc)"
-                       " VALUES (?, ?, ?, ?, ?)",
-                       (package_id, pid, file_sha256(root / "manifest.json"), len(session_ids), utc_now_iso()))
+        with store.transaction():  # all of the package or none of it (the store rolls back on any failure)
+            for s in new_sessions:
+                start = starts[int(s["prescription_version"])]
+                date = (start + _dt.timedelta(days=int(s["day"]))).isoformat()
+                session = store.add_session(pid, date, place="home")
+                session_ids.append(session.id)
+                for trial in s["trials"]:
+                    target = dest / Path(trial["file"]).name
+                    shutil.copyfile(root / trial["file"], target)
+                    copied.append(target)
+                    register_recording(store, pid, target, session_id=session.id, result=trial["result"])
+                    n_trials += 1
+                add_home_session(store, session.id, uid=s["uid"], prescription_version=s["prescription_version"],
+                                 pain_before=s["pain_before"], pain_after=s["pain_after"],
+                                 pain_next_day=s["pain_next_day"], summary_json=json.dumps(s["dose"]))
+            add_home_import(store, package_id, pid, file_sha256(root / "manifest.json"), len(session_ids))
     except BaseException:
-        _undo(store, session_ids)  # a failure half-way leaves no partial import behind
-        for path in copied:
+        for path in copied:  # a failure half-way leaves no partial import behind
             path.unlink(missing_ok=True)
         raise
     return ImportResult(package_id, pid, tuple(session_ids), n_trials, len(uids) - len(new_sessions))

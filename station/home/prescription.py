@@ -24,8 +24,8 @@ import math
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-from recordings.writer import utc_now_iso
 from station.home.exercises import LIBRARY
+from station.store.home import add_prescription, latest_prescription_version, prescription_jsons
 from station.store.store import Store, StoreError
 
 __all__ = [
@@ -267,9 +267,6 @@ def default_prescription(patient_id: str, affected_side: str, created: str | Non
 
 # -- store ---------------------------------------------------------------------------------------------
 
-
-
-
 def save_prescription(store: Store, p: Prescription, *, keep_version: bool = False) -> Prescription:
     """Store ``p`` as the patient's next version (every edit is a new version); return what was stored.
 
@@ -278,27 +275,20 @@ def save_prescription(store: Store, p: Prescription, *, keep_version: bool = Fal
     newer than every version already stored.
     """
     patient = store.patient(p.patient_id)
-    with store.transaction() as db:
-        row = db.execute("SELECT max(version) FROM prescriptions WHERE patient_id = ?", (p.patient_id,)).fetchone()
-        latest = int(row[0] or 0)
+    with store.transaction():
+        latest = latest_prescription_version(store, p.patient_id)
         if keep_version and not (isinstance(p.version, int) and p.version > latest):
             raise StoreError(f"prescription v{p.version} of {p.patient_id} is not newer than the stored v{latest}")
         version = p.version if keep_version else latest + 1
         saved = replace(p, version=version, affected_side=patient.affected_side).validate()
-        db.execute(
-            "INSERT INTO prescriptions (patient_id, version, created, json, created_utc) VALUES (?, ?, ?, ?, ?)",
-            (p.patient_id, version, saved.created, saved.to_json(), utc_now_iso()),
-        )
+        add_prescription(store, p.patient_id, version, saved.created, saved.to_json())
     return saved
 
 
 def prescription_history(store: Store, patient_id: str) -> list[Prescription]:
     """Every version of the patient's prescription, oldest first."""
     store.patient(patient_id)
-    with store.transaction() as db:
-        rows = db.execute("SELECT json FROM prescriptions WHERE patient_id = ? ORDER BY version",
-                          (patient_id,)).fetchall()
-    return [Prescription.from_json(r[0]) for r in rows]
+    return [Prescription.from_json(text) for text in prescription_jsons(store, patient_id)]
 
 
 def current_prescription(store: Store, patient_id: str) -> Prescription:

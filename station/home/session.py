@@ -28,12 +28,13 @@ from physical import STANDARD_GRAVITY_M_S2
 from recordings.metadata import Subject
 from recordings.reader import Recording, open_recording
 from station.engine.acquisition import AcquisitionStats
-from station.home.adherence import insert_home_session
 from station.home.dose import ExerciseDoseDone, dose_summary, set_result_dict
 from station.home.exercises import exercise
-from station.home.live import LiveSet, LiveStatus, TappedDevice
-from station.home.prescription import ExerciseDose, Prescription
+from station.home.live import LiveStatus, RepetitionCounter
+from station.home.prescription import ExerciseDose, Prescription, current_prescription
+from station.protocols.training.feed import TrainingFeed
 from station.protocols.trial import record_trial
+from station.store.home import add_home_session, last_home_session_id, set_pain_next_day
 from station.store.register import file_sha256, register_recording
 from station.store.store import Store, StoreError
 
@@ -194,28 +195,34 @@ def record_set(device: Device, out_path: str | os.PathLike[str], subject: Subjec
 
     A simulated home patient (driver ``sim-home``) is told which exercise to perform through its
     ``prepare_set`` method; real devices have none. ``live`` receives a :class:`~station.home.live.LiveStatus`
-    (repetitions so far, load against the target) about every 0.1 s while the set records.
+    (repetitions so far, load against the target) about every 0.1 s while the set records: the session feeds
+    a :class:`~station.home.live.RepetitionCounter` — the GUI's — with every block once, and records its
+    events. The stored count is the analysis of the finished file (:func:`analyze_set`).
     """
     bw = body_weight_n(subject)
     prepare = getattr(device, "prepare_set", None)
     if callable(prepare):
         prepare(dose.exercise, reps=dose.reps, hold_s=dose.hold_s, set_index=set_index)
     seconds = set_seconds(dose)
+    settings = set_settings(dose, set_index, bw)
+    subscribers: list[TrainingFeed] = []
     if live is not None:
-        tapped = TappedDevice(device)
-        view = LiveSet(tapped, dose, bw, str(subject.affected_side), seconds)
+        counter = RepetitionCounter(dose, bw)
+        feed = TrainingFeed(counter)
+        subscribers.append(feed)
+        settings.update(counter.settings())
         outer = progress
 
         def both(stats: AcquisitionStats) -> None:
             if outer is not None:
                 outer(stats)
-            live(view.status())
+            live(feed.call(counter.live_status, seconds))
 
-        device, progress = tapped, both
-    rec, _ = record_trial(device, out_path, subject, protocol=PROTOCOL, seconds=seconds,
-                          settings=set_settings(dose, set_index, bw), condition=dose.exercise, progress=progress)
+        progress = both
+    rec, _ = record_trial(device, out_path, subject, protocol=PROTOCOL, seconds=seconds, settings=settings,
+                          condition=dose.exercise, progress=progress, subscribers=subscribers)
     if live is not None:
-        live(view.status())  # the final status: every sample, the same count as the analysis below
+        live(counter.live_status(seconds))  # the final status: the whole set, the count the analysis below finds
     result = analyze_set(rec, dose, bw, str(subject.affected_side))
     return SetOutcome(dose.exercise, set_index, str(Path(out_path)), result)
 
@@ -253,8 +260,6 @@ def finish_session(
     ``pain_next_day`` is the patient's rating of the 24 h after their *previous* home session (asked at the
     start of this one, the "24-h rule"); it is stored on that session.
     """
-    from station.home.prescription import current_prescription
-
     pb = check_pain("pain before", pain_before)
     pa = check_pain("pain after", pain_after)
     pn = check_pain("pain the day after", pain_next_day)
@@ -264,18 +269,18 @@ def finish_session(
         raise StoreError(f"prescription of {p.patient_id} used for patient {patient.id}")
     day = date or _dt.date.today().isoformat()
     _check_outcomes(store, patient.id, p, outcomes)  # before anything is written
-    previous = _last_home_session(store, patient_id)
-    session = store.add_session(patient_id, day, place=place)
-    for o in outcomes:
-        dose = p.dose(o.exercise)
-        result = set_result_dict(o.exercise, o.set_index, dose, o.result, patient.affected_side)
-        register_recording(store, patient_id, o.path, session_id=session.id, result=result)
-    summary = dose_summary(p, [(o.exercise, o.result) for o in outcomes])
-    with store.transaction() as db:
-        insert_home_session(db, session.id, secrets.token_hex(16), p.version, pb, pa, None,
-                            json.dumps([d.to_dict() for d in summary], allow_nan=False))
+    summary = json.dumps([d.to_dict() for d in dose_summary(p, [(o.exercise, o.result) for o in outcomes])],
+                         allow_nan=False)
+    with store.transaction():  # the session, its trials and its pain ratings: all of them or none
+        previous = last_home_session_id(store, patient_id)
+        session = store.add_session(patient_id, day, place=place)
+        for o in outcomes:
+            result = set_result_dict(o.exercise, o.set_index, p.dose(o.exercise), o.result, patient.affected_side)
+            register_recording(store, patient_id, o.path, session_id=session.id, result=result)
+        add_home_session(store, session.id, uid=secrets.token_hex(16), prescription_version=p.version,
+                         pain_before=pb, pain_after=pa, pain_next_day=None, summary_json=summary)
         if pn is not None and previous is not None:
-            db.execute("UPDATE home_sessions SET pain_next_day = ? WHERE session_id = ?", (pn, previous))
+            set_pain_next_day(store, previous, pn)
     return session.id
 
 
@@ -295,25 +300,6 @@ def _check_outcomes(store: Store, patient_id: str, p: Prescription, outcomes: Se
         if known is not None or sha in seen:
             raise StoreError(f"{path} is already stored" + (f" as trial {known.id}" if known else " (listed twice)"))
         seen.add(sha)
-
-
-def _last_home_session(store: Store, patient_id: str) -> int | None:
-    with store.transaction() as db:
-        row = db.execute(
-            "SELECT h.session_id FROM home_sessions h JOIN sessions s ON s.id = h.session_id"
-            " WHERE s.patient_id = ? ORDER BY s.date DESC, s.id DESC LIMIT 1", (patient_id,)).fetchone()
-    return None if row is None else int(row[0])
-
-
-def record_next_day_pain(store: Store, patient_id: str, value: float) -> int:
-    """Store the rating of the 24 h after the patient's last home session; that session's id."""
-    v = check_pain("pain the day after", value)
-    last = _last_home_session(store, patient_id)
-    if last is None:
-        raise StoreError(f"patient {patient_id} has no home session to rate the day after")
-    with store.transaction() as db:
-        db.execute("UPDATE home_sessions SET pain_next_day = ? WHERE session_id = ?", (v, last))
-    return last
 
 
 def run_home_session(

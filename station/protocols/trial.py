@@ -1,23 +1,23 @@
 """Record one trial from a device into an HDF5 file: the step every assessment protocol shares.
 
-The device is opened and closed here. A device fault ends the trial early: the file is kept, marked
-``interrupted``, and the fault is raised after the file is closed. A failing writer (disk full) is raised
-as it is, the file marked ``interrupted`` too.
+The device is opened and closed here (:class:`~station.engine.session.Session` owns how a trial ends). A
+device fault ends the trial early: the file is kept, marked ``interrupted``, and the fault is raised after
+the file is closed. A failing writer (disk full) is raised as it is, the file marked ``interrupted`` too.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import fields
 from typing import Any, TypeVar
 
 from drivers.device import Device
 from recordings.metadata import Subject
 from recordings.reader import Recording, open_recording
-from recordings.schema import RecordingStatus
-from recordings.writer import RecordingWriter
-from station.engine.acquisition import Acquisition, AcquisitionStats
+from station.engine.acquisition import AcquisitionStats
+from station.engine.session import Session
+from station.engine.subscriber import BlockSubscriber
 
 __all__ = ["ANALYSIS_PREFIX", "analysis_settings_from_recording", "analysis_settings_to_store", "record_trial"]
 
@@ -53,30 +53,19 @@ def record_trial(
     settings: Mapping[str, tuple[Any, str]],
     condition: str = "",
     progress: Callable[[AcquisitionStats], None] | None = None,
+    subscribers: Sequence[BlockSubscriber] = (),
 ) -> tuple[Recording, AcquisitionStats]:
     """Record ``seconds`` of device time with every setting (name -> (value, unit)), then read the file back.
 
-    The device's own ``recording_settings()`` (tare, calibration, orientation, ...) are stored too.
+    A :class:`~station.engine.session.Session` with no display: the device's own ``recording_settings()``
+    (tare, calibration, orientation, ...) are stored too; ``subscribers`` (a live count, say) get every block
+    with its live measures.
     """
     if not seconds > 0:
         raise ValueError(f"the trial duration must be > 0 s, got {seconds}")
     if subject.affected_side is None:
         raise ValueError("say which side is affected (left or right)")
-    recorded: dict[str, tuple[Any, str]] = {"duration_s": (float(seconds), "s")}
-    recorded.update(settings)
-    with device:
-        recorded.update(device.recording_settings())  # known once the device is open (tare, calibration)
-        writer = RecordingWriter(out_path, device.info, subject, recorded, protocol=protocol, condition=condition)
-        acquisition = Acquisition(device, writer.append, duration_s=seconds)
-        status = RecordingStatus.INTERRUPTED
-        try:
-            stats = acquisition.run(progress)
-            if acquisition.sink_fault is not None:
-                raise acquisition.sink_fault
-            if acquisition.device_fault is None:
-                status = RecordingStatus.COMPLETE
-        finally:
-            writer.close(status)
-    if acquisition.device_fault is not None:
-        raise acquisition.device_fault
-    return open_recording(out_path), stats
+    session = Session(device, out_path, subject, protocol=protocol, settings=settings, condition=condition,
+                      duration_s=seconds, subscribers=subscribers, live=bool(subscribers), ring_seconds=None)
+    result = session.run(progress)
+    return open_recording(out_path), result.stats

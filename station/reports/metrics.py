@@ -1,4 +1,10 @@
-"""The measures each report page shows: where they sit in the stored analysis result, label and unit."""
+"""The measures each report page shows: where they sit in the stored analysis result, label and unit.
+
+The labels of the per-step measures are defined once, here (:data:`STEP_METRICS`), for the report pages and
+the text table of ``station analyze`` alike; each names the definition :mod:`analysis.steps` computes (the
+loading rate is the 20-80 % slope of the rise to F1, not the peak of dFz/dt; the impulse is the vertical
+impulse ∫Fz dt). Which protocol shows which measures is the protocol table's (:mod:`station.protocols.table`).
+"""
 
 from __future__ import annotations
 
@@ -6,8 +12,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["HEADLINE", "HOME_METRICS", "STANDING_METRICS", "WALKING_METRICS", "MetricSpec", "metric_value",
-           "metrics_for"]
+__all__ = ["HOME_METRICS", "STANDING_METRICS", "STEP_METRICS", "WALKING_METRICS", "MetricSpec", "metric_value"]
 
 
 @dataclass(frozen=True)
@@ -38,21 +43,25 @@ STANDING_METRICS: tuple[MetricSpec, ...] = (
     MetricSpec("dropped_samples", "Samples lost", "", 0),
 )
 
-_STEP = (
-    ("n_steps", "steps", "", 0),
-    ("stance_time_s", "stance time", "s", 3),
-    ("peak1_pct_bw", "first peak (weight acceptance)", "%BW", 1),
-    ("valley_pct_bw", "mid-stance valley", "%BW", 1),
-    ("peak2_pct_bw", "second peak (push-off)", "%BW", 1),
-    ("loading_rate_pct_bw_s", "loading rate", "%BW/s", 0),
-    ("impulse_pct_bw_s", "vertical impulse", "%BW·s", 1),
+#: The per-step measures of a walking or stepping trial, as the per-limb report keys (``steps.<limb>.<key>``)
+#: and the symmetry keys (``symmetry.<key>``) hold them: key, label, unit, digits shown.
+STEP_METRICS: tuple[MetricSpec, ...] = (
+    MetricSpec("stance_time_s", "Stance time", "s", 3),
+    MetricSpec("peak1_pct_bw", "First peak F1 (weight acceptance)", "%BW", 1),
+    MetricSpec("valley_pct_bw", "Mid-stance valley", "%BW", 1),
+    MetricSpec("peak2_pct_bw", "Second peak F2 (push-off)", "%BW", 1),
+    MetricSpec("loading_rate_pct_bw_s", "Loading rate, 20-80 % of F1", "%BW/s", 0),
+    MetricSpec("impulse_pct_bw_s", "Vertical impulse", "%BW·s", 1),
 )
+_N_STEPS = MetricSpec("n_steps", "Steps", "", 0)
 WALKING_METRICS: tuple[MetricSpec, ...] = tuple(
-    MetricSpec(f"steps.{limb}.{key}", f"{limb.capitalize()} limb: {label}", unit, digits)
+    MetricSpec(f"steps.{limb}.{m.key}", f"{limb.capitalize()} limb: {m.label[0].lower() + m.label[1:]}", m.unit,
+               m.digits)
     for limb in ("affected", "unaffected")
-    for key, label, unit, digits in _STEP
+    for m in (_N_STEPS, *STEP_METRICS)
 ) + tuple(
-    MetricSpec(f"symmetry.{key}", f"Symmetry index (Robinson), {label}", "%", 1) for key, label, _, _ in _STEP[1:]
+    MetricSpec(f"symmetry.{m.key}", f"Symmetry index (Robinson), {m.label[0].lower() + m.label[1:]}", "%", 1)
+    for m in STEP_METRICS
 )
 
 #: Home exercise sets (station.home): the measured dose of each set, shown on the progress page apart from the
@@ -61,19 +70,6 @@ HOME_METRICS: tuple[MetricSpec, ...] = (
     MetricSpec("affected_mean_pct_bw", "Home exercise: affected limb load per repetition", "%BW"),
     MetricSpec("on_target_pct", "Home exercise: repetitions on target", "%", 0),
 )
-
-#: The progress page's headline measures, per protocol.
-HEADLINE: dict[str, tuple[MetricSpec, ...]] = {
-    "standing": (STANDING_METRICS[0], STANDING_METRICS[5], STANDING_METRICS[7]),
-    "walking": (WALKING_METRICS[2], WALKING_METRICS[15]),
-    "stepping": (WALKING_METRICS[2], WALKING_METRICS[15]),
-    "home": HOME_METRICS,
-}
-
-
-def metrics_for(protocol: str) -> tuple[MetricSpec, ...]:
-    return STANDING_METRICS if protocol == "standing" else WALKING_METRICS
-
 
 def metric_value(result: dict[str, Any], key: str) -> float | None:
     """The number under a dotted key of a stored result (None when absent or not finite)."""

@@ -16,8 +16,9 @@ from typing import Any
 
 import numpy as np
 
+from station.protocols.table import PROTOCOLS, protocol_spec
 from station.reports.home_block import home_program_block
-from station.reports.metrics import HEADLINE, MetricSpec, metric_value, metrics_for
+from station.reports.metrics import MetricSpec, metric_value
 from station.reports.real_change import (
     BASELINE_SESSIONS,
     Verdict,
@@ -101,6 +102,11 @@ class Assessment:
     @property
     def key(self) -> str:
         return f"S{self.session_no}:{self.protocol}:{self.condition}"
+
+    @property
+    def page(self) -> str:
+        """The kind of page the protocol has (``"sway"``, ``"steps"``; :mod:`station.protocols.table`)."""
+        return protocol_spec(self.protocol).page
 
     @property
     def affected_side(self) -> str:
@@ -209,12 +215,13 @@ def _device_text(result: dict[str, Any], deidentify: bool) -> str:
 def _assessment(subject_id: str, session_no: int, date: str, place: str, protocol: str, condition: str,
                 trials: list[TrialData], age: int | None, settings: ReportSettings) -> Assessment:
     rows = []
-    for spec in metrics_for(protocol):
+    page = protocol_spec(protocol).page
+    for spec in protocol_spec(protocol).metrics:
         values = [metric_value(t.result, spec.key) for t in trials]
         if all(v is None for v in values):
             continue
         mean, sd, n = _stats(values)
-        ref = hbedb_reference(spec.key, age, condition) if protocol == "standing" else None
+        ref = hbedb_reference(spec.key, age, condition) if page == "sway" else None
         factor = HBEDB_MEASURES[spec.key][1] if ref is not None else 1.0
         rows.append(MetricRow(spec, values, mean, sd, n, ref, factor))
     first = trials[0].result
@@ -322,10 +329,11 @@ def model_from_store(store: Store, patient_id: str, settings: ReportSettings | N
             groups[(trial.protocol, trial.condition)].append(TrialData(str(trial.id), trial.result, trial.path,
                                                                              trial.sha256))
         for (protocol, condition), trials in groups.items():
-            if protocol != "home":  # home sets: progress page only (metrics.HOME_METRICS)
+            row = PROTOCOLS.get(protocol)
+            if row is not None and row.page:  # home sets: progress page only (metrics.HOME_METRICS)
                 assessments.append(_assessment(patient.id, no, session.date, session.place, protocol,
                                                condition, trials, age, settings))
-            for spec in HEADLINE.get(protocol, ()):
+            for spec in row.headline if row is not None else ():
                 values = [v for t in trials if (v := metric_value(t.result, spec.key)) is not None]
                 if values:
                     series[(protocol, condition, spec.key)].append((no, session.date, session.place, values))
@@ -333,7 +341,7 @@ def model_from_store(store: Store, patient_id: str, settings: ReportSettings | N
             score_series[score.instrument].append((no, session.date, session.place, [score.value]))
     progress = []
     for (protocol, condition, key), points in series.items():
-        spec = next(s for s in HEADLINE[protocol] if s.key == key)
+        spec = next(s for s in PROTOCOLS[protocol].headline if s.key == key)
         mdc, source = SENSOR_MDC.get(key, (None, "no published MDC for this measure and device in our sources"))
         m = _progress(f"{protocol}:{condition}:{key}", f"{spec.label} — {protocol}, {condition}", spec.unit,
                       spec.digits, points, lambda _b, mdc=mdc: mdc, source, settings.deidentify, name=spec.label,

@@ -96,7 +96,7 @@ def _figures(model: ReportModel, images: _Images) -> tuple[dict[str, dict[str, s
     extent = 0.0
     duration = 0.0
     for a in model.assessments:
-        if a.protocol == "standing":
+        if a.page == "sway":
             traces[a.key] = [cop_trace(t.path, t.result.get("settings", {}), t.sha256) if t.path else None
                             for t in a.trials]
             for tr in traces[a.key]:
@@ -106,14 +106,14 @@ def _figures(model: ReportModel, images: _Images) -> tuple[dict[str, dict[str, s
     # one scale for every stabilogram of the report, so shapes compare across sessions
     half_range = max(_MIN_HALF_RANGE_MM, 5.0 * math.ceil(extent / 5.0))
     figs: dict[str, dict[str, str]] = {}
-    sides = {a.affected_side for a in model.assessments if a.protocol == "standing"}
+    sides = {a.affected_side for a in model.assessments if a.page == "sway"}
     time_axis_s = max(5.0, 5.0 * math.ceil(duration / 5.0))
     drawn: dict[str, figures.FigureSet] = {  # one set of reused figures per affected side (its bar labels)
         side: figures.FigureSet(half_range, time_axis_s, side, model.settings.target_band, model.settings.normal_band)
         for side in sides
     }
     for a in model.assessments:
-        if a.protocol == "standing":
+        if a.page == "sway":
             figs[a.key] = _standing_figures(a, traces[a.key], drawn[a.affected_side], images)
         else:
             figs[a.key] = {"peaks": images.add(figures.walking_peaks_png(a)),

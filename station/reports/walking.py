@@ -17,6 +17,7 @@ from analysis.gait import LimbSummary
 from recordings.reader import Recording
 from station.protocols.walking import WalkingAnalysis
 from station.reports.header import ROBINSON_SI_FORMULA, recording_header
+from station.reports.metrics import STEP_METRICS
 
 __all__ = ["format_walking_table", "walking_report"]
 
@@ -26,6 +27,7 @@ def _limb(summary: LimbSummary) -> dict[str, Any]:
     out.update(summary.mean)
     out["sd"] = dict(summary.sd)
     out["mean_curve_pct_bw"] = [float(v) for v in summary.mean_curve_pct_bw]
+    out["sd_curve_pct_bw"] = [float(v) for v in summary.sd_curve_pct_bw]  # for the report's mean ± SD plot
     return out
 
 
@@ -63,16 +65,6 @@ def _fmt(value: float | None, digits: int = 1) -> str:
     return f"{value:.{digits}f}"
 
 
-_ROWS = (
-    ("stance_time_s", "Stance time", "s", 3),
-    ("peak1_pct_bw", "First peak (F1)", "%BW", 1),
-    ("valley_pct_bw", "Valley", "%BW", 1),
-    ("peak2_pct_bw", "Second peak (F2)", "%BW", 1),
-    ("loading_rate_pct_bw_s", "Loading rate 20-80 %", "%BW/s", 0),
-    ("impulse_pct_bw_s", "Impulse", "%BW·s", 1),
-)
-
-
 def format_walking_table(report: dict[str, Any]) -> str:
     """A plain-text report: affected vs unaffected per measure, with the symmetry index."""
     a, u = report["steps"]["affected"], report["steps"]["unaffected"]
@@ -82,15 +74,16 @@ def format_walking_table(report: dict[str, Any]) -> str:
         + (" [SIMULATED]" if report["device"]["simulated"] else ""),
         f"File: {report['file']} ({report['recording_status']})",
         "",
-        f"{'':32}{'affected (' + a['side'] + ')':>22}{'unaffected (' + u['side'] + ')':>24}{'SI %':>8}",
+        f"{'':40}{'affected (' + a['side'] + ')':>20}{'unaffected (' + u['side'] + ')':>24}{'SI %':>8}",
     ]
-    for key, label, unit, digits in _ROWS:
+    for m in STEP_METRICS:
+        key, digits = m.key, m.digits
         lines.append(
-            f"  {label + ' (' + unit + ')':<30}{_fmt(a[key], digits):>12} ± {_fmt(a['sd'][key], digits):<7}"
+            f"  {m.label + ' (' + m.unit + ')':<38}{_fmt(a[key], digits):>10} ± {_fmt(a['sd'][key], digits):<7}"
             f"{_fmt(u[key], digits):>14} ± {_fmt(u['sd'][key], digits):<7}{_fmt(report['symmetry'][key]):>8}"
         )
     lines += [
-        f"  {'Steps':<30}{a['n_steps']:>12}{'':10}{u['n_steps']:>14}",
+        f"  {'Steps':<38}{a['n_steps']:>10}{'':10}{u['n_steps']:>14}",
         "",
         "SI (Robinson): 0 = symmetric, negative = the affected limb has the smaller value.",
         f"Body weight {_fmt(report['body_weight_n'], 0)} N ({report['body_weight_source'].replace('_', ' ')}); "

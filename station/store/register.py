@@ -1,6 +1,6 @@
 """Register a recording in the store: hash the file, analyse it, store the result with its settings.
 
-The stored result is the JSON report of the protocol (``station.reports.standing`` / ``walking``), so the
+The stored result is the JSON report of the protocol (its row in :mod:`station.protocols.table`), so the
 clinical report later prints exactly those numbers and never recomputes them.
 """
 
@@ -27,23 +27,17 @@ def file_sha256(path: str | os.PathLike[str]) -> str:
 
 
 def analysis_result(recording: Recording) -> dict[str, Any]:
-    """The protocol's JSON report of a recording (standing, walking or stepping)."""
-    if recording.protocol == "standing":
-        from station.protocols.standing import analyze_standing_recording
-        from station.reports.standing import standing_report
+    """The protocol's JSON report of a recording (:mod:`station.protocols.table`), analysed with its settings."""
+    from station.protocols.table import protocol_spec  # the analysers and reports: only when one is needed
 
-        return standing_report(analyze_standing_recording(recording), recording)
-    if recording.protocol in ("walking", "stepping"):
-        from station.protocols.walking import analyze_walking_recording
-        from station.reports.walking import walking_report
-
-        analysis = analyze_walking_recording(recording)
-        report = walking_report(analysis, recording)
-        for name in ("affected", "unaffected"):  # the stance curve's SD too, for the mean ± SD plot
-            limb = getattr(analysis.result, name)
-            report["steps"][name]["sd_curve_pct_bw"] = [float(v) for v in limb.sd_curve_pct_bw]
-        return report
-    raise StoreError(f"{recording.path}: no clinical report for protocol {recording.protocol!r} yet")
+    try:
+        spec = protocol_spec(recording.protocol)
+    except ValueError as exc:
+        raise StoreError(f"{recording.path}: {exc}") from None
+    if spec.analyse is None:
+        raise StoreError(f"{recording.path}: no clinical report for protocol {recording.protocol!r}: its result is "
+                         "stored by the session that recorded it")
+    return spec.analysed_report(recording)
 
 
 def register_recording(

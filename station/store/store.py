@@ -107,6 +107,7 @@ class Store:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(self.path, timeout=timeout_s, isolation_level=None)
         self._db.row_factory = sqlite3.Row
+        self._depth = 0  # nesting of transaction()
         try:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=FULL")
@@ -128,17 +129,44 @@ class Store:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction (BEGIN IMMEDIATE ... COMMIT); rolled back on any exception."""
+        """One write transaction (BEGIN IMMEDIATE ... COMMIT); rolled back on any exception.
+
+        Transactions nest: inside another one this is a savepoint, rolled back alone on an exception, and
+        nothing is committed before the outermost one ends — so a caller can make several writes (a whole
+        home session: the session, its trials, its pain ratings) all or nothing.
+        """
+        if self._depth:
+            name = f"nested_{self._depth}"
+            self._db.execute(f"SAVEPOINT {name}")
+            self._depth += 1
+            try:
+                yield self._db
+            except BaseException:
+                self._db.execute(f"ROLLBACK TO {name}")
+                raise
+            finally:
+                self._depth -= 1
+                self._db.execute(f"RELEASE {name}")
+            return
         try:
             self._db.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:  # another process holds the write lock past the timeout
             raise StoreError(f"{self.path} is busy or read-only: {exc}") from exc
+        self._depth = 1
         try:
             yield self._db
         except BaseException:
             self._db.execute("ROLLBACK")
             raise
-        self._db.execute("COMMIT")
+        else:
+            self._db.execute("COMMIT")
+        finally:
+            self._depth = 0
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        """The connection, for the store's own modules (:mod:`station.store.home`); writes go in a transaction."""
+        return self._db
 
     def _migrate(self) -> None:
         version = self.schema_version

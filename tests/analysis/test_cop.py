@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from analysis.cop import cop_from_cells
+from analysis.cop import CellGeometry, cop_from_cells
+from analysis.weight_bearing import limb_loads_from_cell_pairs
 
 WBB = np.array([(216.5, 119.0), (216.5, -119.0), (-216.5, 119.0), (-216.5, -119.0)])
 
@@ -59,3 +60,24 @@ def test_negative_cell_forces_survive():
 def test_bad_input(forces, positions, message):
     with pytest.raises(ValueError, match=message):
         cop_from_cells(forces, positions)
+
+
+def test_the_cell_geometry_gives_what_cop_from_cells_and_the_cell_pairs_give():
+    rng = np.random.default_rng(3)
+    forces = rng.uniform(-5.0, 300.0, (500, 4))
+    forces[:20] = rng.uniform(0.0, 2.0, (20, 4))  # nobody on the board
+    geometry = CellGeometry(WBB)
+    for rows in (slice(0, 500), slice(7, 8)):  # a whole set and a one-sample block
+        got = geometry.loads(forces[rows])
+        cop = cop_from_cells(forces[rows], WBB)
+        limbs = limb_loads_from_cell_pairs(forces[rows], WBB)
+        np.testing.assert_allclose(got.fz_n, cop.fz_n, rtol=1e-12)
+        np.testing.assert_allclose(got.cop_x_mm, cop.cop_x_mm, rtol=1e-12, equal_nan=True)
+        np.testing.assert_allclose(got.cop_y_mm, cop.cop_y_mm, rtol=1e-12, equal_nan=True)
+        np.testing.assert_allclose(got.left_n, limbs.left_n, rtol=1e-12)
+        np.testing.assert_allclose(got.right_n, limbs.right_n, rtol=1e-12)
+        assert got.loaded.tolist() == cop.loaded.tolist()
+    with pytest.raises(ValueError, match="strictly left and right"):
+        CellGeometry(np.array([[0.0, 1.0], [10.0, 1.0]]))
+    with pytest.raises(ValueError, match="4 columns"):
+        geometry.loads(np.ones((2, 3)))

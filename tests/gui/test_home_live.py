@@ -8,10 +8,10 @@ import pytest
 
 from drivers.model import concatenate_blocks
 from drivers.sim.home_patient import SimulatedHomeBoard
-from station.gui.home_live import RepetitionCounter
+from station.engine.live import live_samples
 from station.home import ExerciseDose, Target
+from station.home.live import RepetitionCounter
 from station.home.session import analyze_set, set_seconds
-from station.protocols.live import live_samples
 
 MASS_KG = 70.0
 BW_N = MASS_KG * 9.80665
@@ -130,7 +130,7 @@ def test_unloaded_samples_show_no_load():
 
 
 def test_pace_cues_follow_the_plan_timing():
-    from station.gui.home_live import pace_cue
+    from station.gui.home_text import pace_cue
     from station.home.session import MOVEMENT_REP_S, SET_LEAD_IN_S
 
     rep = MOVEMENT_REP_S["mini-squat"]  # 4 s: down for the first 2 s, up for the next 2
@@ -144,7 +144,8 @@ def test_pace_cues_follow_the_plan_timing():
 
 
 def test_the_normalisation_of_each_kind_is_the_one_detect_repetitions_uses():
-    from analysis.repetitions import KINDS, detect_repetitions
+    from analysis.repetition_signals import KINDS
+    from analysis.repetitions import detect_repetitions
     from station.home import LIBRARY
 
     t = np.arange(200) / 100.0
@@ -172,9 +173,9 @@ def test_symmetric_stance_shows_the_hold_under_way_after_each_full_hold():
 
 
 def test_a_half_repetition_is_shown_as_not_counted_for_a_few_seconds_and_in_the_summary():
-    from station.gui.home_live import NOTE_SHOW_S
     from station.gui.home_text import summary_lines
     from station.home import Prescription, SetOutcome
+    from station.home.live import NOTE_SHOW_S
 
     dose = ExerciseDose("weight-shift", 1, 4, 3.0, 30.0, Target(60.0, None, 3.0))
     t, forces, info, _ = simulated_set(dose, reps=3, half_reps=1)  # the fourth shift is held half as long

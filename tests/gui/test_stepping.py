@@ -47,7 +47,8 @@ def test_stepping_mode_shows_and_records_each_step(qtbot, tmp_path, screenshot):
     qtbot.waitExposed(win)
     path = win.start_session()
     assert win.clinician.centre.currentWidget() is win.clinician.steps
-    qtbot.waitUntil(lambda: win.controller.mode.summary("affected")[0] >= 5, timeout=10000)
+    # the mode runs on the session's reader thread: wait until the view has drawn the fifth step too
+    qtbot.waitUntil(lambda: len(win.clinician.steps.affected.opts["height"]) >= 5, timeout=10000)
     heights = win.clinician.steps.affected.opts["height"]
     assert len(heights) >= 5 and np.allclose(heights, 100 * 0.8, atol=1.5)
     assert re.search(r"affected 0\.3\d s", win.clinician.steps.getPlotItem().titleLabel.text)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import secrets
 
-from station.home.adherence import insert_home_session
 from station.home.dose import ExerciseDoseDone
 from station.home.prescription import Prescription
+from station.store.home import add_home_session as store_home_session
 
 
 def add_home_session(store, p: Prescription, date: str, *, pain_before=None, pain_after=None, pain_next_day=None,
@@ -20,7 +20,7 @@ def add_home_session(store, p: Prescription, date: str, *, pain_before=None, pai
         doses.append(ExerciseDoseDone(d.exercise, d.sets, d.sets, n, n, int(n * on_target_fraction), 0,
                                       d.hold_s, 0.0, (50.0,) * n))
     session = store.add_session(p.patient_id, date, place="home")
-    with store.transaction() as db:
-        insert_home_session(db, session.id, secrets.token_hex(16), p.version, pain_before, pain_after, pain_next_day,
-                            json.dumps([x.to_dict() for x in doses]))
+    store_home_session(store, session.id, uid=secrets.token_hex(16), prescription_version=p.version,
+                       pain_before=pain_before, pain_after=pain_after, pain_next_day=pain_next_day,
+                       summary_json=json.dumps([x.to_dict() for x in doses]))
     return session.id

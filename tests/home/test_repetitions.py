@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 from scipy import signal
 
 from analysis.repetition_segments import squat_displacement_mm
-from analysis.repetitions import KINDS, detect_repetitions
+from analysis.repetition_signals import KINDS
+from analysis.repetitions import detect_repetitions
 from analysis.stance import detect_contacts
 from drivers.sim.home_patient import HomeSetSubject
 

@@ -7,7 +7,7 @@ import re
 import pypdf
 import pytest
 
-from station.reports.metrics import HEADLINE
+from station.protocols.table import PROTOCOLS
 from station.reports.model import ProgressMeasure, SessionPoint, model_from_store
 from station.reports.progress_view import mdc_sources, progress_tables, rule_text, verdict_mark
 from station.reports.real_change import judge_change
@@ -74,7 +74,7 @@ def test_ten_session_report_has_one_sheet_per_assessment_and_one_progress_sheet(
     store, a, _ = store_of_two
     texts, model = _check_pages(store, a, tmp_path / "ten.pdf", 10)
     progress = texts[-1]
-    for spec in HEADLINE["standing"]:
+    for spec in PROTOCOLS["standing"].headline:
         assert spec.label in progress, spec.label
     for m in model.progress:
         assert m.name in progress and m.unit in progress
@@ -89,7 +89,7 @@ def test_twelve_sessions_with_every_score_and_home_sessions_fit_one_progress_she
     texts, model = _check_pages(store, b, tmp_path / "twelve.pdf", 12)
     progress = texts[-1]
     assert len(model.progress) == 3 and len(model.scores) == len(INSTRUMENTS)
-    for spec in HEADLINE["standing"]:
+    for spec in PROTOCOLS["standing"].headline:
         assert spec.label in progress, spec.label
     for inst in INSTRUMENTS.values():
         assert inst.label in progress, inst.label

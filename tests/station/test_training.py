@@ -5,13 +5,8 @@ import math
 import numpy as np
 import pytest
 
-import recordings
-from drivers.forceplate.sim_plate import SimulatedForcePlate
 from drivers.wii.description import WBB_SENSOR_POSITIONS_MM
-from drivers.wii.sim_device import SimulatedWiiBalanceBoard
-from recordings import Subject
-from station.protocols.live import LiveSamples, live_samples
-from station.protocols.session import LiveSession, event_at
+from station.engine.live import LiveSamples, live_samples
 from station.protocols.training import (
     CopTarget,
     HoldTimer,
@@ -158,50 +153,3 @@ def test_live_samples_match_the_analysis_definitions():
     assert s.loaded.tolist() == [True, False] and math.isnan(s.affected_pct[1])
     with pytest.raises(ValueError, match="affected_side"):
         live_samples(np.zeros(1), forces[:1], np.array(WBB_SENSOR_POSITIONS_MM), "both")
-
-
-def test_live_session_records_samples_and_training_events(tmp_path):
-    board = SimulatedWiiBalanceBoard(seed=3, affected_share_pct=42.0)
-    mode = SymmetricStanceTraining(LoadBand(35, 50), hold_s=1.0)
-    session = LiveSession(board, tmp_path / "s.h5", Subject("P1", 70.0, "left"), protocol="training.symmetric_stance",
-                          settings=mode.settings(), duration_s=6.0)
-    session.start()
-    n_events = 0
-    pos = np.array(board.info.sensor_positions_mm)
-    while True:
-        done = session.finished  # read before draining: nothing can arrive after it is set
-        got = session.ring.drain()
-        live = live_samples(got.t_s, got.forces_n, pos, "left")
-        for e in mode.update(live):
-            session.post_event(event_at(e.t_s, (got.t_s, got.seq), e.code, e.label))
-            n_events += 1
-        if done:
-            break
-    result = session.stop()
-    rec = recordings.open(tmp_path / "s.h5")
-    assert rec.status == "complete" and rec.protocol == "training.symmetric_stance"
-    assert rec.n_samples == result.stats.n_samples and rec.lost_samples == 0
-    # every report from the first: the Wii board's seq counts reports received since open() (tare included)
-    np.testing.assert_array_equal(np.diff(rec.seq.astype(np.int64)), np.ones(rec.n_samples - 1))
-    assert 5.9 < rec.t_s[-1] - rec.t_s[0] <= 6.0
-    assert rec.settings["training.band_min_pct"] == 35 and rec.setting_units["training.hold_s"] == "s"
-    codes = [e.code for e in rec.events if not e.code.startswith("wbb.")]  # the board's own: battery, temperature
-    assert len(codes) == n_events == result.n_events and codes[0] == "training_start"
-    assert codes.count("hold_success") == mode.successes >= 3
-    with pytest.raises(ValueError, match="has ended"):
-        session.post_event(rec.events[0])
-
-
-def test_a_1khz_session_keeps_every_sample_and_every_blocks_arrival_time(tmp_path):
-    board = SimulatedForcePlate(seed=4, rate_hz=1000)
-    session = LiveSession(board, tmp_path / "k.h5", Subject("P2"), protocol="test", duration_s=2.0)
-    session.start()
-    session.post_event(event_at(0.0, (np.zeros(1), np.zeros(1, dtype=np.uint64)), "mark", "start"))
-    result = session.stop() if session.acquisition.join(30) else pytest.fail("acquisition did not end")
-    rec = recordings.open(tmp_path / "k.h5")
-    assert rec.n_samples == result.stats.n_samples > 1800 and rec.lost_samples == 0
-    np.testing.assert_array_equal(rec.seq, np.arange(rec.n_samples))
-    # Every block the device delivered is one row of the per-block table, with its own arrival time.
-    assert len(rec.block_first_sample) == result.stats.n_blocks >= 20
-    assert np.all(np.diff(rec.block_host_rx_s) > 0)
-    assert [e.code for e in rec.events] == ["mark"]

@@ -1,9 +1,10 @@
 """Biofeedback training logic: targets, hold timers, success counts and scores (no Qt).
 
-Each mode takes blocks of :class:`~station.protocols.live.LiveSamples` in time order
+Each mode takes blocks of :class:`~station.engine.live.LiveSamples` in time order
 (:meth:`TrainingMode.update`) and returns :class:`TrainingEvent` objects — targets shown, targets hit
-or missed, holds, repetitions, steps — which the session records in the HDF5 file as events. The GUI
-only draws :meth:`TrainingMode.status`.
+or missed, holds, repetitions, steps — which the session records in the HDF5 file as events: a
+:class:`TrainingFeed` subscribes the mode to a :class:`~station.engine.session.Session`, which feeds it
+every block once. The GUI only draws :meth:`TrainingMode.status`.
 
 Modes
 -----
@@ -35,6 +36,7 @@ from station.protocols.training.base import (
     alternating_targets,
     parse_targets,
 )
+from station.protocols.training.feed import TrainingFeed, event_at
 from station.protocols.training.mini_squat import MiniSquatTraining
 from station.protocols.training.stepping import SteppingTraining
 from station.protocols.training.symmetric_stance import SymmetricStanceTraining
@@ -49,10 +51,12 @@ __all__ = [
     "SteppingTraining",
     "SymmetricStanceTraining",
     "TrainingEvent",
+    "TrainingFeed",
     "TrainingMode",
     "UnderloadCue",
     "WeightShiftTraining",
     "alternating_targets",
+    "event_at",
     "make_mode",
     "parse_targets",
 ]

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from station.protocols.live import LiveSamples
+from station.engine.live import LiveSamples
 
 
 @dataclass(frozen=True)

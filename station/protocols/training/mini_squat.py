@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from station.protocols.live import LiveSamples
+from station.engine.live import LiveSamples
 from station.protocols.training.base import LoadBand, TrainingEvent, TrainingMode
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from physical import STANDARD_GRAVITY_M_S2
-from station.protocols.live import LiveSamples
+from station.engine.live import LiveSamples
 from station.protocols.training.base import TrainingEvent, TrainingMode
 
 
